@@ -1,0 +1,58 @@
+// The CLI boundary: parses the command line with citty, runs one command, and turns any error
+// into one line on stderr and an exit code (DESIGN.md section 2). Stack traces only with --debug.
+import { type CommandDef, renderUsage, runCommand } from "citty";
+import { XenoflowError, exitCodeOf } from "../errors.ts";
+import { VERSION } from "../version.ts";
+import { paint, plain, useColor } from "./tty.ts";
+
+const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
+  check: () => import("./check.ts").then((m) => m.default),
+  version: () => import("./version.ts").then((m) => m.default),
+};
+
+export const main: CommandDef<any> = {
+  meta: { name: "xenoflow", version: VERSION, description: "NetFlow v5/v9/IPFIX collector appliance" },
+  subCommands,
+};
+
+async function resolveFor(argv: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const load = name ? subCommands[name] : undefined;
+  return [load ? await load() : main, load ? main : undefined];
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  try {
+    if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
+      const [cmd, parent] = await resolveFor(args);
+      const usage = await renderUsage(cmd, parent);
+      console.log(useColor(process.stdout) ? usage : plain(usage));
+      return args.length === 0 ? 1 : 0;
+    }
+    if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+      console.log(VERSION);
+      return 0;
+    }
+    const result: unknown = await runCommand(main, { rawArgs: args });
+    return typeof (result as { result?: unknown })?.result === "number" ? ((result as { result: number }).result) : 0;
+  } catch (err) {
+    return reportError(err, debug);
+  }
+}
+
+export function reportError(err: unknown, debug: boolean): number {
+  const code = exitCodeOf(err);
+  if (err instanceof XenoflowError) {
+    console.error(err.message.split("\n").map((l) => `${paint("red", "error")}: ${l}`).join("\n"));
+  } else if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E_")) {
+    // citty's own argument errors (unknown command, missing positional).
+    console.error(`${paint("red", "error")}: ${plain(err.message)} (see xenoflow --help)`);
+    return 1;
+  } else {
+    console.error(`${paint("red", "internal error")}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (debug && err instanceof Error && err.stack) console.error(err.stack);
+  return code;
+}

@@ -1,0 +1,97 @@
+// The validated, fully-defaulted configuration (DESIGN.md section 3). `load.ts` produces it
+// frozen; every other module reads it and never sees raw TOML.
+
+/** A UDP or TCP listen address: host is an IPv4/IPv6 literal or hostname, without brackets. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** An address or prefix, parsed. IPv4 in words[0]; IPv6 as four big-endian 32-bit words. */
+export interface Cidr {
+  family: 4 | 6;
+  words: readonly [number, number, number, number];
+  bits: number; // prefix length
+  text: string; // as written, normalised
+}
+
+export type FieldType = "uint" | "address" | "mac" | "string";
+
+/** `[[field]]`: an Information Element usable in filters and keys under a chosen name. */
+export interface FieldDef {
+  name: string;
+  pen: number; // 0 for IANA
+  element: number;
+  type: FieldType;
+}
+
+export interface ExporterDef {
+  address: Cidr; // a host address (/32 or /128)
+  name: string;
+  samplingRate: number | null; // forced rate, or null: from options templates / data / v5 header
+}
+
+export type ValueName = "octets" | "packets" | "bits" | "flows";
+
+export interface WindowDef {
+  name: string;
+  every: number; // seconds
+  key: readonly string[]; // key field expressions as written ("src host", "src net/24", "vrf")
+  values: readonly ValueName[];
+  top: number; // 0 = all rows
+  extended: boolean;
+}
+
+export interface LimitDef {
+  name: string;
+  thresholds: Readonly<Partial<Record<ValueName, number>>>; // per-second
+  file: string | null; // absolute path of the per-key overrides CSV
+  onExceed: string | null; // absolute path of the script
+  onNormal: string | null;
+  normalAfter: number; // seconds
+  enable: readonly string[]; // "mo/window" of extended windows
+}
+
+export interface MavgDef {
+  name: string;
+  window: number; // seconds: the time constant
+  key: readonly string[];
+  values: readonly ValueName[];
+  maxKeys: number;
+  limits: readonly LimitDef[];
+}
+
+export interface MoDef {
+  name: string;
+  parent: string | null;
+  filter: string; // source text; "" = every flow
+  windows: readonly WindowDef[];
+  mavgs: readonly MavgDef[];
+}
+
+export interface Config {
+  file: string; // absolute path of the main file
+  dataDir: string; // absolute
+  collector: {
+    listen: readonly ListenAddress[];
+    workers: number;
+    recvBuffer: number; // bytes
+    allow: readonly Cidr[];
+    templatesPerExporter: number;
+    templatesTotal: number;
+    pendingBytesPerExporter: number; // data held while its template has not arrived
+    pendingSeconds: number;
+  };
+  storage: {
+    url: string; // "sqlite:/abs/path" or "postgres://..."
+    kind: "sqlite" | "postgres";
+    retention: number; // seconds
+    spoolMax: number; // bytes
+  };
+  http: { listen: ListenAddress | null; token: string | null };
+  alerts: { scriptTimeout: number; scriptConcurrency: number };
+  debug: { dumpFlows: string };
+  fields: readonly FieldDef[];
+  exporters: readonly ExporterDef[];
+  mos: readonly MoDef[]; // parents before children
+}

@@ -1,0 +1,37 @@
+// The one interface between the monitors and a database (DESIGN.md section 5). Monitors hand
+// over closed windows as WindowExport values; SQLite, PostgreSQL and the disk spool implement Sink.
+
+export type KeyColumnType = "address" | "uint" | "string" | "mac";
+
+export interface KeyColumn {
+  /** Column name: the key field with spaces and dashes turned into "_" ("src_host", "tcp_flags"). */
+  name: string;
+  type: KeyColumnType;
+}
+
+/** One closed window of one `[[mo.window]]`: every row shares the window start time. */
+export interface WindowExport {
+  mo: string;
+  window: string;
+  /** `<mo>_<window>`, from validated names only. */
+  table: string;
+  /** Window start, epoch seconds. */
+  time: number;
+  keys: readonly KeyColumn[];
+  /** Value column names in config order ("octets", "packets", "bits", "flows"). */
+  values: readonly string[];
+  /**
+   * Rows: key values (address as text, uint as number, string, mac "aa:bb:..", null in the
+   * top-N remainder row) followed by the values as numbers.
+   */
+  rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
+}
+
+export interface Sink {
+  readonly kind: "sqlite" | "postgres";
+  /** Writes one window export atomically: all its rows or none. Rejects when the store is unreachable. */
+  write(exp: WindowExport): Promise<void>;
+  /** Deletes rows older than `before` (epoch seconds) from the given tables. */
+  prune(tables: readonly string[], before: number): Promise<void>;
+  close(): Promise<void>;
+}

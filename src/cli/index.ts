@@ -1,12 +1,14 @@
 // The CLI boundary: parses the command line with citty, runs one command, and turns any error
 // into one line on stderr and an exit code (DESIGN.md section 2). Stack traces only with --debug.
 import { type CommandDef, renderUsage, runCommand } from "citty";
-import { XenoflowError, exitCodeOf } from "../errors.ts";
+import { ConfigError, XenoflowError, exitCodeOf } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import { paint, plain, useColor } from "./tty.ts";
 
 const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   check: () => import("./check.ts").then((m) => m.default),
+  decode: () => import("./decode.ts").then((m) => m.default),
+  gen: () => import("./gen.ts").then((m) => m.default),
   version: () => import("./version.ts").then((m) => m.default),
 };
 
@@ -44,7 +46,10 @@ export async function runCli(argv: string[]): Promise<number> {
 
 export function reportError(err: unknown, debug: boolean): number {
   const code = exitCodeOf(err);
-  if (err instanceof XenoflowError) {
+  if (err instanceof ConfigError) {
+    // The contract: one `FILE:LINE:COL: message` line per problem, nothing else.
+    console.error(err.message);
+  } else if (err instanceof XenoflowError) {
     console.error(err.message.split("\n").map((l) => `${paint("red", "error")}: ${l}`).join("\n"));
   } else if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E_")) {
     // citty's own argument errors (unknown command, missing positional).

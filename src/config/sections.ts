@@ -1,0 +1,145 @@
+// The plain sections of the main file: [collector], [storage], [http], [alerts], [debug], with
+// their defaults (DESIGN.md section 3). Monitoring objects are in mo.ts.
+import type { ConfigIssue } from "../errors.ts";
+import { readSecret, resolveFrom } from "./files.ts";
+import { formatListen, isLoopback } from "../net/listen.ts";
+import { cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
+import { type Reader, invalid, isInvalid } from "./reader.ts";
+import type { Config, ListenAddress } from "./types.ts";
+
+export const COLLECTOR_KEYS = [
+  "listen",
+  "workers",
+  "recv_buffer",
+  "allow",
+  "templates_per_exporter",
+  "templates_total",
+  "pending_bytes",
+  "pending_time",
+] as const;
+
+export function readCollector(t: Reader): Config["collector"] {
+  const items = t.items("listen", listen);
+  const seen = new Set<string>();
+  for (const { value, at } of items) {
+    const k = formatListen(value);
+    if (seen.has(k)) t.report(at, `\`listen\`: duplicate address ${k}`);
+    seen.add(k);
+  }
+  return {
+    listen: t.has("listen") ? items.map((x) => x.value) : DEFAULT_LISTEN,
+    workers: t.opt("workers", int(1, 256), 1),
+    recvBuffer: t.opt("recv_buffer", size(4096), 16 * 2 ** 20),
+    allow: t.list("allow", cidr, []),
+    templatesPerExporter: t.opt("templates_per_exporter", int(1), 1024),
+    templatesTotal: t.opt("templates_total", int(1), 65536),
+    pendingBytesPerExporter: t.opt("pending_bytes", size(0), 2 ** 20),
+    pendingSeconds: t.opt("pending_time", duration(0), 30),
+  };
+}
+
+const DEFAULT_LISTEN: readonly ListenAddress[] = [
+  { host: "0.0.0.0", port: 2055 },
+  { host: "0.0.0.0", port: 4739 },
+];
+
+export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file"] as const;
+
+/** "sqlite:PATH" (relative to the config directory) or a postgres URL; or what is wrong. */
+export function parseStorageUrl(url: string, dir: string): { url: string; kind: "sqlite" | "postgres" } | string {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length);
+    if (path === "") return `expected "sqlite:PATH", found "${url}"`;
+    return { url: path === ":memory:" ? url : `sqlite:${resolveFrom(dir, path)}`, kind: "sqlite" };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      if (new URL(url).hostname === "" && !url.includes("host=")) return `no host in "${url}"`;
+      return { url, kind: "postgres" };
+    } catch {
+      return `not a valid URL: "${url}"`;
+    }
+  }
+  return `expected "sqlite:PATH" or "postgres://user@host:5432/db", found "${url}"`;
+}
+
+export function readStorage(
+  t: Reader,
+  dir: string,
+  dataDir: string,
+  envUrl: string | undefined,
+  issues: ConfigIssue[],
+): Config["storage"] {
+  const parseUrl = (v: unknown) => {
+    const s = str(v);
+    if (isInvalid(s)) return s;
+    const r = parseStorageUrl(s, dir);
+    return typeof r === "string" ? invalid(r) : r;
+  };
+  const fromFile = t.opt("url", parseUrl, { url: `sqlite:${dataDir}/xenoflow.sqlite`, kind: "sqlite" as const });
+  let storage = fromFile;
+  if (envUrl !== undefined && envUrl !== "") {
+    const r = parseStorageUrl(envUrl, dir);
+    if (typeof r === "string") issues.push({ file: "XENOFLOW_DB_URL (environment)", message: r });
+    else storage = r;
+  }
+  const passwordFile = t.opt("password_file", nonEmpty, "");
+  if (passwordFile !== "") {
+    if (fromFile.kind !== "postgres" && storage.kind !== "postgres") {
+      t.report("password_file", "`password_file`: applies only to a postgres url");
+    } else if (t.has("url") && fromFile.kind === "postgres" && new URL(fromFile.url).password !== "") {
+      t.report("password_file", "`password_file`: the url already holds a password; keep it in one place");
+    } else if (storage.kind === "postgres" && new URL(storage.url).password === "") {
+      const secret = readSecret(resolveFrom(dir, passwordFile));
+      if ("problem" in secret) t.report("password_file", `\`password_file\`: ${secret.problem}`);
+      else {
+        const u = new URL(storage.url);
+        u.password = encodeURIComponent(secret.value);
+        storage = { url: u.toString(), kind: "postgres" };
+      }
+    }
+  }
+  return {
+    ...storage,
+    retention: t.opt("retention", duration(3600), 30 * 86400),
+    spoolMax: t.opt("spool_max", size(0), 512 * 2 ** 20),
+  };
+}
+
+export const HTTP_KEYS = ["listen", "token", "token_file"] as const;
+
+export function readHttp(t: Reader, dir: string): Config["http"] {
+  // "" turns the HTTP server off.
+  const address = t.raw("listen") === "" ? null : t.opt("listen", listen, { host: "127.0.0.1", port: 9655 });
+  let token = t.opt("token", nonEmpty, null as string | null);
+  const tokenFile = t.opt("token_file", nonEmpty, "");
+  if (tokenFile !== "") {
+    if (token !== null) t.report("token_file", "`token_file`: set either `token` or `token_file`, not both");
+    const secret = readSecret(resolveFrom(dir, tokenFile));
+    if ("problem" in secret) t.report("token_file", `\`token_file\`: ${secret.problem}`);
+    else token = secret.value;
+  }
+  if (address && token === null && !t.has("token_file") && !isLoopback(address.host)) {
+    t.report(
+      "listen",
+      `\`listen\`: ${formatListen(address)} is reachable from other machines; set \`token\` or \`token_file\`, or listen on 127.0.0.1`,
+    );
+  }
+  return { listen: address, token };
+}
+
+export const ALERTS_KEYS = ["script_timeout", "script_concurrency"] as const;
+
+export function readAlerts(t: Reader): Config["alerts"] {
+  return {
+    scriptTimeout: t.opt("script_timeout", duration(0.1), 30),
+    scriptConcurrency: t.opt("script_concurrency", int(1, 1024), 4),
+  };
+}
+
+export const DEBUG_KEYS = ["dump_flows"] as const;
+
+export function readDebug(t: Reader, dir: string): Config["debug"] {
+  const dump = t.opt("dump_flows", str, "");
+  return { dumpFlows: dump === "" || dump === "stdout" ? dump : resolveFrom(dir, dump) };
+}

@@ -1,0 +1,68 @@
+// The fields a filter can test: the built-ins of DESIGN.md section 3, then every `[[field]]`.
+
+import type { FieldDef } from "../config/types.ts";
+import type { Dir } from "./ast.ts";
+import { PROTOCOLS } from "./names.ts";
+
+export type ValueKind = "host" | "net" | "port" | "proto" | "uint" | "flags" | "mac" | "string";
+
+export interface FieldSpec {
+  name: string;
+  kind: ValueKind;
+  /** Largest integer value (uint, port, proto, flags). */
+  max: number;
+  /** Qualifiers allowed before the field; none = the field has no sides. */
+  dirs: readonly Dir[];
+  /** The `[[field]]` this is, for config fields. */
+  def: FieldDef | null;
+}
+
+const U32 = 0xffffffff;
+const SIDES: readonly Dir[] = ["src", "dst"];
+
+function builtin(name: string, kind: ValueKind, max: number, dirs: readonly Dir[] = []): FieldSpec {
+  return { name, kind, max, dirs, def: null };
+}
+
+export const BUILTIN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
+  [
+    builtin("host", "host", 0, SIDES),
+    builtin("net", "net", 0, SIDES),
+    builtin("port", "port", 0xffff, SIDES),
+    builtin("proto", "proto", 0xff),
+    builtin("as", "uint", U32, SIDES),
+    builtin("if", "uint", U32, ["in", "out"]),
+    builtin("tos", "uint", 0xff),
+    builtin("tcp-flags", "flags", 0xffff),
+    builtin("vlan", "uint", 4095), // 802.1Q VLAN ID is 12 bits
+    builtin("exporter", "net", 0),
+    builtin("domain", "uint", U32),
+    builtin("sampler", "uint", U32),
+  ].map((f) => [f.name, f]),
+);
+
+/** Words the grammar reserves besides field names; a `[[field]]` must not take one. */
+export const KEYWORDS: readonly string[] = ["and", "or", "not", "src", "dst", "in", "out"];
+
+export function configField(def: FieldDef): FieldSpec {
+  const kind: ValueKind = def.type === "address" ? "net" : def.type;
+  return { name: def.name, kind, max: Number.MAX_SAFE_INTEGER, dirs: [], def };
+}
+
+/** A field by the word written (case-insensitive): built-ins first, then `[[field]]`s. */
+export function lookupField(word: string, fields: readonly FieldDef[]): FieldSpec | null {
+  const w = word.toLowerCase();
+  const b = BUILTIN_FIELDS.get(w);
+  if (b !== undefined) return b;
+  const def = fields.find((f) => f.name.toLowerCase() === w);
+  return def === undefined ? null : configField(def);
+}
+
+/**
+ * Whether a `[[field]]` name would be shadowed in filters (a built-in field, a keyword, or a
+ * protocol shorthand such as "gre"): the config loader should refuse such names.
+ */
+export function isReservedName(name: string): boolean {
+  const n = name.toLowerCase();
+  return BUILTIN_FIELDS.has(n) || KEYWORDS.includes(n) || PROTOCOLS.has(n);
+}

@@ -22,6 +22,8 @@ export interface LimitOverrides {
   readonly file: string;
   readonly mtimeMs: number;
   readonly size: number;
+  /** Per value, the lowest threshold any key has (NaN: none has one): keys below it need no lookup. */
+  readonly min: Thresholds;
   /** Thresholds for a rendered key, or the defaults. */
   lookup(key: readonly string[]): Thresholds;
 }
@@ -80,6 +82,10 @@ export function parseOverrides(
     if (cidrs.every((c) => c === null)) exact.set(keys.join("\u0000"), thresholds);
     else rules.push({ cidrs: cidrs as (Cidr | null)[], texts: keys, thresholds });
   }
+  const min = Float64Array.from(defaults);
+  for (const t of [...exact.values(), ...rules.map((r) => r.thresholds)]) {
+    for (let v = 0; v < min.length; v++) if (!((min[v] as number) <= (t[v] as number))) min[v] = Number.isNaN(t[v] as number) ? (min[v] as number) : (t[v] as number);
+  }
   // Most specific first: the sum of prefix lengths orders nested customer blocks correctly.
   rules.sort((a, b) => specificity(b) - specificity(a));
   const words = new Uint32Array(4);
@@ -87,6 +93,7 @@ export function parseOverrides(
     file,
     mtimeMs: 0,
     size: text.length,
+    min,
     lookup(key) {
       const hit = exact.get(key.join("\u0000"));
       if (hit) return hit;

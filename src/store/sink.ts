@@ -29,9 +29,13 @@ export interface WindowExport {
 
 export interface Sink {
   readonly kind: "sqlite" | "postgres";
-  /** Writes one window export atomically: all its rows or none. Rejects when the store is unreachable. */
-  write(exp: WindowExport): Promise<void>;
-  /** Deletes rows older than `before` (epoch seconds) from the given tables. */
+  /**
+   * Writes one window export atomically: all its rows or none. Rejects when the store is unreachable.
+   * With `seq` (the spool's sequence number) the sink records it in `xenoflow_exports` in the same
+   * transaction and skips an export whose seq is already there, so a replay is written exactly once.
+   */
+  write(exp: WindowExport, seq?: number): Promise<void>;
+  /** Deletes rows older than `before` (epoch seconds) from the given tables and the seq bookkeeping. */
   prune(tables: readonly string[], before: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,6 +20,10 @@ describe("limit overrides", () => {
     expect(t("192.0.2.9")).toEqual([Number.NaN, 10]);
   });
 
+  test("the lowest threshold per value bounds which keys need a lookup", () => {
+    expect(Array.from(o.min)).toEqual([500e6, 1]);
+  });
+
   test("prefixes: longest match wins; unknown keys get the defaults", () => {
     expect(t("198.51.100.5")).toEqual([2e9, 100000]);
     expect(t("198.51.100.200")).toEqual([3e9, 1]);

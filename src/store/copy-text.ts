@@ -1,0 +1,38 @@
+// Rows of a window export in PostgreSQL's COPY text format (COPY ... FROM STDIN, default options):
+// tab-separated columns, newline-terminated rows, \N for NULL, backslash escapes for the four
+// characters that would break the framing. Chunked so a large export streams with backpressure.
+import type { ColumnSpec } from "./ddl.ts";
+import type { WindowExport } from "./sink.ts";
+
+const CHUNK_CHARS = 256 * 1024;
+
+export function escapeCopyText(s: string): string {
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+function encodeCell(v: string | number | null, col: ColumnSpec): string {
+  if (v === null) return "\\N";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return "\\N";
+    // Sums of counters are integers; a fractional sampling rate must not make bigint reject the row.
+    // Below 1e21 String() prints plain digits, and bigint ends at 9.2e18 anyway.
+    return String(col.role === "value" ? Math.round(v) : v);
+  }
+  return escapeCopyText(v);
+}
+
+/** Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters. */
+export function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[]): Generator<string> {
+  const time = new Date(exp.time * 1000).toISOString();
+  let buf = "";
+  for (const r of exp.rows) {
+    let line = time;
+    for (let j = 0; j < r.length; j++) line += "\t" + encodeCell(r[j] ?? null, cols[j + 1]!);
+    buf += line + "\n";
+    if (buf.length >= CHUNK_CHARS) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf.length > 0) yield buf;
+}

@@ -1,0 +1,19 @@
+// Opens the configured store (DESIGN.md section 3, [storage]): `sqlite:PATH` or a postgres:// URL.
+// The config loader already resolved XENOFLOW_DB_URL and made the SQLite path absolute.
+import type { Config } from "../config/types.ts";
+import { XenoflowError } from "../errors.ts";
+import { createPostgresSink } from "./postgres.ts";
+import type { Sink } from "./sink.ts";
+import { createSqliteSink } from "./sqlite.ts";
+import { maskUrl } from "./store-error.ts";
+
+export function openSink(storage: Config["storage"]): Sink {
+  if (storage.kind === "sqlite") {
+    if (!storage.url.startsWith("sqlite:")) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected sqlite:PATH`);
+    return createSqliteSink(storage.url.slice("sqlite:".length));
+  }
+  if (!/^postgres(ql)?:\/\//.test(storage.url)) {
+    throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected postgres://user@host:port/db`);
+  }
+  return createPostgresSink(storage.url);
+}

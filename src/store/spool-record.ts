@@ -1,0 +1,75 @@
+// One spooled window export on disk. A record is a fixed header followed by the export as UTF-8
+// JSON (exports are per window, not per flow, so JSON's cost does not matter and a person can
+// read a stuck spool with `strings`):
+//
+//   u32 LE  payload length
+//   u32 LE  CRC-32 of everything after this field (rest of header + payload)
+//   f64 LE  seq          (monotonic, also the bookkeeping key in xenoflow_exports)
+//   f64 LE  spooled at   (epoch ms, for export latency after a restart)
+//   u32 LE  row count    (for drop accounting without parsing the payload)
+//   payload
+//
+// A crash mid-append leaves a short or mismatching record at the end of a segment; the scan stops
+// there and recovery truncates it.
+import type { WindowExport } from "./sink.ts";
+
+export const HEADER_BYTES = 28;
+// A single export above this is corruption, not data (a top-less window of 1M keys is ~100 MB).
+const MAX_PAYLOAD = 1 << 30;
+
+export interface RecordInfo {
+  seq: number;
+  at: number;
+  rows: number;
+  /** Offset of the record (header) in the segment. */
+  offset: number;
+  /** Header plus payload. */
+  bytes: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8Array {
+  const payload = encoder.encode(JSON.stringify(exp));
+  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, payload.length, true);
+  dv.setFloat64(8, seq, true);
+  dv.setFloat64(16, at, true);
+  dv.setUint32(24, exp.rows.length, true);
+  out.set(payload, HEADER_BYTES);
+  dv.setUint32(4, Bun.hash.crc32(out.subarray(8)), true);
+  return out;
+}
+
+/** Reads the record at `offset`; null when it is truncated or fails its checksum. */
+export function readRecordInfo(buf: Uint8Array, offset: number): RecordInfo | null {
+  if (buf.length - offset < HEADER_BYTES) return null;
+  const dv = new DataView(buf.buffer, buf.byteOffset + offset);
+  const len = dv.getUint32(0, true);
+  if (len > MAX_PAYLOAD || buf.length - offset - HEADER_BYTES < len) return null;
+  const end = offset + HEADER_BYTES + len;
+  if (Bun.hash.crc32(buf.subarray(offset + 8, end)) !== dv.getUint32(4, true)) return null;
+  return { seq: dv.getFloat64(8, true), at: dv.getFloat64(16, true), rows: dv.getUint32(24, true), offset, bytes: HEADER_BYTES + len };
+}
+
+/** Every intact record from the start of a segment, and where the intact prefix ends. */
+export function scanRecords(buf: Uint8Array): { records: RecordInfo[]; validBytes: number } {
+  const records: RecordInfo[] = [];
+  let off = 0;
+  for (;;) {
+    const r = readRecordInfo(buf, off);
+    if (!r) break;
+    records.push(r);
+    off += r.bytes;
+  }
+  return { records, validBytes: off };
+}
+
+/** The export inside a record already read whole into `buf` (header included). */
+export function decodeRecord(buf: Uint8Array): WindowExport {
+  const r = readRecordInfo(buf, 0);
+  if (!r || r.bytes !== buf.length) throw new Error("spool record fails its checksum");
+  return JSON.parse(decoder.decode(buf.subarray(HEADER_BYTES))) as WindowExport;
+}

@@ -1,0 +1,258 @@
+// The write-ahead spool in front of the database (DESIGN.md section 5): `write()` appends the
+// export to a segment file and returns at once, so a slow or absent database never stalls the
+// receiver; one drainer writes the spooled exports to the inner sink strictly in order, deletes them
+// only after the database committed, and retries with backoff while it is down.
+//
+// Exactly once: every export gets a seq, stored with it; the inner sink records the seq in
+// xenoflow_exports in the same transaction as the rows and skips a seq it already has. So a crash
+// between "committed" and "deleted from the spool" (or a lost commit acknowledgement) only replays
+// exports the database then ignores. seq = max(last + 1, now in microseconds): monotonic across
+// restarts even if the spool directory was wiped, as long as the clock does not jump back.
+//
+// Bounded: when unsent exports exceed maxBytes, whole segments are dropped OLDEST first; during a
+// long outage the latest windows are what an operator looks at. Drops and rejections are counted.
+// An export the database refuses as data (not as an outage) is retried a few times, then set aside
+// as "rejected" so it cannot block every later export; after a restart it may be retried once more.
+import { columnsOf } from "./ddl.ts";
+import type { Sink, WindowExport } from "./sink.ts";
+import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
+import { createSpoolQueue } from "./spool-queue.ts";
+import { encodeRecord } from "./spool-record.ts";
+import { StoreError, isTransient } from "./store-error.ts";
+
+export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
+
+export interface SpoolStats {
+  bytes: number; // unsent exports, as stored
+  entries: number;
+  written: number;
+  droppedExports: number;
+  droppedRows: number;
+  rejectedExports: number;
+  writeErrors: number;
+  lastError: string | null;
+  lastLatencyMs: number; // spool append to database commit, of the last export written
+}
+
+export interface SpoolOptions {
+  maxBytes: number;
+  onEvent?: (kind: SpoolEventKind, detail: Record<string, string | number>) => void;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  fsyncIntervalMs?: number;
+  /** Exports kept in memory for the drainer instead of re-read from disk. */
+  cacheBytes?: number;
+  /** Attempts for an export the database rejects as data before it is set aside. */
+  permanentAttempts?: number;
+}
+
+export interface SpooledSink extends Sink {
+  /** Waits until every spooled export is written; false when `timeoutMs` passed first. */
+  drain(timeoutMs: number): Promise<boolean>;
+  stats(): SpoolStats;
+}
+
+export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions): SpooledSink {
+  const maxBytes = opts.maxBytes;
+  const minBackoff = opts.minBackoffMs ?? 200;
+  const maxBackoff = opts.maxBackoffMs ?? 10_000;
+  const permanentAttempts = opts.permanentAttempts ?? 3;
+  const onEvent = opts.onEvent;
+  // A failing logger must not stop the drainer.
+  const emit = (kind: SpoolEventKind, detail: Record<string, string | number>) => {
+    try {
+      onEvent?.(kind, detail);
+    } catch {
+      // ignored on purpose
+    }
+  };
+  const files = createSegmentFiles(dir, Math.min(16 << 20, Math.max(64 << 10, Math.floor(maxBytes / 16))));
+  const st: SpoolStats = { bytes: 0, entries: 0, written: 0, droppedExports: 0, droppedRows: 0, rejectedExports: 0, writeErrors: 0, lastError: null, lastLatencyMs: 0 };
+
+  const queue = createSpoolQueue(files, opts.cacheBytes ?? 16 << 20);
+  let lastSeq = 0;
+  let inflight: SpoolEntry | null = null;
+  let inflightGone = false; // its segment was dropped while the write was running
+  let dirty = false;
+  let closing = false;
+  // New exports wake an idle drainer; only close() cuts a backoff short, so an outage is not
+  // hammered with a retry per export.
+  let wakeIdle: (() => void) | null = null;
+  let wakeSleep: (() => void) | null = null;
+  const drainWaiters = new Set<() => void>();
+
+  const recovered = files.recover();
+  for (const t of recovered.truncated) emit("corrupt", { file: t.file, offset: t.offset, bytes: t.bytes });
+  for (const e of recovered.entries) {
+    queue.push(e);
+    lastSeq = Math.max(lastSeq, e.seq);
+  }
+
+  const syncTimer = setInterval(() => {
+    if (!dirty) return;
+    dirty = false;
+    try {
+      files.sync();
+    } catch (err) {
+      emit("spool_error", { error: (err as Error).message });
+    }
+  }, opts.fsyncIntervalMs ?? 1000);
+  syncTimer.unref?.();
+
+  function counts(): Record<string, number> {
+    return { spoolBytes: queue.bytes, spoolEntries: queue.length };
+  }
+
+  function settle(): void {
+    if (queue.length === 0 && inflight === null) for (const w of drainWaiters) w();
+  }
+
+  function lost(exports: number, rows: number, segment: string): void {
+    st.droppedExports += exports;
+    st.droppedRows += rows;
+    emit("dropped", { exports, rows, segment, ...counts() });
+  }
+
+  function dropOldest(): boolean {
+    const d = queue.dropOldest(inflight);
+    if (!d) return false;
+    if (d.tookInflight) inflightGone = true;
+    lost(d.exports, d.rows, d.segment);
+    settle();
+    return true;
+  }
+
+  function acknowledge(e: SpoolEntry): void {
+    queue.ack(e);
+    settle();
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        wakeSleep = null;
+        resolve();
+      }, ms);
+      wakeSleep = () => {
+        clearTimeout(t);
+        wakeSleep = null;
+        resolve();
+      };
+    });
+
+  let attempts = 0;
+
+  /** Writes the oldest spooled export, or waits for one. */
+  async function step(): Promise<void> {
+    const e = queue.peek();
+    if (!e) {
+      await new Promise<void>((resolve) => (wakeIdle = resolve));
+      wakeIdle = null;
+      return;
+    }
+    let exp: WindowExport;
+    try {
+      exp = e.exp ?? files.read(e);
+    } catch (err) {
+      emit("corrupt", { file: e.seg.name, offset: e.offset, error: (err as Error).message });
+      lost(1, e.rows, e.seg.name);
+      acknowledge(e);
+      return;
+    }
+    inflight = e;
+    inflightGone = false;
+    try {
+      await inner.write(exp, e.seq);
+      inflight = null;
+      st.written++;
+      st.lastLatencyMs = Math.max(0, Date.now() - e.at);
+      attempts = 0;
+      if (!inflightGone) acknowledge(e);
+      else settle();
+      emit("written", { seq: e.seq, rows: e.rows, latencyMs: st.lastLatencyMs, ...counts() });
+    } catch (err) {
+      inflight = null;
+      attempts++;
+      st.writeErrors++;
+      st.lastError = err instanceof Error ? err.message : String(err);
+      emit("write_error", { seq: e.seq, attempts, error: st.lastError, ...counts() });
+      if (inflightGone) {
+        lost(1, e.rows, e.seg.name);
+        attempts = 0;
+        settle();
+      } else if (!isTransient(err) && attempts >= permanentAttempts) {
+        st.rejectedExports++;
+        emit("rejected", { seq: e.seq, rows: e.rows, table: exp.table, error: st.lastError });
+        attempts = 0;
+        acknowledge(e);
+      } else if (!closing) {
+        await sleep(Math.min(maxBackoff, minBackoff * 2 ** Math.min(attempts - 1, 20)));
+      }
+    }
+  }
+
+  async function drainer(): Promise<void> {
+    while (!closing) {
+      try {
+        await step();
+      } catch (err) {
+        // The spool directory itself failed (unlink, read): keep going, the next pass retries.
+        emit("spool_error", { error: (err as Error).message });
+        await sleep(maxBackoff);
+      }
+    }
+  }
+
+  const running = drainer();
+
+  return {
+    kind: inner.kind,
+    // The spool numbers exports itself; a caller's seq would break the monotonic order.
+    async write(exp) {
+      if (closing) throw new StoreError("spool is closed", false);
+      columnsOf(exp, inner.kind); // a malformed export is a bug: refuse it now, not at replay
+      const seq = Math.max(lastSeq + 1, Date.now() * 1000);
+      let entry: SpoolEntry;
+      try {
+        const at = Date.now();
+        const rec = encodeRecord(seq, at, exp);
+        while (queue.bytes + rec.length > maxBytes && dropOldest()) {}
+        entry = files.append(seq, at, exp, rec);
+      } catch (err) {
+        emit("spool_error", { error: (err as Error).message });
+        throw new StoreError(`cannot spool export of ${exp.table} in ${dir}: ${(err as Error).message}`, false, { cause: err });
+      }
+      lastSeq = seq;
+      dirty = true;
+      queue.push(entry);
+      emit("spooled", { seq, rows: entry.rows, ...counts() });
+      wakeIdle?.();
+    },
+    prune(tables, before) {
+      return inner.prune(tables, before);
+    },
+    drain(timeoutMs) {
+      if (queue.length === 0 && inflight === null) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          drainWaiters.delete(onEmpty);
+          resolve(ok);
+        };
+        const onEmpty = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        drainWaiters.add(onEmpty);
+      });
+    },
+    stats: () => ({ ...st, bytes: queue.bytes, entries: queue.length }),
+    async close() {
+      closing = true;
+      wakeIdle?.();
+      wakeSleep?.();
+      await running;
+      clearInterval(syncTimer);
+      files.close();
+      await inner.close();
+    },
+  };
+}

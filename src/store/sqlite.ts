@@ -1,0 +1,112 @@
+// The embedded store: one SQLite file through bun:sqlite. WAL lets report queries read while the
+// collector writes; synchronous=NORMAL in WAL mode loses at most the last commits on power loss,
+// never consistency, and saves an fsync per export on SD cards.
+import { Database, type Statement } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { XenoflowError } from "../errors.ts";
+import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import type { Sink, WindowExport } from "./sink.ts";
+import { StoreError } from "./store-error.ts";
+
+// SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below and keep statements small.
+const MAX_PARAMS = 8000;
+const MAX_ROWS_PER_INSERT = 500;
+
+type Cell = string | number | null;
+
+export function createSqliteSink(path: string): Sink {
+  let db: Database;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { create: true, strict: true });
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec(exportsTableSql("sqlite"));
+  } catch (err) {
+    throw new StoreError(`cannot open SQLite database ${path}: ${(err as Error).message}`, false, { cause: err });
+  }
+  // Tables whose layout was checked this run, by table and column signature.
+  const ensured = new Set<string>();
+  const inserts = new Map<string, Statement>();
+  const markSeq = db.prepare(`INSERT OR IGNORE INTO ${ident(EXPORTS_TABLE)} ("seq", "tbl", "time") VALUES (?, ?, ?)`);
+
+  function ensure(table: string, cols: readonly ColumnSpec[]): void {
+    const sig = layoutKey(table, cols);
+    if (ensured.has(sig)) return;
+    for (const s of createTableSql(table, cols)) db.exec(s);
+    const info = db.query(`PRAGMA table_info(${tableIdent(table)})`).all() as { name: string; type: string }[];
+    const existing = new Map(info.map((c) => [c.name, c.type]));
+    for (const c of missingColumns(table, cols, existing)) db.exec(addColumnSql(table, c));
+    ensured.add(sig);
+  }
+
+  function insertFor(table: string, cols: readonly ColumnSpec[], n: number): Statement {
+    const id = `${layoutKey(table, cols)}|${n}`;
+    let st = inserts.get(id);
+    if (!st) {
+      const one = `(${cols.map(() => "?").join(", ")})`;
+      st = db.prepare(`INSERT INTO ${tableIdent(table)} (${cols.map((c) => c.q).join(", ")}) VALUES ${Array(n).fill(one).join(", ")}`);
+      inserts.set(id, st);
+    }
+    return st;
+  }
+
+  const writeTx = db.transaction((exp: WindowExport, seq: number | undefined, cols: readonly ColumnSpec[]) => {
+    if (seq !== undefined && markSeq.run(seq, exp.table, exp.time).changes === 0) return;
+    ensure(exp.table, cols);
+    const width = cols.length;
+    const perStmt = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / width)));
+    const rows = exp.rows;
+    for (let start = 0; start < rows.length; start += perStmt) {
+      const n = Math.min(perStmt, rows.length - start);
+      const params: Cell[] = new Array(n * width);
+      let p = 0;
+      for (let i = start; i < start + n; i++) {
+        params[p++] = exp.time;
+        const r = rows[i]!;
+        for (let j = 0; j < r.length; j++) params[p++] = cell(r[j] ?? null, cols[j + 1]!);
+      }
+      insertFor(exp.table, cols, n).run(...params);
+    }
+  });
+
+  return {
+    kind: "sqlite",
+    async write(exp, seq) {
+      const cols = columnsOf(exp, "sqlite");
+      try {
+        writeTx(exp, seq, cols);
+      } catch (err) {
+        ensured.clear();
+        if (err instanceof XenoflowError) throw err;
+        // SQLITE_BUSY/IOERR/FULL can pass; a constraint or type error will not.
+        const code = String((err as { code?: unknown }).code ?? "");
+        const transient = /BUSY|LOCKED|IOERR|FULL|CANTOPEN/.test(code);
+        throw new StoreError(`SQLite write to ${exp.table} failed: ${(err as Error).message}`, transient, { cause: err });
+      }
+    },
+    async prune(tables, before) {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+      db.transaction(() => {
+        for (const t of tables) {
+          const q = tableIdent(t);
+          if (exists.get(t)) db.prepare(`DELETE FROM ${q} WHERE "time" < ?`).run(before);
+        }
+        db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < ?`).run(before);
+      })();
+    },
+    async close() {
+      for (const st of inserts.values()) st.finalize();
+      markSeq.finalize();
+      db.close();
+    },
+  };
+}
+
+/** Values are sums of integer counters; a fractional sampling rate must not turn them into REAL. */
+function cell(v: string | number | null, col: ColumnSpec): Cell {
+  if (col.role !== "value" || typeof v !== "number") return v;
+  return Number.isFinite(v) ? Math.round(v) : null;
+}

@@ -1,0 +1,197 @@
+// The Sink contract (DESIGN.md section 5), run against every store: sqlite.test.ts and
+// postgres.test.ts pass a factory that opens a fresh, empty database and the catalog queries to
+// look inside it.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { XenoflowError } from "../../src/errors.ts";
+import type { Sink, WindowExport } from "../../src/store/sink.ts";
+
+export type Cell = string | number | null;
+
+export interface Harness {
+  sink: Sink;
+  /** Column name -> type as the catalog spells it, lower case, in table order; {} when absent. */
+  columns(table: string): Promise<Record<string, string>>;
+  /** Names of the table's indexes that cover only "time". */
+  timeIndexes(table: string): Promise<string[]>;
+  /** Every row in table order of columns; time as epoch seconds, integers as numbers. */
+  rows(table: string): Promise<Cell[][]>;
+  seqs(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export interface DialectTypes {
+  time: string;
+  address: string;
+  uint: string;
+  string: string;
+  mac: string;
+  value: string;
+}
+
+const T0 = 1_700_000_040;
+
+export function talkers(time: number, rows: Cell[][], table = "web_talkers"): WindowExport {
+  const [mo, window] = table.split(/_(.*)/s) as [string, string];
+  return {
+    mo,
+    window,
+    table,
+    time,
+    keys: [
+      { name: "src_host", type: "address" },
+      { name: "dst_port", type: "uint" },
+    ],
+    values: ["octets", "packets"],
+    rows,
+  };
+}
+
+/** Rows sorted the way a person reads them, so results compare independently of insertion order. */
+function sorted(rows: Cell[][]): Cell[][] {
+  return [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+export function sinkContract(name: string, open: () => Promise<Harness>, types: DialectTypes): void {
+  describe(`${name} sink contract`, () => {
+    let h: Harness;
+    beforeEach(async () => {
+      h = await open();
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    test("creates the table with typed columns and a time index on first use", async () => {
+      expect(await h.columns("web_talkers")).toEqual({});
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 1500, 2]]));
+      expect(await h.columns("web_talkers")).toEqual({
+        time: types.time,
+        src_host: types.address,
+        dst_port: types.uint,
+        octets: types.value,
+        packets: types.value,
+      });
+      expect(await h.timeIndexes("web_talkers")).toEqual(["web_talkers_time_idx"]);
+      expect(await h.rows("web_talkers")).toEqual([[T0, "10.0.0.1", 443, 1500, 2]]);
+    });
+
+    test("stores IPv4 and IPv6 addresses, the NULL-key remainder row and values above 2^32", async () => {
+      const big = 2 ** 40 + 12345;
+      await h.sink.write(
+        talkers(T0, [
+          ["192.0.2.1", 80, big, 5_000_000_000],
+          ["2001:db8::1", 53, 300, 1],
+          [null, null, 77, 7],
+        ]),
+      );
+      expect(sorted(await h.rows("web_talkers"))).toEqual(
+        sorted([
+          [T0, "192.0.2.1", 80, big, 5_000_000_000],
+          [T0, "2001:db8::1", 53, 300, 1],
+          [T0, null, null, 77, 7],
+        ]),
+      );
+    });
+
+    test("stores mac and string keys and rounds fractional sums", async () => {
+      const exp: WindowExport = {
+        mo: "lan",
+        window: "macs",
+        table: "lan_macs",
+        time: T0,
+        keys: [
+          { name: "src_mac", type: "mac" },
+          { name: "if_name", type: "string" },
+        ],
+        values: ["bits", "flows"],
+        rows: [["00:11:22:aa:bb:cc", "ge-0/0/1\ttab\\back\nline", 8000.4, 3]],
+      };
+      await h.sink.write(exp);
+      expect(await h.columns("lan_macs")).toEqual({ time: types.time, src_mac: types.mac, if_name: types.string, bits: types.value, flows: types.value });
+      expect(await h.rows("lan_macs")).toEqual([[T0, "00:11:22:aa:bb:cc", "ge-0/0/1\ttab\\back\nline", 8000, 3]]);
+    });
+
+    test("writes several windows and several exports of one window", async () => {
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]));
+      await h.sink.write(talkers(T0 + 60, [["10.0.0.2", 22, 200, 2]]));
+      const proto: WindowExport = { mo: "all", window: "proto", table: "all_proto", time: T0, keys: [{ name: "proto", type: "uint" }], values: ["flows"], rows: [[6, 10], [17, 4]] };
+      await h.sink.write(proto);
+      await h.sink.write({ ...proto, rows: [] });
+      expect(sorted(await h.rows("web_talkers"))).toEqual([
+        [T0, "10.0.0.1", 443, 100, 1],
+        [T0 + 60, "10.0.0.2", 22, 200, 2],
+      ]);
+      expect(sorted(await h.rows("all_proto"))).toEqual([
+        [T0, 17, 4],
+        [T0, 6, 10],
+      ]);
+    });
+
+    test("adds a column a window gained to the existing table", async () => {
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]));
+      await h.sink.write({ ...talkers(T0 + 30, [["10.0.0.1", 443, 100, 1, 9]]), values: ["octets", "packets", "flows"] });
+      expect(Object.keys(await h.columns("web_talkers"))).toEqual(["time", "src_host", "dst_port", "octets", "packets", "flows"]);
+      expect(sorted(await h.rows("web_talkers"))).toEqual([
+        [T0, "10.0.0.1", 443, 100, 1, null],
+        [T0 + 30, "10.0.0.1", 443, 100, 1, 9],
+      ]);
+    });
+
+    test("refuses a column whose type changed, with E_STORE", async () => {
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]));
+      const changed: WindowExport = { ...talkers(T0 + 30, [["10.0.0.1", "https", 1, 1]]), keys: [{ name: "src_host", type: "address" }, { name: "dst_port", type: "string" }] };
+      const err = await h.sink.write(changed).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(XenoflowError);
+      expect((err as XenoflowError).code).toBe("E_STORE");
+      expect((err as Error).message).toContain("column dst_port is");
+      expect(await h.rows("web_talkers")).toEqual([[T0, "10.0.0.1", 443, 100, 1]]);
+    });
+
+    test("prune deletes rows and bookkeeping older than the cutoff, and ignores absent tables", async () => {
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]), 1);
+      await h.sink.write(talkers(T0 + 60, [["10.0.0.2", 443, 200, 2]]), 2);
+      await h.sink.write(talkers(T0 + 120, [["10.0.0.3", 443, 300, 3]]), 3);
+      await h.sink.prune(["web_talkers", "never_written"], T0 + 60);
+      expect(sorted(await h.rows("web_talkers"))).toEqual([
+        [T0 + 60, "10.0.0.2", 443, 200, 2],
+        [T0 + 120, "10.0.0.3", 443, 300, 3],
+      ]);
+      expect(await h.seqs()).toEqual([2, 3]);
+    });
+
+    test("writes an export with a seq once, however often it is replayed", async () => {
+      const exp = talkers(T0, [["10.0.0.1", 443, 100, 1], [null, null, 5, 5]]);
+      const seq = 1_700_000_040_000_001;
+      await h.sink.write(exp, seq);
+      await h.sink.write(exp, seq);
+      await h.sink.write(talkers(T0 + 30, [["10.0.0.9", 80, 1, 1]]), seq + 1);
+      await h.sink.write(exp, seq);
+      expect(sorted(await h.rows("web_talkers"))).toEqual(
+        sorted([
+          [T0, "10.0.0.1", 443, 100, 1],
+          [T0, null, null, 5, 5],
+          [T0 + 30, "10.0.0.9", 80, 1, 1],
+        ]),
+      );
+      expect(await h.seqs()).toEqual([seq, seq + 1]);
+    });
+
+    test("rejects identifiers that are not validated names, before touching the database", async () => {
+      const bad: WindowExport[] = [
+        talkers(T0, [], "Web_talkers"),
+        talkers(T0, [], 'web_talkers"; drop table x; --'),
+        { ...talkers(T0, []), keys: [{ name: "src host", type: "address" }] },
+        { ...talkers(T0, []), values: ["octets", "packets)"] },
+        { ...talkers(T0, []), keys: [{ name: "time", type: "uint" }] },
+        talkers(T0, [["10.0.0.1", 443, 100]]),
+      ];
+      for (const exp of bad) {
+        const err = await h.sink.write(exp).then(() => null, (e: unknown) => e);
+        expect(err).toBeInstanceOf(XenoflowError);
+        expect((err as XenoflowError).code).toBe("E_INTERNAL");
+      }
+      expect(await h.columns("web_talkers")).toEqual({});
+      await expect(h.sink.prune(["bad-name"], T0)).rejects.toThrow("invalid SQL identifier");
+    });
+  });
+}

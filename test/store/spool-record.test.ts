@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import type { WindowExport } from "../../src/store/sink.ts";
+import { HEADER_BYTES, decodeRecord, encodeRecord, readRecordInfo, scanRecords } from "../../src/store/spool-record.ts";
+
+const exp: WindowExport = { mo: "all", window: "proto", table: "all_proto", time: 1_700_000_000, keys: [{ name: "proto", type: "uint" }], values: ["flows"], rows: [[6, 1], [null, 2]] };
+const SEQ = 1_764_000_000_000_001;
+
+describe("spool records", () => {
+  test("encode a fixed header and the JSON payload, and decode back", () => {
+    const rec = encodeRecord(SEQ, 1_764_000_000_123, exp);
+    const json = JSON.stringify(exp);
+    expect(rec.length).toBe(HEADER_BYTES + json.length);
+    // length 0x00..: little-endian payload length first
+    expect(Array.from(rec.subarray(0, 4))).toEqual([json.length & 255, json.length >> 8, 0, 0]);
+    expect(new TextDecoder().decode(rec.subarray(HEADER_BYTES))).toBe(json);
+    expect(readRecordInfo(rec, 0)).toEqual({ seq: SEQ, at: 1_764_000_000_123, rows: 2, offset: 0, bytes: rec.length });
+    expect(decodeRecord(rec)).toEqual(exp);
+  });
+
+  test("scan stops at a torn or flipped record and reports the intact prefix", () => {
+    const a = encodeRecord(SEQ, 1, exp);
+    const b = encodeRecord(SEQ + 1, 2, { ...exp, rows: [] });
+    const whole = new Uint8Array([...a, ...b]);
+    expect(scanRecords(whole).records.map((r) => [r.seq, r.offset, r.rows])).toEqual([
+      [SEQ, 0, 2],
+      [SEQ + 1, a.length, 0],
+    ]);
+    expect(scanRecords(whole.subarray(0, whole.length - 1))).toMatchObject({ validBytes: a.length });
+    const flipped = whole.slice();
+    flipped[a.length + HEADER_BYTES + 3]! ^= 1;
+    expect(scanRecords(flipped).validBytes).toBe(a.length);
+    expect(scanRecords(new Uint8Array(0))).toEqual({ records: [], validBytes: 0 });
+    // A header claiming more payload than the file holds.
+    expect(scanRecords(Uint8Array.from([0xff, 0xff, 0xff, 0x3f, ...new Array(40).fill(0)])).validBytes).toBe(0);
+  });
+
+  test("decode refuses a record that fails its checksum", () => {
+    const rec = encodeRecord(SEQ, 1, exp);
+    rec[10]! ^= 0x80;
+    expect(() => decodeRecord(rec)).toThrow("checksum");
+  });
+});

@@ -1,0 +1,243 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XenoflowError } from "../../src/errors.ts";
+import type { Sink, WindowExport } from "../../src/store/sink.ts";
+import { type SpoolEventKind, type SpooledSink, createSpooledSink } from "../../src/store/spool.ts";
+import { StoreError } from "../../src/store/store-error.ts";
+
+/** A database double with the same seq bookkeeping as the real sinks. */
+function fakeDb() {
+  const committed: { seq: number; table: string; time: number; rows: number }[] = [];
+  const seen = new Set<number>();
+  const state = { failures: 0, down: false, commitThenLose: 0, refuseTable: "", attempts: 0 };
+  const sink = (): Sink => ({
+    kind: "postgres",
+    async write(exp, seq) {
+      state.attempts++;
+      if (state.down || state.failures > 0) {
+        state.failures--;
+        throw new StoreError("connect ECONNREFUSED 127.0.0.1:5432", true);
+      }
+      if (exp.table === state.refuseTable) throw new StoreError("invalid input syntax for type inet", false);
+      if (seq === undefined) throw new Error("spool must pass a seq");
+      if (seen.has(seq)) return;
+      seen.add(seq);
+      committed.push({ seq, table: exp.table, time: exp.time, rows: exp.rows.length });
+      if (state.commitThenLose > 0) {
+        state.commitThenLose--;
+        throw new StoreError("CONNECTION_CLOSED after COMMIT", true);
+      }
+    },
+    async prune() {},
+    async close() {},
+  });
+  return { committed, state, sink };
+}
+
+function exp(i: number, rows = 2, table = "all_proto"): WindowExport {
+  return {
+    mo: "all",
+    window: "proto",
+    table,
+    time: 1_700_000_000 + i * 30,
+    keys: [{ name: "proto", type: "uint" }],
+    values: ["octets"],
+    rows: Array.from({ length: rows }, (_, r) => [r, i * 1000 + r]),
+  };
+}
+
+let dir: string;
+const open: SpooledSink[] = [];
+let events: [SpoolEventKind, Record<string, string | number>][];
+
+function spool(inner: Sink, maxBytes = 1 << 20): SpooledSink {
+  const s = createSpooledSink(inner, dir, { maxBytes, minBackoffMs: 1, maxBackoffMs: 4, onEvent: (k, d) => events.push([k, d]) });
+  open.push(s);
+  return s;
+}
+
+beforeEach(() => {
+  dir = join(mkdtempSync(join(tmpdir(), "xenoflow-spool-")), "spool");
+  events = [];
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  rmSync(join(dir, ".."), { recursive: true, force: true });
+});
+
+const times = (c: { time: number }[]) => c.map((x) => x.time);
+const kinds = (k: SpoolEventKind) => events.filter(([kind]) => kind === k).length;
+
+describe("spooled sink", () => {
+  test("returns at once, retries while the store is down, then writes every export in order once", async () => {
+    const db = fakeDb();
+    db.state.failures = 5;
+    const s = spool(db.sink());
+    for (let i = 0; i < 4; i++) await s.write(exp(i));
+    expect(db.committed).toEqual([]);
+    expect(await s.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([0, 1, 2, 3].map((i) => exp(i).time));
+    const seqs = db.committed.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(4);
+    expect(db.state.attempts).toBe(9);
+    expect(s.stats()).toMatchObject({ bytes: 0, entries: 0, written: 4, writeErrors: 5, droppedExports: 0, rejectedExports: 0 });
+    expect(s.stats().lastError).toContain("ECONNREFUSED");
+    expect([kinds("spooled"), kinds("write_error"), kinds("written")]).toEqual([4, 5, 4]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("drain reports false while the store stays down", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const s = spool(db.sink());
+    await s.write(exp(0));
+    expect(await s.drain(50)).toBe(false);
+    expect(s.stats().entries).toBe(1);
+    db.state.down = false;
+    expect(await s.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([exp(0).time]);
+  });
+
+  test("survives a restart: a new spool on the same directory replays in order, new seqs continue", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const a = spool(db.sink());
+    for (let i = 0; i < 5; i++) await a.write(exp(i));
+    await a.close();
+    open.splice(0);
+    expect(readdirSync(dir).length).toBe(1);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, readdirSync(dir)[0]!)).mode & 0o777).toBe(0o600);
+
+    db.state.down = false;
+    const b = spool(db.sink());
+    expect(b.stats().entries).toBe(5);
+    await b.write(exp(5));
+    expect(await b.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([0, 1, 2, 3, 4, 5].map((i) => exp(i).time));
+    const seqs = db.committed.map((c) => c.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]!).toBeGreaterThan(seqs[i - 1]!);
+  });
+
+  test("exactly once across a crash between commit and spool removal, and a lost commit reply", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const a = spool(db.sink());
+    for (let i = 0; i < 3; i++) await a.write(exp(i));
+    await a.close();
+    open.splice(0);
+    // The directory as a crash right after the database committed would have left it.
+    const snapshot = join(dir, "..", "snapshot");
+    cpSync(dir, snapshot, { recursive: true });
+
+    db.state.down = false;
+    db.state.commitThenLose = 1;
+    const b = spool(db.sink());
+    expect(await b.drain(5000)).toBe(true);
+    await b.close();
+    open.splice(0);
+
+    dir = snapshot;
+    const c = spool(db.sink());
+    expect(c.stats().entries).toBe(3);
+    expect(await c.drain(5000)).toBe(true);
+    dir = join(snapshot, "..", "spool");
+    expect(times(db.committed)).toEqual([0, 1, 2].map((i) => exp(i).time));
+    expect(c.stats().written).toBe(3); // replayed, and skipped by the bookkeeping
+  });
+
+  test("when full, drops the oldest unsent exports first and counts them", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const maxBytes = 200_000;
+    const s = spool(db.sink(), maxBytes);
+    let peak = 0;
+    for (let i = 0; i < 60; i++) {
+      await s.write(exp(i, 1000));
+      peak = Math.max(peak, s.stats().bytes);
+    }
+    expect(peak).toBeLessThanOrEqual(maxBytes);
+    const st = s.stats();
+    expect(st.droppedExports).toBeGreaterThan(0);
+    expect(st.droppedRows).toBe(st.droppedExports * 1000);
+    expect(st.entries + st.droppedExports).toBe(60);
+    db.state.down = false;
+    expect(await s.drain(5000)).toBe(true);
+    // What survives is the newest, contiguous, in order.
+    expect(times(db.committed)).toEqual(Array.from({ length: st.entries }, (_, k) => exp(60 - st.entries + k).time));
+    const dropped = events.filter(([k]) => k === "dropped").reduce((n, [, d]) => n + (d.exports as number), 0);
+    expect(dropped).toBe(st.droppedExports);
+  });
+
+  test("sets aside an export the database rejects as data, so later exports still flow", async () => {
+    const db = fakeDb();
+    db.state.refuseTable = "bad_rows";
+    const s = spool(db.sink());
+    await s.write(exp(0));
+    await s.write(exp(1, 2, "bad_rows"));
+    await s.write(exp(2));
+    expect(await s.drain(5000)).toBe(true);
+    expect(db.committed.map((c) => [c.table, c.time])).toEqual([
+      ["all_proto", exp(0).time],
+      ["all_proto", exp(2).time],
+    ]);
+    expect(s.stats()).toMatchObject({ rejectedExports: 1, writeErrors: 3, written: 2, entries: 0 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("truncates a torn record at the end of a segment and keeps the intact ones", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const a = spool(db.sink());
+    for (let i = 0; i < 3; i++) await a.write(exp(i));
+    await a.close();
+    open.splice(0);
+    const seg = join(dir, readdirSync(dir)[0]!);
+    const intact = statSync(seg).size;
+    appendFileSync(seg, new Uint8Array([40, 0, 0, 0, 1, 2, 3]));
+
+    db.state.down = false;
+    const b = spool(db.sink());
+    expect(events.filter(([k]) => k === "corrupt")).toEqual([["corrupt", { file: readdirSync(dir)[0]!, offset: intact, bytes: 7 }]]);
+    expect(await b.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([0, 1, 2].map((i) => exp(i).time));
+  });
+
+  test("refuses a malformed export at write time without spooling it", async () => {
+    const db = fakeDb();
+    const s = spool(db.sink());
+    const err = await s.write(exp(0, 2, "All-Proto")).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(XenoflowError);
+    expect(s.stats().entries).toBe(0);
+    expect(kinds("spooled")).toBe(0);
+  });
+
+  test("reads exports back from disk when they exceed the memory cache", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const s = createSpooledSink(db.sink(), dir, { maxBytes: 1 << 20, cacheBytes: 0, minBackoffMs: 1, maxBackoffMs: 4 });
+    open.push(s);
+    for (let i = 0; i < 3; i++) await s.write(exp(i, 50));
+    db.state.down = false;
+    expect(await s.drain(5000)).toBe(true);
+    expect(db.committed.map((c) => [c.time, c.rows])).toEqual([0, 1, 2].map((i) => [exp(i).time, 50]));
+  });
+});
+
+describe("spooled sink backoff", () => {
+  test("new exports do not cut a backoff short; close does", async () => {
+    const db = fakeDb();
+    db.state.down = true;
+    const s = createSpooledSink(db.sink(), dir, { maxBytes: 1 << 20, minBackoffMs: 600_000, maxBackoffMs: 600_000 });
+    await s.write(exp(0));
+    await Bun.sleep(20);
+    for (let i = 1; i < 5; i++) await s.write(exp(i));
+    await Bun.sleep(20);
+    expect([db.state.attempts, s.stats().entries]).toEqual([1, 5]);
+    await s.close();
+    expect(db.state.attempts).toBe(1);
+  });
+});

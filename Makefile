@@ -6,7 +6,7 @@ NPM ?= npm
 BUN := $(shell if [ -x node_modules/.bin/bun ]; then echo node_modules/.bin/bun; elif command -v bun >/dev/null 2>&1; then command -v bun; else echo node_modules/.bin/bun; fi)
 CONFIG ?= config/xenoflow.toml
 
-.PHONY: all deps run test typecheck unit
+.PHONY: all deps run test typecheck unit build release install uninstall clean distclean FORCE
 
 all: test
 
@@ -26,3 +26,69 @@ unit: deps
 	$(BUN) test
 
 test: typecheck unit
+
+# --- build, release, install (docs/INSTALL.md) --------------------------------------------------
+# Build logic lives in scripts/*.ts; entry points (and future workers) are listed in scripts/targets.ts.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+SYSCTLDIR ?= /etc/sysctl.d
+DESTDIR ?=
+BUILD_INPUTS = $(shell find src scripts -type f 2>/dev/null) package.json package-lock.json tsconfig.json
+
+build: dist/xenoflow dist/installed.toml
+
+# Rewritten only when version or commit change, so a new commit rebuilds the binary.
+dist/.buildinfo: FORCE | deps
+	@$(BUN) scripts/build.ts stamp $@
+
+dist/xenoflow: $(BUILD_INPUTS) dist/.buildinfo | deps
+	$(BUN) scripts/build.ts build --outfile $@
+
+dist/installed.toml: $(CONFIG) scripts/installed-config.ts | deps
+	$(BUN) scripts/build.ts installed-config $(CONFIG) $@
+
+# Cross-compiles every target with Bun runtimes from npm, cached in .cache/bun-runtimes.
+release: deps
+	$(BUN) scripts/build.ts release
+
+install: build
+	install -D -m 0755 dist/xenoflow $(DESTDIR)$(BINDIR)/xenoflow
+	install -D -m 0644 systemd/xenoflow.sysctl.conf $(DESTDIR)$(SYSCTLDIR)/90-xenoflow.conf
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/bin/xenoflow|$(BINDIR)/xenoflow|' -e 's|/etc/xenoflow/|$(SYSCONFDIR)/xenoflow/|' \
+		systemd/xenoflow.service > $(DESTDIR)$(UNITDIR)/xenoflow.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xenoflow.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/xenoflow
+	@# The operator's config survives reinstalls and upgrades.
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/xenoflow/xenoflow.toml ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/xenoflow/xenoflow.toml"; \
+	else \
+		install -m 0640 dist/installed.toml $(DESTDIR)$(SYSCONFDIR)/xenoflow/xenoflow.toml; \
+	fi
+ifeq ($(DESTDIR),)
+	getent group xenoflow >/dev/null || groupadd --system xenoflow
+	getent passwd xenoflow >/dev/null || useradd --system --gid xenoflow --no-create-home \
+		--home-dir /var/lib/xenoflow --shell /usr/sbin/nologin --comment "xenoflow collector" xenoflow
+	chown root:xenoflow $(SYSCONFDIR)/xenoflow/xenoflow.toml
+	-sysctl -q -p $(SYSCTLDIR)/90-xenoflow.conf
+	-if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "installed; start with: systemctl enable --now xenoflow"
+endif
+
+# Leaves the config, the state in /var/lib/xenoflow and the user: they hold the operator's data.
+uninstall:
+	-if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now xenoflow; fi
+	rm -f $(DESTDIR)$(BINDIR)/xenoflow $(DESTDIR)$(UNITDIR)/xenoflow.service $(DESTDIR)$(SYSCTLDIR)/90-xenoflow.conf
+	-if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+
+clean:
+	rm -rf dist
+
+# Also drops the downloaded cross-compile runtimes (about 100 MiB each).
+distclean: clean
+	rm -rf .cache/bun-runtimes
+
+FORCE:

@@ -10,8 +10,12 @@ export const VERSION: string = typeof XENOFLOW_VERSION === "string" ? XENOFLOW_V
 
 export function commit(): string {
   if (typeof XENOFLOW_COMMIT === "string") return XENOFLOW_COMMIT;
-  const r = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir, stderr: "ignore" });
-  return r.exitCode === 0 ? r.stdout.toString().trim() : "unknown";
+  try {
+    const r = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir, stderr: "ignore" });
+    return r.exitCode === 0 ? r.stdout.toString().trim() : "unknown";
+  } catch {
+    return "unknown"; // no git, or a binary compiled without --define whose directory is /$bunfs
+  }
 }
 
 export function target(): string {

@@ -1,0 +1,91 @@
+// A closed window's rows, off the hot path: the top N entries by their first value (a bounded
+// min-heap keeps the N largest in O(size log N) instead of sorting every row), then one row with
+// null keys holding the sum of everything else: entries beyond N and records that found the
+// table full. That row appears only when something was left over.
+import type { CompositeKey } from "./key.ts";
+import type { KeyValue } from "./keyspec.ts";
+import type { StringTable } from "./strings.ts";
+import type { HashTable } from "./table.ts";
+
+export type Row = (KeyValue | number)[];
+
+/** Rows of table t: top N (all, in insertion order, when n = 0), then the remainder row if any. */
+export function renderRows(t: HashTable, key: CompositeKey, strings: StringTable, n: number, overflow: Float64Array, overflowRecords: number): Row[] {
+  const nv = t.valueCount;
+  const order = topEntries(t, n);
+  const rows: Row[] = [];
+  for (let j = 0; j < order.length; j++) {
+    const e = order[j]!;
+    const row: Row = [];
+    key.render(t.keys, t.keyBase(e), strings, row);
+    const vb = t.valBase(e);
+    for (let v = 0; v < nv; v++) row.push(t.vals[vb + v]!);
+    rows.push(row);
+  }
+  const rest = Array.from(overflow);
+  let leftOver = overflowRecords > 0;
+  if (order.length < t.size) {
+    leftOver = true;
+    const taken = new Uint8Array(t.size);
+    for (let j = 0; j < order.length; j++) taken[order[j]!] = 1;
+    for (let e = 0; e < t.size; e++) {
+      if (taken[e]) continue;
+      const vb = t.valBase(e);
+      for (let v = 0; v < nv; v++) rest[v]! += t.vals[vb + v]!;
+    }
+  }
+  if (leftOver) rows.push([...key.columns.map(() => null), ...rest]);
+  return rows;
+}
+
+/** Entry indexes ordered by value 0 descending (ties: lower entry first); all entries in insertion order when n = 0. */
+export function topEntries(t: HashTable, n: number): Uint32Array {
+  const size = t.size;
+  const vals = t.vals;
+  if (n <= 0) {
+    const all = new Uint32Array(size);
+    for (let e = 0; e < size; e++) all[e] = e;
+    return all;
+  }
+  const k = Math.min(n, size);
+  // "a ranks below b": smaller value, or equal value and later entry.
+  const below = (a: number, b: number) => {
+    const x = vals[t.valBase(a)]!;
+    const y = vals[t.valBase(b)]!;
+    return x < y || (x === y && a > b);
+  };
+  const heap = new Uint32Array(k);
+  let len = 0;
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < len && below(heap[l]!, heap[m]!)) m = l;
+      if (r < len && below(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      const tmp = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = tmp;
+      i = m;
+    }
+  };
+  for (let e = 0; e < size; e++) {
+    if (len < k) {
+      let i = len++;
+      heap[i] = e;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!below(heap[i]!, heap[p]!)) break;
+        const tmp = heap[i]!;
+        heap[i] = heap[p]!;
+        heap[p] = tmp;
+        i = p;
+      }
+    } else if (below(heap[0]!, e)) {
+      heap[0] = e;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+}

@@ -2,6 +2,7 @@
 // Errors leave through ConfigError, so the CLI boundary prints one FILE:LINE:COL line each.
 import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
+import { expressionChecker } from "../expressions.ts";
 import { formatListen } from "../net/listen.ts";
 import type { Config, MoDef } from "../config/types.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
@@ -11,7 +12,7 @@ export default defineCommand({
   meta: { name: "check", description: "validate the configuration and print a summary" },
   args: { config: { type: "string", alias: "c", description: "configuration file (default: XENOFLOW_CONFIG, config/xenoflow.toml, /etc/xenoflow/xenoflow.toml)" } },
   run({ args }) {
-    const config = loadConfig(configPath(args.config));
+    const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
     console.log(summary(config).join("\n"));
     return 0;
   },

@@ -1,0 +1,34 @@
+-- xenoflow_series: one value of a window table per bucket over [t_from, t_to), the bucket being
+-- floor(epoch / every) * every, empty buckets as 0, with the per-second rate. The same series as
+-- `xenoflow report series`.
+--
+--   SELECT * FROM xenoflow_series('all_proto', 'bits', now() - interval '1 hour', now(), '5m');
+
+CREATE OR REPLACE FUNCTION xenoflow_series(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz, every interval DEFAULT '5 minutes')
+RETURNS TABLE ("time" timestamptz, value numeric, per_second double precision)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  step bigint := floor(extract(epoch FROM every))::bigint;
+BEGIN
+  PERFORM xenoflow_check_value('xenoflow_series', tbl, value_col);
+  IF step IS NULL OR step < 1 THEN
+    RAISE EXCEPTION 'xenoflow_series: every must be at least 1 second, not %', every USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF t_from >= t_to THEN
+    RETURN;
+  END IF;
+  RETURN QUERY EXECUTE format($q$
+    WITH b AS (
+      SELECT (floor(extract(epoch FROM "time") / $3) * $3)::bigint AS bucket, coalesce(sum(%2$I), 0) AS v
+      FROM %1$s WHERE "time" >= $1 AND "time" < $2 GROUP BY 1
+    ),
+    s AS (
+      SELECT generate_series(floor(extract(epoch FROM $1) / $3)::bigint * $3,
+                             floor((extract(epoch FROM $2) - 1) / $3)::bigint * $3, $3) AS bucket
+    )
+    SELECT to_timestamp(s.bucket), coalesce(b.v, 0)::numeric, coalesce(b.v, 0)::double precision / $3
+    FROM s LEFT JOIN b USING (bucket) ORDER BY s.bucket
+  $q$, tbl, value_col)
+  USING t_from, t_to, step;
+END
+$$;

@@ -1,0 +1,41 @@
+// Decode fault counters. Every kind is always present so /metrics can export a stable set.
+
+export interface Faults {
+  truncatedHeader: number; // datagram shorter than its version's header
+  unknownVersion: number; // not 5, 9 or 10
+  badMessageLength: number; // IPFIX header length beyond the datagram or under 16
+  countMismatch: number; // v5 header count disagrees with the records present
+  badSetLength: number; // set length < 4 or beyond the message: the rest of the message is skipped
+  reservedSetId: number; // set id 2..255 in v9, 4..255 in IPFIX
+  badTemplateId: number; // template id < 256 (other than an IPFIX withdraw-all)
+  templateTooLong: number; // template record runs past its set
+  badFieldCount: number; // zero (v9) or impossible field count
+  badScopeCount: number; // options template scope count 0 or above the field count
+  zeroSizeRecord: number; // template whose records would hold no bytes
+  truncatedRecord: number; // a variable-length field runs past its set
+  unknownTemplate: number; // data set with no template, not held
+  heldExpired: number; // held data whose template did not arrive in time
+  heldEvicted: number; // held data pushed out by newer held data
+  templateEvicted: number; // templates pushed out by the per-exporter or total bound
+}
+
+export function createFaults(): Faults {
+  return {
+    truncatedHeader: 0,
+    unknownVersion: 0,
+    badMessageLength: 0,
+    countMismatch: 0,
+    badSetLength: 0,
+    reservedSetId: 0,
+    badTemplateId: 0,
+    templateTooLong: 0,
+    badFieldCount: 0,
+    badScopeCount: 0,
+    zeroSizeRecord: 0,
+    truncatedRecord: 0,
+    unknownTemplate: 0,
+    heldExpired: 0,
+    heldEvicted: 0,
+    templateEvicted: 0,
+  };
+}

@@ -1,0 +1,141 @@
+// The decoder API: NetFlow v5 / v9 / IPFIX datagrams in, flows appended to a FlowBatch (the
+// collector) or printed records (xenoflow decode, the flow dump) out, faults counted. Pure: the
+// caller passes the arrival time; nothing here reads a clock, does I/O, logs or throws.
+import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
+import { type CompiledBatch, compileBatch } from "./compile-batch.ts";
+import { type CompiledRecords, type FlowRecord, compileRecords } from "./compile-records.ts";
+import { createCtx } from "./context.ts";
+import { type Faults, createFaults } from "./faults.ts";
+import { decodeIpfix } from "./ipfix.ts";
+import type { Env, Output } from "./sets.ts";
+import { restore, snapshot } from "./snapshot.ts";
+import type { Template } from "./template.ts";
+import { createTemplateStore } from "./templates.ts";
+import { decodeV5, v5Template } from "./v5.ts";
+import { decodeV9 } from "./v9.ts";
+
+export type { FlowRecord } from "./compile-records.ts";
+export type { Faults } from "./faults.ts";
+
+export interface DecoderOptions {
+  templatesPerExporter: number;
+  templatesTotal: number;
+  pendingBytesPerExporter: number;
+  pendingMs: number;
+  /** Extra batch columns; the batches passed to decodeToBatch must be created with the same list. */
+  extras?: readonly ExtraSpec[];
+  /** The config's forced sampling rate for an exporter address, or null. */
+  forcedSampling?: (exporter: string) => number | null;
+}
+
+export interface ExporterRef {
+  addr: string;
+  id: number;
+}
+
+export interface DecoderStats {
+  templates: number;
+  heldBytes: number;
+  records: number;
+  datagrams: number;
+}
+
+export function createDecoder(opts: DecoderOptions) {
+  const faults = createFaults();
+  const store = createTemplateStore(opts, faults);
+  const x = createCtx();
+  const counts = { records: 0, datagrams: 0 };
+  const extraSpecs = opts.extras ?? [];
+  const v5 = v5Template();
+
+  let batch: FlowBatch | null = null;
+  let onFull: (b: FlowBatch) => void = () => {};
+  const toBatch: Output = {
+    data(t, b, o, end) {
+      if (t.options || !batch) return;
+      const fn = (t.batch ??= compileBatch(t, extraSpecs, faults)) as CompiledBatch;
+      counts.records += fn(b, o, end, batch, x, onFull);
+    },
+  };
+
+  let emit: (r: FlowRecord) => void = () => {};
+  let exporterAddr = "";
+  const toRecords: Output = {
+    data(t: Template, b, o, end) {
+      const fn = (t.records ??= compileRecords(t)) as CompiledRecords;
+      let n = fn(b, o, end, x, exporterAddr, emit);
+      if (n < 0) {
+        faults.truncatedRecord++;
+        n = -1 - n;
+      }
+      counts.records += n;
+    },
+  };
+
+  const env: Env = { store, faults, x, out: toBatch };
+
+  function decode(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number): void {
+    counts.datagrams++;
+    if (payload.length < 2) {
+      faults.truncatedHeader++;
+      return;
+    }
+    const version = (payload[0]! << 8) | payload[1]!;
+    if (version !== 5 && version !== 9 && version !== 10) {
+      faults.unknownVersion++;
+      return;
+    }
+    const e = store.exporter(exporter.addr);
+    store.expireHeld(e, arrivalMs);
+    x.exporterFamily = e.family;
+    x.ea0 = e.words[0];
+    x.ea1 = e.words[1];
+    x.ea2 = e.words[2];
+    x.ea3 = e.words[3];
+    x.exporterId = exporter.id;
+    x.arrivalMs = arrivalMs;
+    const forced = opts.forcedSampling?.(exporter.addr) ?? null;
+    x.forced = forced !== null && forced > 0 ? forced : 0;
+    x.headerRate = 0;
+    if (version === 5) decodeV5(env, e, v5, payload);
+    else if (version === 9) decodeV9(env, e, payload);
+    else decodeIpfix(env, e, payload);
+  }
+
+  return {
+    decodeToBatch(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number, b: FlowBatch, full: (b: FlowBatch) => void): void {
+      batch = b;
+      onFull = full;
+      env.out = toBatch;
+      decode(payload, exporter, arrivalMs);
+    },
+    decodeToRecords(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number, out: (r: FlowRecord) => void): void {
+      emit = out;
+      exporterAddr = exporter.addr;
+      env.out = toRecords;
+      decode(payload, exporter, arrivalMs);
+    },
+    /** Drops held data older than pendingMs at `nowMs` (counted in heldExpired); Infinity drops all. */
+    expire(nowMs: number): void {
+      store.expireAll(nowMs);
+    },
+    faults: faults as Readonly<Faults>,
+    get stats(): DecoderStats {
+      return { templates: store.count(), heldBytes: store.heldBytes(), records: counts.records, datagrams: counts.datagrams };
+    },
+    templates: {
+      /** The state as JSON-safe data; clears `dirty`. */
+      snapshot: (): unknown => snapshot(store),
+      /** Loads a snapshot (unknown or damaged parts are ignored); returns templates restored. */
+      restore: (s: unknown): number => restore(store, s),
+      get dirty(): boolean {
+        return store.dirty;
+      },
+      set dirty(v: boolean) {
+        store.dirty = v;
+      },
+    },
+  };
+}
+
+export type Decoder = ReturnType<typeof createDecoder>;

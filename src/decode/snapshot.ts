@@ -1,0 +1,77 @@
+// The template store as plain JSON data, so templates and options state survive a restart.
+// restore() accepts only well-formed entries and ignores the rest: a damaged file costs the
+// templates it damaged, never the collector.
+import { makeTemplate, type TemplateField } from "./template.ts";
+import type { TemplateStore } from "./templates.ts";
+
+export const SNAPSHOT_FORMAT = "xenoflow-templates/1";
+
+/** [version, domain, template id, options 0|1, scope count, flat [id, pen, len, ...]] */
+type TemplateRow = [number, number, number, number, number, number[]];
+/** [version, domain, default rate, sysInitMs or null, [[sampler id, rate], ...]] */
+type DomainRow = [number, number, number, number | null, [number, number][]];
+
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  exporters: { addr: string; templates: TemplateRow[]; domains: DomainRow[] }[];
+}
+
+export function snapshot(store: TemplateStore): Snapshot {
+  const exporters: Snapshot["exporters"] = [];
+  for (const e of store.exporters()) {
+    const templates: TemplateRow[] = [...e.templates.values()]
+      .sort((a, b) => a.lastUsed - b.lastUsed)
+      .map((t) => [t.version, t.domain, t.id, t.options ? 1 : 0, t.scopeCount, t.fields.flatMap((f) => [f.id, f.pen, f.len])]);
+    const domains: DomainRow[] = [];
+    for (const [key, d] of e.domains) {
+      // v5 keeps nothing worth saving (its rate is in every header).
+      if (key >= 0x200000000 || (d.defaultRate === 0 && d.samplers.size === 0 && d.sysInitMs !== d.sysInitMs)) continue;
+      const version = key >= 0x100000000 ? 10 : 9;
+      domains.push([version, key % 0x100000000, d.defaultRate, d.sysInitMs === d.sysInitMs ? d.sysInitMs : null, [...d.samplers]]);
+    }
+    if (templates.length > 0 || domains.length > 0) exporters.push({ addr: e.addr, templates, domains });
+  }
+  store.dirty = false;
+  return { format: SNAPSHOT_FORMAT, exporters };
+}
+
+const isUint = (v: unknown, max: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+
+/** Loads a snapshot into the store; returns how many templates were restored. */
+export function restore(store: TemplateStore, s: unknown): number {
+  const snap = s as Partial<Snapshot> | null;
+  if (!snap || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.exporters)) return 0;
+  let n = 0;
+  for (const e of snap.exporters) {
+    if (!e || typeof e.addr !== "string" || !Array.isArray(e.templates) || !Array.isArray(e.domains)) continue;
+    for (const row of e.templates) {
+      if (!Array.isArray(row) || row.length !== 6) continue;
+      const [version, domain, id, options, scopeCount, flat] = row;
+      if (!(version === 9 || version === 10) || !isUint(domain, 0xffffffff) || !isUint(id, 0xffff)) continue;
+      if (!Array.isArray(flat) || flat.length % 3 !== 0 || flat.length === 0) continue;
+      const fields: TemplateField[] = [];
+      for (let k = 0; k < flat.length; k += 3) {
+        const [fid, pen, len] = [flat[k], flat[k + 1], flat[k + 2]];
+        if (!isUint(fid, 0x1ffff) || !isUint(pen, 0xffffffff) || !isUint(len, 0xffff)) break;
+        fields.push({ id: fid, pen, len });
+      }
+      if (fields.length * 3 !== flat.length || fields.every((f) => f.len === 0)) continue;
+      if (!isUint(scopeCount, fields.length)) continue;
+      store.restoreTemplate(e.addr, makeTemplate(version, domain, id, fields, scopeCount, options === 1));
+      n++;
+    }
+    const ex = store.exporter(e.addr);
+    for (const row of e.domains) {
+      if (!Array.isArray(row) || row.length !== 5) continue;
+      const [version, domain, rate, init, samplers] = row;
+      if (!(version === 9 || version === 10) || !isUint(domain, 0xffffffff) || typeof rate !== "number") continue;
+      const d = store.domainState(ex, version, domain);
+      d.defaultRate = rate > 0 ? rate : 0;
+      d.sysInitMs = typeof init === "number" ? init : NaN;
+      if (Array.isArray(samplers)) {
+        for (const p of samplers) if (Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number" && p[1] > 0) d.samplers.set(p[0], p[1]);
+      }
+    }
+  }
+  return n;
+}

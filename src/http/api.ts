@@ -1,0 +1,160 @@
+// The dashboard's JSON API. Every answer is built at request time from the collector's counters
+// and latest window exports; nothing here runs per flow.
+import type { History } from "./history.ts";
+import type { HealthReport } from "./health.ts";
+import type { UdpSocketRow } from "./kernel-drops.ts";
+import type { CollectorView } from "./sources.ts";
+
+export interface ApiContext {
+  c: CollectorView;
+  history: History;
+  health: HealthReport;
+  sockets: readonly UdpSocketRow[];
+  startMs: number;
+  nowMs: number;
+  version: string;
+}
+
+const sum = (o: Readonly<Record<string, number>>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+export function summary(x: ApiContext) {
+  const { c } = x;
+  const st = c.decoder.stats;
+  const rates = x.history.latest();
+  const mem = process.memoryUsage();
+  return {
+    version: x.version,
+    nowMs: x.nowMs,
+    startMs: x.startMs,
+    uptimeSeconds: (x.nowMs - x.startMs) / 1000,
+    health: x.health,
+    received: c.receiver.counters,
+    listen: c.receiver.bound.map((b) => (b.host.includes(":") ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`)),
+    exporters: c.exporters.size,
+    datagrams: st.datagrams,
+    flows: st.records,
+    templates: st.templates,
+    heldBytes: st.heldBytes,
+    faults: sum(c.decoder.faults),
+    faultsByKind: Object.fromEntries(Object.entries(c.decoder.faults).filter(([, n]) => n > 0)),
+    kernelDrops: x.sockets.reduce((a, s) => a + s.drops, 0),
+    sockets: x.sockets.map((s) => ({ socket: s.local, drops: s.drops, rxQueue: s.rxQueue })),
+    store: { kind: c.config.storage.kind, spoolMax: c.config.storage.spoolMax, ...c.sink.stats() },
+    alerts: { active: c.alerts.active().length, ...c.alerts.counters },
+    scripts: c.runner.stats,
+    mos: c.monitor.counters.names.map((name, m) => ({
+      name,
+      flows: c.monitor.counters.matched[m] ?? 0,
+      octets: c.monitor.counters.octets[m] ?? 0,
+      flowsPerSecond: rates?.[m]?.flows ?? null,
+      bitsPerSecond: rates?.[m]?.bits ?? null,
+    })),
+    process: { rssBytes: mem.rss, heapBytes: mem.heapUsed },
+  };
+}
+
+type Cell = string | number | null;
+
+/** One window's latest export, largest first by its first value, the remainder row last. */
+export function topOf(c: CollectorView, path: string, limit: number) {
+  const [mo = "", window = ""] = path.split("/");
+  const known = c.monitor.windows.find((w) => w.mo === mo && w.def.name === window);
+  if (!known) return null;
+  const e = c.latest.get(path);
+  if (!e) return { mo, window, path, time: null, columns: [], keys: 0, rows: [], totalRows: 0 };
+  const nk = e.keys.length;
+  const isOther = (r: readonly Cell[]) => nk > 0 && r.slice(0, nk).every((v) => v === null);
+  const first = (r: readonly Cell[]) => Number(r[nk] ?? 0);
+  const rows = [...e.rows].sort((a, b) => (isOther(a) ? 1 : 0) - (isOther(b) ? 1 : 0) || first(b) - first(a));
+  const shown = rows.filter((r) => !isOther(r)).slice(0, limit);
+  const other = rows.find(isOther);
+  return {
+    mo,
+    window,
+    path,
+    time: e.time,
+    columns: [...e.keys.map((k) => k.name), ...e.values],
+    keys: nk,
+    rows: other ? [...shown, other] : shown,
+    totalRows: e.rows.length,
+  };
+}
+
+export function topAll(c: CollectorView, limit: number) {
+  return { windows: c.monitor.windows.map((w) => topOf(c, `${w.mo}/${w.def.name}`, limit)) };
+}
+
+export function alerts(c: CollectorView, nowMs: number) {
+  return {
+    alerts: c.alerts.active().map((a) => ({
+      mo: a.mo,
+      mavg: a.mavg,
+      limit: a.limit,
+      key: Object.fromEntries(a.keyFields.map((f, i) => [f, a.key[i] ?? ""])),
+      metric: a.metric,
+      value: a.value,
+      threshold: a.threshold,
+      rates: a.rates,
+      start: new Date(a.startMs).toISOString(),
+      startMs: a.startMs,
+      seconds: (nowMs - a.startMs) / 1000,
+    })),
+  };
+}
+
+interface ExporterDecodeState {
+  templates: number;
+  samplingRates: number[];
+}
+
+/**
+ * Templates and sampling rates per exporter, from the decoder's template snapshot (its only
+ * public view of that state). Taking the snapshot clears the decoder's "needs saving" flag, so
+ * the flag is put back: the template file must still be written.
+ */
+function decodeState(c: CollectorView): Map<string, ExporterDecodeState> {
+  const dirty = c.decoder.templates.dirty;
+  const snap = c.decoder.templates.snapshot() as { exporters?: unknown };
+  c.decoder.templates.dirty = dirty;
+  const out = new Map<string, ExporterDecodeState>();
+  if (!Array.isArray(snap.exporters)) return out;
+  for (const e of snap.exporters as { addr?: unknown; templates?: unknown; domains?: unknown }[]) {
+    if (typeof e.addr !== "string") continue;
+    const rates = new Set<number>();
+    if (Array.isArray(e.domains)) {
+      for (const d of e.domains as unknown[][]) {
+        if (typeof d[2] === "number" && d[2] > 0) rates.add(d[2]);
+        if (Array.isArray(d[4])) for (const s of d[4] as unknown[][]) if (typeof s[1] === "number") rates.add(s[1]);
+      }
+    }
+    out.set(e.addr, { templates: Array.isArray(e.templates) ? e.templates.length : 0, samplingRates: [...rates].sort((a, b) => a - b) });
+  }
+  return out;
+}
+
+export function exporters(c: CollectorView, nowMs: number) {
+  const state = decodeState(c);
+  const defs = new Map(c.config.exporters.map((d) => [d.address.text, d]));
+  return {
+    exporters: [...c.exporters.values()].map((e) => {
+      const def = defs.get(e.addr);
+      const s = state.get(e.addr);
+      const versions = Object.fromEntries([5, 9, 10].filter((v) => (e.versions[v] ?? 0) > 0).map((v) => [v, e.versions[v] ?? 0]));
+      return {
+        address: e.addr,
+        port: e.port,
+        name: def?.name ?? null,
+        versions,
+        datagrams: e.datagrams,
+        flows: e.flows,
+        bytes: e.bytes,
+        templates: s?.templates ?? 0,
+        samplingRates: s?.samplingRates ?? [],
+        forcedSampling: def?.samplingRate ?? null,
+        firstSeen: new Date(e.firstSeenMs).toISOString(),
+        lastSeen: new Date(e.lastSeenMs).toISOString(),
+        lastSeenAgoSeconds: (nowMs - e.lastSeenMs) / 1000,
+      };
+    }),
+  };
+}

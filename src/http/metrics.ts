@@ -1,0 +1,147 @@
+// /metrics: every counter a running collector keeps, in Prometheus text format, read at scrape
+// time. Pure: the caller passes the process figures and kernel socket rows it measured, so the
+// output can be checked line by line.
+import { createExposition } from "./exposition.ts";
+import type { UdpSocketRow } from "./kernel-drops.ts";
+import type { CollectorView } from "./sources.ts";
+
+export interface ProcessFigures {
+  uptimeSeconds: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  rssBytes: number;
+  loopLagSeconds: number;
+  healthy: boolean;
+  version: string;
+}
+
+const VERSIONS = [5, 9, 10] as const;
+
+export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[], p: ProcessFigures): string {
+  const x = createExposition();
+  const counter = (name: string, help: string) => x.family(name, "counter", help);
+  const gauge = (name: string, help: string) => x.family(name, "gauge", help);
+
+  gauge("xenoflow_build_info", "Always 1; the version label says which build runs.");
+  x.sample(1, { version: p.version });
+
+  // Receive and per exporter.
+  const rc = c.receiver.counters;
+  counter("xenoflow_received_datagrams_total", "UDP datagrams read from the collector's sockets, before the allowlist.");
+  x.sample(rc.datagrams);
+  counter("xenoflow_received_bytes_total", "UDP payload bytes read from the collector's sockets, before the allowlist.");
+  x.sample(rc.bytes);
+  counter("xenoflow_denied_datagrams_total", "Datagrams dropped because the exporter is not in collector.allow.");
+  x.sample(rc.denied);
+  const exporters = [...c.exporters.values()];
+  counter("xenoflow_exporter_datagrams_total", "Datagrams accepted per exporter address and NetFlow version (other = not 5, 9 or 10).");
+  for (const e of exporters) {
+    let known = 0;
+    for (const v of VERSIONS) {
+      const n = e.versions[v] ?? 0;
+      known += n;
+      if (n > 0) x.sample(n, { exporter: e.addr, version: v });
+    }
+    if (e.datagrams > known) x.sample(e.datagrams - known, { exporter: e.addr, version: "other" });
+  }
+  counter("xenoflow_exporter_flows_total", "Flow records decoded per exporter address.");
+  for (const e of exporters) x.sample(e.flows, { exporter: e.addr });
+  counter("xenoflow_exporter_bytes_total", "Datagram payload bytes accepted per exporter address.");
+  for (const e of exporters) x.sample(e.bytes, { exporter: e.addr });
+  gauge("xenoflow_exporter_last_seen_seconds", "Arrival time of the exporter's latest datagram, Unix seconds.");
+  for (const e of exporters) x.sample(e.lastSeenMs / 1000, { exporter: e.addr });
+
+  counter("xenoflow_kernel_drops_total", "Datagrams the kernel dropped on the collector's sockets (receive buffer full), from /proc/net/udp{,6}.");
+  for (const s of sockets) x.sample(s.drops, { socket: s.local });
+  gauge("xenoflow_socket_receive_queue_bytes", "Bytes waiting in the kernel receive queue of each collector socket.");
+  for (const s of sockets) x.sample(s.rxQueue, { socket: s.local });
+
+  // Decode.
+  const st = c.decoder.stats;
+  counter("xenoflow_decoded_datagrams_total", "Datagrams handed to the decoder.");
+  x.sample(st.datagrams);
+  counter("xenoflow_decoded_flows_total", "Flow records decoded (options records excluded).");
+  x.sample(st.records);
+  counter("xenoflow_decode_faults_total", "Malformed or undecodable input, by kind; the rest of the datagram is kept where possible.");
+  for (const [kind, n] of Object.entries(c.decoder.faults)) x.sample(n, { kind });
+  gauge("xenoflow_templates", "Templates known, over all exporters and observation domains.");
+  x.sample(st.templates);
+  counter("xenoflow_templates_evicted_total", "Templates pushed out by the per-exporter or total template bound.");
+  x.sample(c.decoder.faults.templateEvicted);
+  counter("xenoflow_templates_missing_total", "Data sets whose template had not arrived and that could not be held.");
+  x.sample(c.decoder.faults.unknownTemplate);
+  gauge("xenoflow_held_bytes", "Data set bytes held while their template has not arrived yet.");
+  x.sample(st.heldBytes);
+
+  // Monitoring objects.
+  const mc = c.monitor.counters;
+  counter("xenoflow_mo_flows_total", "Flow records each monitoring object matched.");
+  mc.names.forEach((mo, m) => x.sample(mc.matched[m] ?? 0, { mo }));
+  counter("xenoflow_mo_octets_total", "Octets (times the sampling rate) each monitoring object matched.");
+  mc.names.forEach((mo, m) => x.sample(mc.octets[m] ?? 0, { mo }));
+  counter("xenoflow_mo_packets_total", "Packets (times the sampling rate) each monitoring object matched.");
+  mc.names.forEach((mo, m) => x.sample(mc.packets[m] ?? 0, { mo }));
+  counter("xenoflow_windows_closed_total", "Fixed windows closed and handed to the store, per window.");
+  for (const w of c.monitor.windows) x.sample(w.counters.exported, { mo: w.mo, window: w.def.name });
+  counter("xenoflow_window_late_flows_total", "Records that arrived after their window closed (added to the open one).");
+  for (const w of c.monitor.windows) x.sample(w.counters.late, { mo: w.mo, window: w.def.name });
+  counter("xenoflow_window_overflow_flows_total", "Records summed into the null-key row because the window's table was full.");
+  for (const w of c.monitor.windows) x.sample(w.counters.overflow, { mo: w.mo, window: w.def.name });
+  gauge("xenoflow_mavg_keys", "Live keys of each moving average.");
+  for (const a of c.monitor.mavgs) x.sample(a.size, { mo: a.mo, mavg: a.def.name });
+  counter("xenoflow_mavg_evicted_total", "Moving-average keys evicted because the table was full.");
+  for (const a of c.monitor.mavgs) x.sample(a.counters.evicted, { mo: a.mo, mavg: a.def.name });
+
+  // Store and spool.
+  const sp = c.sink.stats();
+  counter("xenoflow_windows_exported_total", "Window exports committed to the database.");
+  x.sample(sp.written);
+  gauge("xenoflow_export_latency_seconds", "Spool append to database commit, of the latest export written.");
+  x.sample(sp.lastLatencyMs / 1000);
+  counter("xenoflow_store_write_errors_total", "Failed database writes (each retried from the spool).");
+  x.sample(sp.writeErrors);
+  gauge("xenoflow_spool_bytes", "Unsent window exports in the disk spool, bytes.");
+  x.sample(sp.bytes);
+  gauge("xenoflow_spool_entries", "Unsent window exports in the disk spool.");
+  x.sample(sp.entries);
+  counter("xenoflow_spool_dropped_exports_total", "Window exports dropped, oldest first, because the spool reached spool_max.");
+  x.sample(sp.droppedExports);
+  counter("xenoflow_spool_dropped_rows_total", "Rows of the dropped window exports.");
+  x.sample(sp.droppedRows);
+  counter("xenoflow_spool_rejected_exports_total", "Window exports the database refused as data, set aside.");
+  x.sample(sp.rejectedExports);
+
+  // Alerts and scripts.
+  gauge("xenoflow_alerts_active", "Alerts currently active (a key over a limit).");
+  x.sample(c.alerts.active().length);
+  counter("xenoflow_alert_events_total", "Alert events by kind: exceed (started) and normal (ended).");
+  x.sample(c.alerts.counters.exceed, { event: "exceed" });
+  x.sample(c.alerts.counters.normal, { event: "normal" });
+  counter("xenoflow_limit_file_errors_total", "Failed reloads of per-key limit files (the previous thresholds stay).");
+  x.sample(c.alerts.counters.overrideErrors);
+  const rs = c.runner.stats;
+  counter("xenoflow_scripts_run_total", "Alert scripts started.");
+  x.sample(rs.started);
+  counter("xenoflow_scripts_failed_total", "Alert scripts that exited non-zero or could not start.");
+  x.sample(rs.failed);
+  counter("xenoflow_scripts_timed_out_total", "Alert scripts killed at script_timeout.");
+  x.sample(rs.timedOut);
+  counter("xenoflow_scripts_dropped_total", "Alert scripts not run because the queue was full.");
+  x.sample(rs.dropped);
+  gauge("xenoflow_scripts_running", "Alert scripts running now.");
+  x.sample(rs.running);
+
+  // Process.
+  counter("xenoflow_process_cpu_seconds_total", "CPU time of the collector process, by mode.");
+  x.sample(p.cpuUserSeconds, { mode: "user" });
+  x.sample(p.cpuSystemSeconds, { mode: "system" });
+  gauge("xenoflow_process_resident_memory_bytes", "Resident set size of the collector process.");
+  x.sample(p.rssBytes);
+  gauge("xenoflow_event_loop_lag_seconds", "Worst event-loop delay since the previous scrape, from timer drift.");
+  x.sample(p.loopLagSeconds);
+  gauge("xenoflow_uptime_seconds", "Seconds since the collector started.");
+  x.sample(p.uptimeSeconds);
+  gauge("xenoflow_healthy", "1 when /healthz answers 200, 0 when it answers 503.");
+  x.sample(p.healthy ? 1 : 0);
+  return x.text();
+}

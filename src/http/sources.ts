@@ -1,0 +1,32 @@
+// What the HTTP server reads from a running collector: the Collector of src/pipeline.ts satisfies
+// this structurally; tests build one from plain objects. Read at request time only.
+import type { AlertState } from "../alert/event.ts";
+import type { AlertCounters } from "../alert/engine.ts";
+import type { ScriptStats } from "../alert/scripts.ts";
+import type { Config } from "../config/types.ts";
+import type { DecoderStats, Faults } from "../decode/index.ts";
+import type { MoCounters } from "../monitor/mo.ts";
+import type { ExporterStats } from "../pipeline.ts";
+import type { ReceiveCounters } from "../receive/udp.ts";
+import type { SpoolStats } from "../store/spool.ts";
+import type { WindowExport } from "../store/sink.ts";
+
+export interface CollectorView {
+  readonly config: Pick<Config, "storage" | "exporters">;
+  readonly receiver: { readonly counters: ReceiveCounters; readonly bound: readonly { host: string; port: number }[] };
+  readonly decoder: {
+    readonly faults: Readonly<Faults>;
+    readonly stats: DecoderStats;
+    readonly templates: { snapshot(): unknown; dirty: boolean };
+  };
+  readonly monitor: {
+    readonly counters: MoCounters;
+    readonly windows: readonly { readonly mo: string; readonly def: { name: string }; readonly counters: { exported: number; late: number; overflow: number } }[];
+    readonly mavgs: readonly { readonly mo: string; readonly def: { name: string }; readonly size: number; readonly counters: { evicted: number; swept: number } }[];
+  };
+  readonly sink: { stats(): SpoolStats };
+  readonly exporters: ReadonlyMap<string, ExporterStats>;
+  readonly alerts: { readonly counters: AlertCounters; active(): readonly AlertState[] };
+  readonly runner: { readonly stats: ScriptStats };
+  readonly latest: ReadonlyMap<string, WindowExport>;
+}

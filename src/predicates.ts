@@ -1,0 +1,63 @@
+// Compiles every monitoring object's filter once, against the batch layout the pipeline uses.
+// `@name` address lists are files `lists/<name>.txt` beside the main config file, one CIDR a line.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Cidr, Config } from "./config/types.ts";
+import { ConfigError, XenoflowError } from "./errors.ts";
+import type { ExtraSpec } from "./flow/batch.ts";
+import { compileFilter, parseFilter } from "./filter/index.ts";
+import type { Predicate } from "./monitor/mo.ts";
+import { parseCidr } from "./net/address.ts";
+
+/** The batch's extra columns: every [[field]], then the IANA elements keys read. */
+export function extrasFor(config: Config, required: readonly ExtraSpec[]): ExtraSpec[] {
+  const out: ExtraSpec[] = config.fields.map((f) => ({ pen: f.pen, element: f.element, type: f.type }));
+  for (const r of required) if (!out.some((o) => o.pen === r.pen && o.element === r.element)) out.push(r);
+  return out;
+}
+
+export function readAddressList(file: string): Cidr[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new XenoflowError("E_INPUT", `address list ${file}: ${(e as Error).message}`);
+  }
+  return text.split(/\r?\n/).flatMap((raw, n) => {
+    const line = raw.replace(/#.*/, "").trim();
+    if (line === "") return [];
+    const c = parseCidr(line);
+    if (typeof c === "string") throw new XenoflowError("E_INPUT", `${file}:${n + 1}: ${c}`);
+    return [c];
+  });
+}
+
+export function compilePredicates(config: Config, extras: readonly ExtraSpec[]): Map<string, Predicate> {
+  const dir = dirname(config.file);
+  const lists = new Map<string, Cidr[]>();
+  const ctx = {
+    fields: config.fields,
+    extraIndex: (pen: number, element: number) => extras.findIndex((e) => e.pen === pen && e.element === element),
+    list: (name: string) => {
+      let l = lists.get(name);
+      if (!l) {
+        l = readAddressList(join(dir, "lists", `${name}.txt`));
+        lists.set(name, l);
+      }
+      return l;
+    },
+  };
+  const out = new Map<string, Predicate>();
+  for (const mo of config.mos) {
+    if (mo.filter.trim() === "") continue;
+    const r = parseFilter(mo.filter, config.fields);
+    if (!r.ok) throw new ConfigError([{ file: config.file, path: `mo ${mo.name}, filter`, message: `col ${r.col}: ${r.message}` }]);
+    try {
+      out.set(mo.name, compileFilter(r.ast, ctx));
+    } catch (e) {
+      if (e instanceof XenoflowError) throw new ConfigError([{ file: config.file, path: `mo ${mo.name}, filter`, message: e.message }]);
+      throw e;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// The report commands as functions of (config, arguments, clock): the CLI passes the wall clock and
+// the loaded config, tests pass their own, and both get the exact text the command prints.
+import type { Config } from "../config/types.ts";
+import { XenoflowError } from "../errors.ts";
+import type { ReportDb } from "./model.ts";
+import { renderSeries, renderTop } from "./render.ts";
+import { runSeries } from "./series.ts";
+import { pickValue, resolveTarget } from "./target.ts";
+import { type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
+import { runTop } from "./top.ts";
+
+export interface TopArgs extends RangeArgs {
+  mo: string;
+  window: string;
+  by?: string | undefined;
+  n?: string | undefined;
+  csv?: boolean | undefined;
+}
+
+export interface SeriesArgs extends RangeArgs {
+  mo: string;
+  window: string;
+  value: string;
+  every?: string | undefined;
+  csv?: boolean | undefined;
+}
+
+export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now: number): Promise<string> {
+  const target = resolveTarget(config, args.mo, args.window);
+  const by = pickValue(target, args.by, "--by");
+  const range = resolveRange(args, now);
+  const nText = args.n ?? "20";
+  if (!/^\d+$/.test(nText)) throw new XenoflowError("E_USAGE", `-n "${nText}": expected a positive integer`);
+  const result = await runTop(db, { target, by, range, n: Number(nText) });
+  return renderTop(result, args.csv ? "csv" : "table");
+}
+
+export async function reportSeries(config: Config, db: ReportDb, args: SeriesArgs, now: number): Promise<string> {
+  const target = resolveTarget(config, args.mo, args.window);
+  if (args.value === undefined || args.value === "") throw new XenoflowError("E_USAGE", `--value is required; window ${target.table} has values ${target.values.join(", ")}`);
+  const value = pickValue(target, args.value, "--value");
+  const range = resolveRange(args, now);
+  const every = args.every === undefined || args.every === "" ? target.every : parseSeconds(args.every, "--every");
+  const result = await runSeries(db, { target, value, range, every });
+  return renderSeries(result, args.csv ? "csv" : "table");
+}

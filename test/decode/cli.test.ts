@@ -1,0 +1,45 @@
+// `xenoflow decode` end to end (src/cli/decode.ts), on real captures.
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "../..");
+const CORPUS = "/work/shared/corpus/vendors";
+
+function run(...args: string[]) {
+  const p = Bun.spawnSync([process.execPath, join(ROOT, "src/main.ts"), "decode", ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+
+describe("xenoflow decode", () => {
+  test("jsonl: one section 4 object per record, nothing on stderr when there are no faults", () => {
+    const r = run(join(CORPUS, "v9-cisco-asa.pcap"));
+    const lines = r.out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect([r.code, r.err, lines.length]).toEqual([0, "", 14]);
+    expect(lines[0]).toMatchObject({ exporter: "192.0.2.7", version: 9, domain: 0, template: 265, flowId: 8500, sourceIPv4Address: "192.168.14.1", flowStartMilliseconds: 1444384067569 });
+  });
+
+  test("text: an aligned block per record", () => {
+    const r = run(join(CORPUS, "v5-mikrotik.pcap"), "--format", "text");
+    const blocks = r.out.trimEnd().split("\n\n");
+    expect([r.code, blocks.length]).toEqual([0, 30]);
+    expect(blocks[0]!.split("\n")[0]).toBe("frame 1  192.0.2.14  v5  domain 0  template 0");
+    // Values start in one column: name padded to the longest name, then two spaces.
+    const starts = new Set(blocks[0]!.split("\n").slice(1).map((l) => /^ {2}\S+ +/.exec(l)![0].length));
+    expect(starts).toEqual(new Set([2 + "destinationIPv4PrefixLength".length + 2]));
+    expect(blocks[0]).toContain("  sourceIPv4Address            10.");
+  });
+
+  test("--port filters datagrams; faults are printed on stderr", () => {
+    expect(run(join(CORPUS, "v9-cisco-asa.pcap"), "--port", "9999").out).toBe("");
+    const r = run(join(CORPUS, "malformed/ipfix-netscaler-varlen-missing-templates.pcap"));
+    expect([r.code, r.out, r.err.trim()]).toEqual([0, "", "decode faults: heldExpired=4"]);
+  });
+
+  test("an unreadable or foreign file is a one-line E_INPUT error, exit 1", () => {
+    const missing = run("/nonexistent/x.pcap");
+    expect([missing.code, missing.err.trim()]).toEqual([1, "error: /nonexistent/x.pcap: ENOENT"]);
+    const foreign = run(join(ROOT, "package.json"));
+    expect(foreign.code).toBe(1);
+    expect(run(join(CORPUS, "v5-mikrotik.pcap"), "--format", "xml").code).toBe(1);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, test } from "bun:test";
+import { alignedTable, csv, renderTop } from "../../src/report/render.ts";
+import { bucketStarts } from "../../src/report/series.ts";
+import { humanRate, humanValue, rawRate, si } from "../../src/report/units.ts";
+import { XenoflowError } from "../../src/errors.ts";
+
+describe("units", () => {
+  test("three significant digits, decimal prefixes", () => {
+    expect([0, 7, 999, 1000, 1234, 12_345, 123_456, 999_499, 999_500, 1_210_000_000, 2 ** 63].map(si)).toEqual([
+      "0",
+      "7",
+      "999",
+      "1.00 K",
+      "1.23 K",
+      "12.3 K",
+      "123 K",
+      "999 K",
+      "1.00 M",
+      "1.21 G",
+      "9.22 E",
+    ]);
+    expect(si(0.5)).toBe("0.50");
+  });
+
+  test("octets and bits get units, counts stay exact", () => {
+    expect(humanValue("octets", 1_210_000_000n)).toBe("1.21 GB");
+    expect(humanValue("octets", 512n)).toBe("512 B");
+    expect(humanValue("bits", 3_400_000n)).toBe("3.40 Mbit");
+    expect(humanValue("packets", 9_007_199_254_740_993n)).toBe("9007199254740993");
+    expect(humanRate("bits", 1.5e9)).toBe("1.50 Gbit/s");
+    expect(humanRate("octets", 12)).toBe("12 B/s");
+    expect(humanRate("flows", 12_500)).toBe("12.5 K/s");
+    expect(rawRate(10 / 3)).toBe("3.333");
+    expect(rawRate(120)).toBe("120");
+  });
+});
+
+describe("text output", () => {
+  test("aligned columns, numbers right, no trailing spaces", () => {
+    expect(alignedTable(["key", "n"], [["a", "1"], ["longer", "1000"]], ["left", "right"])).toBe("key        n\na          1\nlonger  1000");
+  });
+
+  test("CSV quotes only what needs it (RFC 4180 section 2)", () => {
+    expect(csv(["k", "v"], [["a,b", "1"], ['say "hi"', "2"], ["plain", "3"]])).toBe('k,v\n"a,b",1\n"say ""hi""",2\nplain,3');
+  });
+
+  test("top table: NULL key as -, shares of the ranked value", () => {
+    const out = renderTop(
+      {
+        table: "all_x",
+        by: "packets",
+        range: { from: 0, to: 60 },
+        keys: [{ name: "ifname", type: "string" }],
+        values: ["octets", "packets"],
+        top: [{ keys: [null], sums: [1500n, 3n] }],
+        other: [0n, 1n],
+        total: [1500n, 4n],
+      },
+      "table",
+    );
+    expect(out).toBe(
+      [
+        "all_x  1970-01-01T00:00:00Z .. 1970-01-01T00:01:00Z  top 1 by packets",
+        "#      ifname   octets  packets       %",
+        "1      -       1.50 KB        3   75.0%",
+        "other              0 B        1   25.0%",
+        "total          1.50 KB        4  100.0%",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+test("bucket starts cover the range; the end is exclusive", () => {
+  expect(bucketStarts({ from: 59, to: 181 }, 60)).toEqual([0, 60, 120, 180]);
+  expect(bucketStarts({ from: 60, to: 180 }, 60)).toEqual([60, 120]);
+  expect(() => bucketStarts({ from: 0, to: 10 }, 0.5)).toThrow(XenoflowError);
+  expect(() => bucketStarts({ from: 0, to: 10_000_000 }, 1)).toThrow("--every 1s gives 10000000 buckets over this range; the limit is 1000000");
+});

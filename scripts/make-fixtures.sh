@@ -2,7 +2,8 @@
 # Re-creates the capture fixtures under test/receive/fixtures (capture-format samples) and
 # test/fixtures/exporters (real exporters' NetFlow v5/v9/IPFIX). Needs root, tcpdump, tshark,
 # editcap, softflowd, pmacct (pmacctd), nfdump (nfcapd, nfreplay), python3. Every packet goes to
-# loopback only. Usage: scripts/make-fixtures.sh [formats|exporters|all]
+# loopback only. Usage: scripts/make-fixtures.sh [formats|exporters|jsonl|all]
+# (jsonl: only re-derive the exporters' X.tshark.jsonl from their captures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -71,7 +72,7 @@ for f in flows:
         t += rnd.uniform(0.001, 0.4)
         pkts.append((t, f, rnd.randrange(0, 600)))
 pkts.sort(key=lambda p: p[0])
-recs, octets, seen = [], 0, set()
+recs, octets, seen, times = [], 0, set(), []
 for t, (src, dst, sp, dp, proto), plen in pkts:
     ident = (ident + 1) & 0xffff
     if proto == 6:
@@ -90,12 +91,15 @@ for t, (src, dst, sp, dp, proto), plen in pkts:
     sec = int(t); usec = int(round((t - sec) * 1e6))
     if usec == 1000000: sec, usec = sec + 1, 0
     recs.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
+    times.append(sec * 1000 + usec / 1000)
     octets += 20 + len(l4)
     seen.add((src, dst, sp, dp, proto))
 with open(out, "wb") as fh:
     fh.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1) + b"".join(recs))
 with open(totals, "w") as fh:
-    json.dump({"flows": len(seen), "octets": octets, "packets": len(pkts)}, fh)
+    # firstMs/lastMs: the capture times of the first and last packet (epoch ms).
+    json.dump({"flows": len(seen), "octets": octets, "packets": len(pkts),
+               "firstMs": min(times), "lastMs": max(times)}, fh)
     fh.write("\n")
 PY
 }
@@ -105,47 +109,58 @@ record() { # OUT PORT command...
   local out=$1 port=$2; shift 2
   tcpdump -U -i lo -w "$out" "udp dst port $port" 2>/dev/null & local pid=$!
   PIDS+=($pid)
-  sleep 1; timeout 60 "$@" >>"$TMP/exporters.log" 2>&1 || echo "warning: $1 exited with $?" >&2
+  sleep 1; "$@" >>"$TMP/exporters.log" 2>&1 || echo "warning: $1 exited with $?" >&2
   sleep 2; kill -INT $pid; wait $pid || true
 }
 
 # tshark's decode of a fixture, reduced like the corpus (one object per record, cflow. prefix dropped).
 tshark_jsonl() { # PCAP PORT
-  tshark -r "$1" -d "udp.port==$2,cflow" -T json 2>/dev/null | python3 -c '
+  tshark -r "$1" -d "udp.port==$2,cflow" -T json --no-duplicate-keys 2>/dev/null | python3 -c '
 import json, sys
-def records(tree):
-    # Each flow record is a "Flow N" or "pdu" node holding cflow.* leaves.
-    if isinstance(tree, dict):
-        leaves = {k: v for k, v in tree.items() if k.startswith("cflow.") and not isinstance(v, (dict, list))}
-        if any(k in leaves for k in ("cflow.srcaddr", "cflow.srcaddrv6", "cflow.octets", "cflow.packets")):
-            yield tree
-        for v in tree.values(): yield from records(v)
-    elif isinstance(tree, list):
-        for v in tree: yield from records(v)
+def records(tree, flowset=None):
+    # Records are the "Flow N" nodes of a set (v9/IPFIX) or the "pdu i/n" nodes (v5).
+    for k, v in tree.items():
+        if not isinstance(v, dict):
+            continue
+        if k.startswith("Flow ") or k.startswith("pdu "):
+            yield flowset, v
+        elif k.startswith("Set ") or k.startswith("FlowSet "):
+            yield from records(v, int(v.get("cflow.flowset_id", -1)))
 SKIP = {"cflow.timedelta", "cflow.padding"}
+def leaves(node, out):
+    for k, v in node.items():
+        if k.endswith("_tree") and isinstance(v, dict):
+            if k != "cflow.tcpflags_tree":  # the flag bit breakdown is left out, as in the corpus
+                leaves(v, out)
+        elif k.startswith("cflow.") and k not in SKIP and not isinstance(v, dict):
+            out[k[6:]] = v
 for pkt in json.load(sys.stdin):
     layers = pkt["_source"]["layers"]
     frame = int(layers["frame"]["frame.number"])
-    for rec in records(layers.get("cflow", {})):
-        out = {"_frame": frame}
-        for k, v in rec.items():
-            if k.startswith("cflow.") and k not in SKIP and not isinstance(v, (dict, list)):
-                out[k[6:]] = v
-            elif k.endswith("_tree") and isinstance(v, dict):
-                for k2, v2 in v.items():  # tcpflags_tree etc.: the bit breakdown is left out
-                    pass
+    for flowset, rec in records(layers.get("cflow", {})):
+        out = {"_frame": frame} if flowset is None else {"_frame": frame, "_flowset_id": flowset}
+        leaves(rec, out)
         print(json.dumps(out))
 '
 }
 
+# softflowd 1.1.0 reading a file sometimes blocks in accept() on its control socket before the
+# first packet (a poll result it does not re-check); a control request unblocks it, so keep asking.
+softflowd_file() { # PORT VERSION
+  local ctl=/tmp/xenoflow-sf.ctl; rm -f $ctl
+  softflowd -d -r $E/traffic.pcap -n 127.0.0.1:$1 -v $2 -p /tmp/xenoflow-sf.pid -c $ctl & local pid=$!
+  while kill -0 $pid 2>/dev/null; do sleep 0.2; [ -S $ctl ] && softflowctl -c $ctl statistics >/dev/null 2>&1 || true; done
+  wait $pid
+}
+
 exporters() {
-  local E=test/fixtures/exporters
+  E=test/fixtures/exporters
   mkdir -p $E
   make_traffic $E/traffic.pcap $E/traffic.totals.json
   local v port=39100
   for v in 5 9 10; do
     port=$((port + 1))
-    record $E/softflowd-v$v.pcap $port softflowd -d -r $E/traffic.pcap -n 127.0.0.1:$port -v $v -p $TMP/sf.pid -c $TMP/sf.ctl
+    record $E/softflowd-v$v.pcap $port softflowd_file $port $v
   done
   for v in 5 9 10; do
     port=$((port + 1))
@@ -165,14 +180,19 @@ CONF
   mkdir -p $TMP/nfcapd
   nfcapd -p $nfport -b 127.0.0.1 -w $TMP/nfcapd -t 3600 & PIDS+=($!)
   sleep 1
-  timeout 60 softflowd -d -r $E/traffic.pcap -n 127.0.0.1:$nfport -v 9 -p $TMP/sf.pid -c $TMP/sf.ctl >>"$TMP/exporters.log" 2>&1
+  softflowd_file $nfport 9 >>"$TMP/exporters.log" 2>&1
   sleep 1; kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" || true
   local nffile; nffile=$(ls $TMP/nfcapd/nfcapd.* | grep -v current | head -1)
   for v in 5 9; do
     port=$((port + 1))
     record $E/nfreplay-v$v.pcap $port nfreplay -r "$nffile" -H 127.0.0.1 -p $port -v $v
   done
-  for f in $E/*-v*.pcap; do
+  for f in $E/*-v*.pcap; do cp $E/traffic.totals.json "${f%.pcap}.totals.json"; done
+  jsonl
+}
+
+jsonl() {
+  for f in test/fixtures/exporters/*-v*.pcap; do
     local p; p=$(tshark -r "$f" -T fields -e udp.dstport 2>/dev/null | head -1)
     tshark_jsonl "$f" "$p" > "${f%.pcap}.tshark.jsonl"
   done
@@ -181,5 +201,6 @@ CONF
 case $WHAT in
   formats) formats ;;
   exporters) exporters ;;
+  jsonl) jsonl ;;
   all) formats; exporters ;;
 esac

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type AlertEngine, createAlertEngine } from "./alert/engine.ts";
 import { type ScriptRunner, createScriptRunner } from "./alert/scripts.ts";
 import { writeAlertState } from "./alert/state-file.ts";
-import type { Config } from "./config/types.ts";
+import type { Config, LimitDef } from "./config/types.ts";
 import { type Decoder, createDecoder } from "./decode/index.ts";
 import { loadTemplates, saveTemplates } from "./decode/persist.ts";
 import { ianaLookup } from "./expressions.ts";
@@ -15,7 +15,9 @@ import { type FlowBatch, createBatch } from "./flow/batch.ts";
 import { type FlowDump, openFlowDump } from "./flow/dump.ts";
 import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
+import type { MovingAverage } from "./monitor/mavg.ts";
 import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
+import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { type Datagram, type Receiver, startReceiver } from "./receive/udp.ts";
 import { openSink } from "./store/open.ts";
@@ -38,6 +40,7 @@ export interface ExporterStats {
 }
 
 export interface Collector {
+  /** The configuration in force (replaced by reload). */
   readonly config: Config;
   readonly receiver: Receiver;
   readonly decoder: Decoder;
@@ -49,6 +52,12 @@ export interface Collector {
   readonly runner: ScriptRunner;
   /** The latest export of each window, by "mo/window". */
   readonly latest: ReadonlyMap<string, WindowExport>;
+  /**
+   * Applies a new, already validated configuration: limits, limit files, scripts, exporters, the
+   * allowlist, and new or changed monitoring objects. Throws (and changes nothing) when the new
+   * configuration cannot be applied; returns notes on settings that need a restart.
+   */
+  reload(next: Config): string[];
   /** Closes the open windows early, exports them, drains the spool (bounded), and stops. */
   stop(): Promise<void>;
 }
@@ -59,7 +68,8 @@ const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
 
-export async function startCollector(config: Config, log: Logger): Promise<Collector> {
+export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
+  let config = initial;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
   const forced = new Map(config.exporters.filter((e) => e.samplingRate !== null).map((e) => [e.address.text, e.samplingRate as number]));
@@ -73,7 +83,7 @@ export async function startCollector(config: Config, log: Logger): Promise<Colle
   });
   restoreTemplates(decoder, config.dataDir, log);
 
-  const monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
+  let monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {
@@ -87,11 +97,13 @@ export async function startCollector(config: Config, log: Logger): Promise<Colle
     concurrency: config.alerts.scriptConcurrency,
     log: (level, m) => log.log(level, m),
   });
-  const alerts = createAlertEngine(
-    { mavgs: monitor.mavgs, window: (p) => monitor.window(p), latestRows: (p) => latest.get(p)?.rows ?? null },
-    runner,
-    (level, m) => log.log(level, m),
-  );
+  const alertHost = () => ({
+    mavgs: monitor.mavgs,
+    limitsOf: (a: MovingAverage) => limitsIn(config, a),
+    window: (p: string) => monitor.window(p),
+    latestRows: (p: string) => latest.get(p)?.rows ?? null,
+  });
+  const alerts = createAlertEngine(alertHost(), runner, (level, m) => log.log(level, m));
   const saveAlerts = () => {
     try {
       writeAlertState(config.dataDir, alerts.active());
@@ -128,15 +140,33 @@ export async function startCollector(config: Config, log: Logger): Promise<Colle
     if (dump) decoder.decodeToRecords(d.payload, e, d.arrivalMs, dump.write);
   };
 
-  const receiver = await startReceiver({
+  // The receiver reads `allow` per datagram, so a reload can replace it in this object.
+  const receiveOptions = {
     listen: config.collector.listen,
     recvBuffer: config.collector.recvBuffer,
     allow: config.collector.allow,
     onDatagram,
-    warn: (m) => log.warn(m),
-  });
+    warn: (m: string) => log.warn(m),
+  };
+  const receiver = await startReceiver(receiveOptions);
 
-  const status = createStatus({ receiver, decoder, sink, monitor, exporters, alerts, runner });
+  // What readers (HTTP, status) see: getters, so that a reload's new parts are picked up.
+  const view = {
+    get config() {
+      return config;
+    },
+    get monitor() {
+      return monitor;
+    },
+    receiver,
+    decoder,
+    sink,
+    exporters,
+    alerts,
+    runner,
+    latest,
+  };
+  const status = createStatus(view);
   const write = (exports: WindowExport[]) => {
     for (const e of exports) {
       latest.set(`${e.mo}/${e.window}`, e);
@@ -151,10 +181,10 @@ export async function startCollector(config: Config, log: Logger): Promise<Colle
       log.error((e as Error).message, "templates");
     }
   };
-  const tables = config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`));
+  const tables = () => config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`));
   const prune = () => {
     const before = Math.floor(Date.now() / 1000) - config.storage.retention;
-    sink.prune(tables, before).catch((e) => log.warn(`retention: ${(e as Error).message}`, "retention"));
+    sink.prune(tables(), before).catch((e) => log.warn(`retention: ${(e as Error).message}`, "retention"));
   };
   const timers = [
     setInterval(() => write(monitor.collect(Date.now())), EXPORT_EVERY_MS),
@@ -168,21 +198,49 @@ export async function startCollector(config: Config, log: Logger): Promise<Colle
   ];
   prune();
   const http = config.http.listen
-    ? startHttpServer({ config, receiver, decoder, monitor, sink, exporters, alerts, runner, latest }, { listen: config.http.listen, token: config.http.token, configFile: config.file, log })
+    ? startHttpServer(view, { listen: config.http.listen, token: config.http.token, configFile: config.file, log })
     : null;
+
+  const reload = (next: Config): string[] => {
+    const notes = restartNotes(config, next);
+    const nextExtras = extrasFor(next, requiredExtras(next, ianaLookup));
+    if (JSON.stringify(nextExtras) !== JSON.stringify(extras)) {
+      throw new XenoflowError("E_CONFIG", "[[field]] definitions or element keys changed; restart to apply them");
+    }
+    let nextMonitor = monitor;
+    if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
+      nextMonitor = createMonitor(next, compilePredicates(next, extras), { extras, lookup: ianaLookup });
+      // Windows of the old tree end here: export what they counted so far, nothing is lost.
+      write(monitor.flush());
+      notes.push("monitoring objects changed: windows restarted");
+    }
+    monitor = nextMonitor;
+    config = next;
+    forced.clear();
+    for (const e of next.exporters) if (e.samplingRate !== null) forced.set(e.address.text, e.samplingRate);
+    receiveOptions.allow = next.collector.allow;
+    runner.setLimits(next.alerts.scriptTimeout * 1000, next.alerts.scriptConcurrency);
+    alerts.rebind(alertHost());
+    return notes;
+  };
 
   let stopping: Promise<void> | null = null;
   return {
-    config,
+    get config() {
+      return config;
+    },
+    get monitor() {
+      return monitor;
+    },
     receiver,
     decoder,
-    monitor,
     sink,
     status,
     latest,
     exporters,
     alerts,
     runner,
+    reload,
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
@@ -207,4 +265,29 @@ function restoreTemplates(decoder: Decoder, dataDir: string, log: Logger): void 
   } catch (e) {
     log.warn(`${(e as Error).message}; starting without saved templates`);
   }
+}
+
+function limitsIn(config: Config, a: MovingAverage): readonly LimitDef[] {
+  return config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [];
+}
+
+/** The monitoring objects without their limits: what the monitor's state depends on. */
+function withoutLimits(config: Config): unknown {
+  return { fields: config.fields, mos: config.mos.map((m) => ({ ...m, mavgs: m.mavgs.map((a) => ({ ...a, limits: [] })) })) };
+}
+
+function restartNotes(old: Config, next: Config): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const notes: string[] = [];
+  const check = (what: string, a: unknown, b: unknown) => {
+    if (!same(a, b)) notes.push(`${what} changed: restart to apply`);
+  };
+  check("collector.listen", old.collector.listen, next.collector.listen);
+  check("collector.workers", old.collector.workers, next.collector.workers);
+  check("collector.recv_buffer", old.collector.recvBuffer, next.collector.recvBuffer);
+  check("data_dir", old.dataDir, next.dataDir);
+  check("storage", old.storage, next.storage);
+  check("http", old.http, next.http);
+  check("debug", old.debug, next.debug);
+  return notes;
 }

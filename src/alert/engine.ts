@@ -11,6 +11,8 @@ import type { LogFn, ScriptRunner } from "./scripts.ts";
 
 export interface AlertHost {
   mavgs: readonly MovingAverage[];
+  /** The limits of an average; by default its definition's (a reload may bring new ones). */
+  limitsOf?(mavg: MovingAverage): readonly LimitDef[];
   /** Extended windows by "mo/window"; enable/disable are reference counts. */
   window(path: string): { enable(): void; disable(): void } | undefined;
   /** The latest exported top rows of a window, for the script's stdin. */
@@ -54,7 +56,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
   const bind = (h: AlertHost) => {
     const prev = new Map(limits.map((l) => [l.def.file, l.overrides]));
     limits = h.mavgs.flatMap((mavg) =>
-      mavg.def.limits.map((def) => ({
+      (h.limitsOf?.(mavg) ?? mavg.def.limits).map((def) => ({
         mavg,
         def,
         values: mavg.def.values,

@@ -54,7 +54,7 @@ export function reportError(err: unknown, debug: boolean): number {
     console.error(err.message);
   } else if (err instanceof XenoflowError) {
     console.error(err.message.split("\n").map((l) => `${paint("red", "error")}: ${l}`).join("\n"));
-  } else if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E_")) {
+  } else if (err instanceof Error && err.name === "CLIError") {
     // citty's own argument errors (unknown command, missing positional).
     console.error(`${paint("red", "error")}: ${plain(err.message)} (see xenoflow --help)`);
     return 1;

@@ -1,16 +1,17 @@
 import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
 import { expressionChecker } from "../expressions.ts";
-import { createLogger } from "../log.ts";
+import { type Logger, createLogger } from "../log.ts";
 import { formatListen } from "../net/listen.ts";
-import { startCollector } from "../pipeline.ts";
+import { type Collector, startCollector } from "../pipeline.ts";
 import { maskUrl } from "../store/store-error.ts";
 
 export default defineCommand({
   meta: { name: "run", description: "run the collector in the foreground (systemd-friendly)" },
   args: { config: { type: "string", alias: "c", description: "configuration file" } },
   async run({ args }) {
-    const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
+    const file = configPath(args.config);
+    const config = loadConfig(file, { expressions: expressionChecker });
     const log = createLogger();
     const collector = await startCollector(config, log);
     const listening = collector.receiver.bound.map(formatListen).join(", ");
@@ -23,11 +24,25 @@ export default defineCommand({
           resolve();
         });
       };
+      process.on("SIGHUP", () => reload(collector, file, log));
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
     });
     await stopped;
+    process.removeAllListeners("SIGHUP");
     log.info("stopped");
     return 0;
   },
 });
+
+// SIGHUP (systemctl reload): a config that fails to load or apply changes nothing but a log line.
+function reload(collector: Collector, file: string, log: Logger): void {
+  try {
+    const next = loadConfig(file, { expressions: expressionChecker });
+    const notes = collector.reload(next);
+    log.info(`SIGHUP: reloaded ${file}${notes.length ? `; ${notes.join("; ")}` : ""}`);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.replace(/\n/g, "; ") : String(e);
+    log.error(`SIGHUP: reload of ${file} rejected, keeping the running configuration: ${reason}`);
+  }
+}

@@ -1,7 +1,7 @@
 // Generates src/decode/elements.generated.ts from IANA's IPFIX Information Elements CSV, so the
 // compiled binary carries the registry and never reads ../shared at run time.
 // Usage: bun scripts/gen-elements.ts [path/to/ipfix-information-elements.csv]
-const src = process.argv[2] ?? "/work/shared/iana/ipfix-information-elements.csv";
+const src = process.argv[2] ?? new URL("../../shared/iana/ipfix-information-elements.csv", import.meta.url).pathname;
 const out = new URL("../src/decode/elements.generated.ts", import.meta.url).pathname;
 
 // The abstract data types of RFC 7012 section 3.1, in the order of DataType in elements.ts.

@@ -1,9 +1,9 @@
 // `xenoflow decode` end to end (src/cli/decode.ts), on real captures.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { CORPUS } from "../support/corpus.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const CORPUS = "/work/shared/corpus/vendors";
 
 function run(...args: string[]) {
   const p = Bun.spawnSync([process.execPath, join(ROOT, "src/main.ts"), "decode", ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });

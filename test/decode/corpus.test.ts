@@ -8,8 +8,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { decodeCapture } from "../../src/decode/capture.ts";
 import { type Reference, TSHARK_FIELDS, compareRecord, loadTshark, normalize } from "../support/tshark.ts";
+import { CORPUS } from "../support/corpus.ts";
 
-const CORPUS = "/work/shared/corpus/vendors";
 
 interface ManifestCase {
   file: string;

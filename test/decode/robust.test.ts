@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { createDecoder } from "../../src/decode/index.ts";
 import { createBatch } from "../../src/flow/batch.ts";
 import { readCapture } from "../../src/receive/pcap.ts";
+import { CORPUS } from "../support/corpus.ts";
 
-const CORPUS = "/work/shared/corpus/vendors";
 
 function payloads(): Uint8Array[] {
   const files = ["", "extra/", "malformed/"].flatMap((d) => readdirSync(join(CORPUS, d)).filter((f) => f.endsWith(".pcap")).map((f) => join(CORPUS, d, f)));

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CORPUS } from "../support/corpus.ts";
 import { createDecoder } from "../../src/decode/index.ts";
 import { createBatch } from "../../src/flow/batch.ts";
 import { readCapture } from "../../src/receive/pcap.ts";
@@ -58,7 +60,7 @@ describe("NetFlow v5", () => {
   });
 
   test("a real capture: Juniper MX80, sampling interval 1000 in the header, 29 records", () => {
-    const cap = readCapture(new Uint8Array(readFileSync("/work/shared/corpus/vendors/v5-juniper-mx80.pcap")));
+    const cap = readCapture(new Uint8Array(readFileSync(join(CORPUS, "v5-juniper-mx80.pcap"))));
     const d = createDecoder(OPTS);
     const b = createBatch([], 64);
     for (const g of cap.datagrams) d.decodeToBatch(g.payload, { addr: g.src, id: 0 }, g.tsMs, b, () => {});

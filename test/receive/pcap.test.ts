@@ -6,8 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readCapture } from "../../src/receive/pcap.ts";
+import { CORPUS } from "../support/corpus.ts";
 
-const CORPUS = "/work/shared/corpus/vendors";
 const FIXTURES = join(import.meta.dir, "fixtures");
 const load = (p: string) => new Uint8Array(readFileSync(p));
 

@@ -17,11 +17,15 @@ export async function freeUdpPort(): Promise<number> {
 
 export interface RunningCollector {
   port: number;
+  /** The collector's process id (for /proc/<pid>/status). */
+  pid: number;
   dir: string;
   config: string;
   logs: string[];
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
+  signal(sig: NodeJS.Signals): void;
+  pid: number;
   waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
   cleanup(): void;
 }
@@ -30,7 +34,7 @@ export interface RunningCollector {
  * `body` is the config after data_dir and [collector]; `${DIR}` in it becomes the temp dir.
  * `http` is the body of the [http] section (default: the server off).
  */
-export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string } = {}): Promise<RunningCollector> {
+export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string; cwd?: string } = {}): Promise<RunningCollector> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "xf-e2e-"));
   const port = await freeUdpPort();
   const config = join(dir, "xenoflow.toml");
@@ -40,6 +44,7 @@ export async function startCollector(body: string, opts: { storage?: string; env
     `data_dir = "${dir}"\n[collector]\nlisten = ["127.0.0.1:${port}"]\nrecv_buffer = "4MiB"\n[storage]\nurl = "${storage}"\n[http]\n${opts.http ?? 'listen = ""'}\n${body.replaceAll("${DIR}", dir)}`,
   );
   const proc = Bun.spawn([BUN, MAIN, "run", "-c", config], {
+    cwd: opts.cwd,
     stdout: "pipe",
     stderr: "pipe",
     env: { ...process.env, NO_COLOR: "1", JOURNAL_STREAM: "", ...opts.env },
@@ -85,10 +90,13 @@ export async function startCollector(body: string, opts: { storage?: string; env
   await waitForLog(/listening on udp/);
   return {
     port,
+    pid: proc.pid,
     dir,
     config,
     logs,
     waitForLog,
+    pid: proc.pid,
+    signal: (sig) => proc.kill(sig),
     async stop() {
       proc.kill("SIGTERM");
       return await proc.exited;

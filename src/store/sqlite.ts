@@ -1,8 +1,11 @@
 // The embedded store: one SQLite file through bun:sqlite. WAL lets report queries read while the
 // collector writes; synchronous=NORMAL in WAL mode loses at most the last commits on power loss,
 // never consistency, and saves an fsync per export on SD cards.
+//
+// The file holds the operator's traffic matrix: it is created 0600 (SQLite's own default is 0644
+// whatever the umask) and SQLite gives the -wal and -shm files the mode of the database file.
 import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
@@ -18,7 +21,11 @@ type Cell = string | number | null;
 export function createSqliteSink(path: string): Sink {
   let db: Database;
   try {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // An empty file is a valid empty database; an existing one keeps the mode its owner chose.
+      closeSync(openSync(path, "a", 0o600));
+    }
     db = new Database(path, { create: true, strict: true });
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");

@@ -25,7 +25,6 @@ export interface RunningCollector {
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
   signal(sig: NodeJS.Signals): void;
-  pid: number;
   waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
   cleanup(): void;
 }
@@ -95,7 +94,6 @@ export async function startCollector(body: string, opts: { storage?: string; env
     config,
     logs,
     waitForLog,
-    pid: proc.pid,
     signal: (sig) => proc.kill(sig),
     async stop() {
       proc.kill("SIGTERM");

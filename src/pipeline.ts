@@ -67,6 +67,8 @@ const ALERT_TICK_MS = 250;
 const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
+/** Exporters tracked for metrics; spoofed sources beyond it push out the least recently seen. */
+const MAX_EXPORTERS = 4096;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -92,6 +94,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     },
   });
   const latest = new Map<string, WindowExport>();
+  const exportedAt = new Map<string, number>();
   const runner = createScriptRunner({
     timeoutMs: config.alerts.scriptTimeout * 1000,
     concurrency: config.alerts.scriptConcurrency,
@@ -101,7 +104,11 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     mavgs: monitor.mavgs,
     limitsOf: (a: MovingAverage) => limitsIn(config, a),
     window: (p: string) => monitor.window(p),
-    latestRows: (p: string) => latest.get(p)?.rows ?? null,
+    latestRows: (p: string, sinceMs: number) => {
+      const e = latest.get(p);
+      if (!e || (exportedAt.get(p) ?? 0) <= sinceMs) return null;
+      return { time: new Date(e.time * 1000).toISOString(), columns: [...e.keys.map((k) => k.name), ...e.values], rows: e.rows };
+    },
   });
   const alerts = createAlertEngine(alertHost(), runner, (level, m) => log.log(level, m));
   const saveAlerts = () => {
@@ -124,9 +131,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const onDatagram = (d: Datagram) => {
     let e = exporters.get(d.addr);
     if (e === undefined) {
-      e = { id: exporters.size, addr: d.addr, port: d.port, datagrams: 0, bytes: 0, flows: 0, versions: new Float64Array(11), firstSeenMs: d.arrivalMs, lastSeenMs: 0 };
-      exporters.set(d.addr, e);
-      log.info(`new exporter ${d.addr}:${d.port}`);
+      e = newExporter(exporters, d);
+      log.info(`new exporter ${d.addr}:${d.port}`, "new-exporter");
     }
     e.datagrams++;
     e.bytes += d.payload.length;
@@ -170,6 +176,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const write = (exports: WindowExport[]) => {
     for (const e of exports) {
       latest.set(`${e.mo}/${e.window}`, e);
+      exportedAt.set(`${e.mo}/${e.window}`, Date.now());
       void sink.write(e);
     }
   };
@@ -290,4 +297,27 @@ function restartNotes(old: Config, next: Config): string[] {
   check("http", old.http, next.http);
   check("debug", old.debug, next.debug);
   return notes;
+}
+
+let nextExporterId = 0;
+
+function newExporter(exporters: Map<string, ExporterStats>, d: Datagram): ExporterStats {
+  if (exporters.size >= MAX_EXPORTERS) {
+    // Forget the eighth seen longest ago at once, so a flood of sources costs one sort per 512.
+    const idle = [...exporters.values()].sort((a, b) => a.lastSeenMs - b.lastSeenMs).slice(0, MAX_EXPORTERS >> 3);
+    for (const x of idle) exporters.delete(x.addr);
+  }
+  const e: ExporterStats = {
+    id: nextExporterId++,
+    addr: d.addr,
+    port: d.port,
+    datagrams: 0,
+    bytes: 0,
+    flows: 0,
+    versions: new Float64Array(11),
+    firstSeenMs: d.arrivalMs,
+    lastSeenMs: 0,
+  };
+  exporters.set(d.addr, e);
+  return e;
 }

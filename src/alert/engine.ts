@@ -15,8 +15,11 @@ export interface AlertHost {
   limitsOf?(mavg: MovingAverage): readonly LimitDef[];
   /** Extended windows by "mo/window"; enable/disable are reference counts. */
   window(path: string): { enable(): void; disable(): void } | undefined;
-  /** The latest exported top rows of a window, for the script's stdin. */
-  latestRows(path: string): unknown;
+  /**
+   * The latest export of an extended window if it was exported after `sinceMs` (while this alert
+   * was active), for the script's stdin; null otherwise, so a script never gets an older incident's rows.
+   */
+  latestRows(path: string, sinceMs: number): unknown;
 }
 
 interface LimitRuntime {
@@ -84,7 +87,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
 
   const fire = (a: AlertState, event: AlertEvent["event"], now: number) => {
     const path = a.scripts[event === "exceed" ? 0 : 1];
-    const extended = Object.fromEntries(a.enable.map((p) => [p, host.latestRows(p)]));
+    const extended = Object.fromEntries(a.enable.map((p) => [p, host.latestRows(p, a.startMs)]));
     if (path) runner.run(scriptJob({ ...a, event, nowMs: now, extended }, path));
     log("info", `alert ${event} ${a.mo}/${a.mavg}/${a.limit} ${a.key.join(" ")} ${a.metric} ${fmt(a.value)}/s (threshold ${fmt(a.threshold)}/s)`);
   };

@@ -1,6 +1,7 @@
 // The live dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core)
 // while `xenoflow gen` feeds the collector: the chart must draw the sampled series, the top
-// table the latest window, and the page must fit a 360 px phone. Leaves test/http/dashboard.png.
+// table the latest window, and the page must fit a 360 px phone. Leaves the screenshot in
+// .tmp/dashboard.png (XENOFLOW_SCREENSHOT overrides; docs/img/dashboard.png is one such picture).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ interface PageDocument {
   documentElement: { scrollWidth: number };
 }
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
-const SCREENSHOT = join(import.meta.dir, "dashboard.png");
+const SCREENSHOT = process.env.XENOFLOW_SCREENSHOT ?? join(import.meta.dir, "../../.tmp/dashboard.png");
 const FIXTURES = join(import.meta.dir, "../fixtures/exporters");
 
 const MO = `

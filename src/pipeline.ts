@@ -80,6 +80,9 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     templatesTotal: config.collector.templatesTotal,
     pendingBytesPerExporter: config.collector.pendingBytesPerExporter,
     pendingMs: config.collector.pendingSeconds * 1000,
+    pendingBytesTotal: config.collector.pendingBytesTotal,
+    optionsPerExporter: config.collector.optionsPerExporter,
+    optionsTotal: config.collector.optionsTotal,
     extras,
     forcedSampling: (addr) => forced.get(addr) ?? null,
   });
@@ -128,6 +131,14 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     monitor.process(b);
     b.length = 0;
   };
+  // Datagrams of one I/O tick share a batch (up to its capacity; the decoder hands a full batch
+  // to `process` itself), so the monitor's per-batch work is paid once per tick, not per
+  // datagram. Arrival times stay per datagram: they are stamped on each record.
+  let flushPending = false;
+  const flush = () => {
+    flushPending = false;
+    if (batch.length > 0) process(batch);
+  };
   const onDatagram = (d: Datagram) => {
     let e = exporters.get(d.addr);
     if (e === undefined) {
@@ -141,7 +152,10 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     if (version === 5 || version === 9 || version === 10) e.versions[version]!++;
     const before = decoder.stats.records;
     decoder.decodeToBatch(d.payload, e, d.arrivalMs, batch, process);
-    if (batch.length > 0) process(batch);
+    if (batch.length > 0 && !flushPending) {
+      flushPending = true;
+      setImmediate(flush);
+    }
     e.flows += decoder.stats.records - before;
     if (dump) decoder.decodeToRecords(d.payload, e, d.arrivalMs, dump.write);
   };

@@ -16,6 +16,9 @@ export const COLLECTOR_KEYS = [
   "templates_total",
   "pending_bytes",
   "pending_time",
+  "pending_bytes_total",
+  "options_per_exporter",
+  "options_total",
 ] as const;
 
 export function readCollector(t: Reader): Config["collector"] {
@@ -26,15 +29,22 @@ export function readCollector(t: Reader): Config["collector"] {
     if (seen.has(k)) t.report(at, `\`listen\`: duplicate address ${k}`);
     seen.add(k);
   }
+  const templatesPerExporter = t.opt("templates_per_exporter", int(1), 1024);
+  const templatesTotal = t.opt("templates_total", int(1), 65536);
+  const pendingBytesPerExporter = t.opt("pending_bytes", size(0), 2 ** 20);
   return {
     listen: t.has("listen") ? items.map((x) => x.value) : DEFAULT_LISTEN,
     workers: t.opt("workers", int(1, 256), 1),
     recvBuffer: t.opt("recv_buffer", size(4096), 16 * 2 ** 20),
     allow: t.list("allow", cidr, []),
-    templatesPerExporter: t.opt("templates_per_exporter", int(1), 1024),
-    templatesTotal: t.opt("templates_total", int(1), 65536),
-    pendingBytesPerExporter: t.opt("pending_bytes", size(0), 2 ** 20),
+    templatesPerExporter,
+    templatesTotal,
+    pendingBytesPerExporter,
     pendingSeconds: t.opt("pending_time", duration(0), 30),
+    // Bounds against spoofed exporters: held data in total, options state (samplers, domains).
+    pendingBytesTotal: t.opt("pending_bytes_total", size(0), 64 * pendingBytesPerExporter),
+    optionsPerExporter: t.opt("options_per_exporter", int(1), templatesPerExporter),
+    optionsTotal: t.opt("options_total", int(1), templatesTotal),
   };
 }
 

@@ -81,6 +81,9 @@ export interface Config {
     templatesTotal: number;
     pendingBytesPerExporter: number; // data held while its template has not arrived
     pendingSeconds: number;
+    pendingBytesTotal: number; // held data of all exporters together
+    optionsPerExporter: number; // options state entries (sampler ids, domains)
+    optionsTotal: number;
   };
   storage: {
     url: string; // "sqlite:/abs/path" or "postgres://..."

@@ -15,8 +15,9 @@ export interface Faults {
   truncatedRecord: number; // a variable-length field runs past its set
   unknownTemplate: number; // data set with no template, not held
   heldExpired: number; // held data whose template did not arrive in time
-  heldEvicted: number; // held data pushed out by newer held data
+  heldEvicted: number; // held data pushed out by newer held data (per exporter or in total)
   templateEvicted: number; // templates pushed out by the per-exporter or total bound
+  optionsEvicted: number; // sampler rates or domain options state pushed out (or refused) by their bounds
 }
 
 export function createFaults(): Faults {
@@ -37,5 +38,6 @@ export function createFaults(): Faults {
     heldExpired: 0,
     heldEvicted: 0,
     templateEvicted: 0,
+    optionsEvicted: 0,
   };
 }

@@ -22,6 +22,12 @@ export interface DecoderOptions {
   templatesTotal: number;
   pendingBytesPerExporter: number;
   pendingMs: number;
+  /** Held data bytes over all exporters; default 64 x pendingBytesPerExporter. */
+  pendingBytesTotal?: number;
+  /** Options entries (domains with options state, sampler rates) per exporter; default templatesPerExporter. */
+  optionsPerExporter?: number;
+  /** Options entries over all exporters; default templatesTotal. */
+  optionsTotal?: number;
   /** Extra batch columns; the batches passed to decodeToBatch must be created with the same list. */
   extras?: readonly ExtraSpec[];
   /** The config's forced sampling rate for an exporter address, or null. */
@@ -42,7 +48,12 @@ export interface DecoderStats {
 
 export function createDecoder(opts: DecoderOptions) {
   const faults = createFaults();
-  const store = createTemplateStore(opts, faults);
+  const store = createTemplateStore({
+    ...opts,
+    pendingBytesTotal: opts.pendingBytesTotal ?? 64 * opts.pendingBytesPerExporter,
+    optionsPerExporter: opts.optionsPerExporter ?? opts.templatesPerExporter,
+    optionsTotal: opts.optionsTotal ?? opts.templatesTotal,
+  }, faults);
   const x = createCtx();
   const counts = { records: 0, datagrams: 0 };
   const extraSpecs = opts.extras ?? [];
@@ -72,10 +83,28 @@ export function createDecoder(opts: DecoderOptions) {
     },
   };
 
-  const env: Env = { store, faults, x, out: toBatch };
+  const env: Env = { store, faults, x, out: toBatch, seq: 0, mirror: false, replayed: new Map() };
+
+  // The previous call, to recognise the second output of one datagram (see sets.ts): the same
+  // bytes from the same exporter at the same time, right after the other output decoded them.
+  let prevPayload: Uint8Array | null = null;
+  let prevAddr = "";
+  let prevArrival = 0;
+  let prevOut: Output | null = null;
 
   function decode(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number): void {
     counts.datagrams++;
+    const mirror = payload === prevPayload && exporter.addr === prevAddr && arrivalMs === prevArrival
+      && prevOut !== null && prevOut !== env.out;
+    prevOut = mirror ? null : env.out;
+    prevPayload = payload;
+    prevAddr = exporter.addr;
+    prevArrival = arrivalMs;
+    env.mirror = mirror;
+    if (!mirror) {
+      env.seq++;
+      if (env.replayed.size > 0) env.replayed.clear();
+    }
     if (payload.length < 2) {
       faults.truncatedHeader++;
       return;
@@ -86,7 +115,7 @@ export function createDecoder(opts: DecoderOptions) {
       return;
     }
     const e = store.exporter(exporter.addr);
-    store.expireHeld(e, arrivalMs);
+    store.expireHeld(arrivalMs);
     x.exporterFamily = e.family;
     x.ea0 = e.words[0];
     x.ea1 = e.words[1];
@@ -117,7 +146,7 @@ export function createDecoder(opts: DecoderOptions) {
     },
     /** Drops held data older than pendingMs at `nowMs` (counted in heldExpired); Infinity drops all. */
     expire(nowMs: number): void {
-      store.expireAll(nowMs);
+      store.expireHeld(nowMs);
     },
     faults: faults as Readonly<Faults>,
     get stats(): DecoderStats {

@@ -1,6 +1,6 @@
 // IPFIX (RFC 7011): message header, then sets framed by their own lengths, within the message
 // length. Templates and options templates (with scope counts), withdrawals, enterprise elements.
-import { type Env, dataSet, replayHeld } from "./sets.ts";
+import { type Env, dataSet, learned } from "./sets.ts";
 import type { TemplateField } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
 import { allZero } from "./v9.ts";
@@ -103,6 +103,6 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
       continue;
     }
     const t = store.learn(e, 10, x.domain, id, fields, scopeCount, options);
-    if (t) replayHeld(env, e, t);
+    learned(env, e, t, 10, x.domain, id);
   }
 }

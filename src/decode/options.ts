@@ -1,7 +1,7 @@
 // Options data that changes how flows are read: sampling rates (IE 34 samplingInterval, 305/306
 // samplingPacketInterval/Space, 50 samplerRandomInterval) per sampler id (IE 48 samplerId / 302
 // selectorId; none = the domain default), and IE 160 systemInitTimeMilliseconds for IPFIX uptimes.
-import type { DomainState } from "./context.ts";
+import type { OptionsSink } from "./domains.ts";
 import { readUint } from "./reads.ts";
 import { type Template, VARLEN } from "./template.ts";
 import { walkRecord } from "./walk.ts";
@@ -39,8 +39,8 @@ function plan(t: Template): OptionsPlan | null {
   return p;
 }
 
-/** Reads the options records in b[o, end) into the domain state; returns true when it changed. */
-export function applyOptions(t: Template, b: Uint8Array, o: number, end: number, dom: DomainState): boolean {
+/** Reads the options records in b[o, end) into the domain's state; returns true when it changed. */
+export function applyOptions(t: Template, b: Uint8Array, o: number, end: number, sink: OptionsSink): boolean {
   const p = plan(t);
   if (!p) return false;
   let changed = false;
@@ -55,16 +55,8 @@ export function applyOptions(t: Template, b: Uint8Array, o: number, end: number,
       rate = a > 0 ? (a + v(p.packetSpace)) / a : 0;
     }
     if (!(rate > 0)) rate = v(p.random);
-    if (rate > 0) {
-      if (p.sampler >= 0) {
-        const id = v(p.sampler);
-        if (dom.samplers.get(id) !== rate) { dom.samplers.set(id, rate); changed = true; }
-      } else if (dom.defaultRate !== rate) { dom.defaultRate = rate; changed = true; }
-    }
-    if (p.init >= 0) {
-      const init = v(p.init);
-      if (dom.sysInitMs !== init) { dom.sysInitMs = init; changed = true; }
-    }
+    if (rate > 0 && sink.rate(p.sampler >= 0 ? v(p.sampler) : null, rate)) changed = true;
+    if (p.init >= 0 && sink.init(v(p.init))) changed = true;
     o = next;
   }
   return changed;

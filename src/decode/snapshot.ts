@@ -65,11 +65,12 @@ export function restore(store: TemplateStore, s: unknown): number {
       if (!Array.isArray(row) || row.length !== 5) continue;
       const [version, domain, rate, init, samplers] = row;
       if (!(version === 9 || version === 10) || !isUint(domain, 0xffffffff) || typeof rate !== "number") continue;
-      const d = store.domainState(ex, version, domain);
-      d.defaultRate = rate > 0 ? rate : 0;
-      d.sysInitMs = typeof init === "number" ? init : NaN;
+      // Through the options bounds, like options data: a snapshot from larger bounds is cut to these.
+      const sink = store.optionsSink(ex, version, domain);
+      if (rate > 0) sink.rate(null, rate);
+      if (typeof init === "number") sink.init(init);
       if (Array.isArray(samplers)) {
-        for (const p of samplers) if (Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number" && p[1] > 0) d.samplers.set(p[0], p[1]);
+        for (const p of samplers) if (Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number" && p[1] > 0) sink.rate(p[0], p[1]);
       }
     }
   }

@@ -22,6 +22,8 @@ export interface Template {
   /** The smallest record: fixed fields plus one length byte per variable-length field. */
   readonly minSize: number;
   lastUsed: number;
+  /** Use clock when it took its place in the exporter's eviction order (templates.ts). */
+  placed: number;
   batch: unknown; // CompiledBatch, set by compile-batch.ts on first use
   records: unknown; // CompiledRecords, set by compile-records.ts on first use
 }
@@ -38,7 +40,7 @@ export function makeTemplate(
   }
   return {
     version, domain, id, fields, scopeCount, options,
-    fixedSize: varlen ? -1 : fixed, minSize: min, lastUsed: 0, batch: null, records: null,
+    fixedSize: varlen ? -1 : fixed, minSize: min, lastUsed: 0, placed: 0, batch: null, records: null,
   };
 }
 

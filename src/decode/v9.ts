@@ -1,7 +1,7 @@
 // NetFlow v9 (RFC 3954): header, then flowsets framed by their own lengths. The header count is
 // not used for framing (exporters get it wrong); every template in every template flowset is learned.
 import { V9_SCOPE_BASE } from "./elements.ts";
-import { type Env, dataSet, replayHeld } from "./sets.ts";
+import { type Env, dataSet, learned } from "./sets.ts";
 import type { TemplateField } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
 
@@ -58,7 +58,7 @@ function learn(env: Env, e: ExporterState, id: number, fields: TemplateField[], 
     return;
   }
   const t = env.store.learn(e, 9, env.x.domain, id, fields, scopeCount, options);
-  if (t) replayHeld(env, e, t);
+  learned(env, e, t, 9, env.x.domain, id);
 }
 
 function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: number): void {

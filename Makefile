@@ -27,6 +27,21 @@ unit: deps
 
 test: typecheck unit
 
+# Issue-6 benchmark (docs/PERFORMANCE.md): in-process rates, then `run` on core 0 against `gen` on
+# core 1 over loopback, stepped up until loss; a few minutes. Writes its table into the doc.
+# Mutation fuzzing of the decoder, then of decoder + monitor (issue 8): 10 million datagrams each
+# by default; exits 1 on an escaped exception, a datagram over the time bound or a growing heap.
+SEED ?= 20260102
+FUZZ_COUNT ?= 10000000
+.PHONY: fuzz
+fuzz: deps
+	$(BUN) test/fuzz/run.ts --seed $(SEED) --count $(FUZZ_COUNT)
+	$(BUN) test/fuzz/run.ts --seed $(SEED) --count $(FUZZ_COUNT) --pipeline
+
+.PHONY: bench
+bench: deps
+	$(BUN) test/bench/run.ts
+
 # --- build, release, install (docs/INSTALL.md) --------------------------------------------------
 # Build logic lives in scripts/*.ts; entry points (and future workers) are listed in scripts/targets.ts.
 

@@ -11,7 +11,7 @@ import type { Config, LimitDef } from "./config/types.ts";
 import { type Decoder, createDecoder } from "./decode/index.ts";
 import { loadTemplates, saveTemplates } from "./decode/persist.ts";
 import { ianaLookup } from "./expressions.ts";
-import { type FlowBatch, createBatch } from "./flow/batch.ts";
+import { type FlowBatch, createBatch, resetBatch } from "./flow/batch.ts";
 import { type FlowDump, openFlowDump } from "./flow/dump.ts";
 import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -129,7 +129,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const exporters = new Map<string, ExporterStats>();
   const process = (b: FlowBatch) => {
     monitor.process(b);
-    b.length = 0;
+    resetBatch(b);
   };
   // Datagrams of one I/O tick share a batch (up to its capacity; the decoder hands a full batch
   // to `process` itself), so the monitor's per-batch work is paid once per tick, not per

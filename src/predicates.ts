@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import type { Cidr, Config } from "./config/types.ts";
 import { ConfigError, XenoflowError } from "./errors.ts";
 import type { ExtraSpec } from "./flow/batch.ts";
-import { compileFilter, parseFilter } from "./filter/index.ts";
+import { compileFilter, compileSelect, parseFilter } from "./filter/index.ts";
 import type { Predicate } from "./monitor/mo.ts";
 import { parseCidr } from "./net/address.ts";
 
@@ -53,7 +53,8 @@ export function compilePredicates(config: Config, extras: readonly ExtraSpec[]):
     const r = parseFilter(mo.filter, config.fields);
     if (!r.ok) throw new ConfigError([{ file: config.file, path: `mo ${mo.name}, filter`, message: `col ${r.col}: ${r.message}` }]);
     try {
-      out.set(mo.name, compileFilter(r.ast, ctx));
+      // The monitor runs the select loop; the predicate stays for per-record callers.
+      out.set(mo.name, Object.assign(compileFilter(r.ast, ctx), { select: compileSelect(r.ast, ctx) }));
     } catch (e) {
       if (e instanceof XenoflowError) throw new ConfigError([{ file: config.file, path: `mo ${mo.name}, filter`, message: e.message }]);
       throw e;

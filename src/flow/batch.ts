@@ -115,3 +115,16 @@ export function createBatch(extras: readonly ExtraSpec[] = [], capacity = BATCH_
     strings: [],
   };
 }
+
+/** Distinct string values a batch keeps interned across datagrams before its table is emptied. */
+export const BATCH_STRINGS_MAX = 65_536;
+
+/**
+ * Empties a batch after its consumer is done with it. String ids are the batch's own (windows and
+ * averages keep their own copies), so the string table can be emptied between batches once it is
+ * large; the decoder then resets its intern map.
+ */
+export function resetBatch(b: FlowBatch): void {
+  b.length = 0;
+  if (b.strings.length > BATCH_STRINGS_MAX) b.strings.length = 0;
+}

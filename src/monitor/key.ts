@@ -17,6 +17,10 @@ export interface CompositeKey {
   readonly hasStrings: boolean;
   /** Keys and hashes of a batch's selected records (see writeBatchKeys). */
   readonly writeBatch: BatchKeyWriter;
+  /** The same, but record i's key at keys[i * words] and hash at hashes[i]. */
+  readonly writeByRecord: BatchKeyWriter;
+  /** Equal for keys with the same fields in the same order: such keys can share one computation. */
+  readonly signature: string;
 }
 
 /** Throws a plain Error with the message when a field cannot be read from this batch layout. */
@@ -62,6 +66,8 @@ export function compileKey(specs: readonly KeySpec[], extras: readonly ExtraSpec
     },
     hasStrings: specs.some((s) => s.column.type === "string"),
     writeBatch: compileBatchKeys(specs, writers),
+    writeByRecord: compileBatchKeys(specs, writers, true),
+    signature: specs.map((s) => s.text).join("|"),
   };
 }
 

@@ -12,7 +12,11 @@ export type BatchKeyWriter = (b: FlowBatch, sel: Int32Array, count: number, keys
 
 const mix = (w: string) => `h ^= ${w}; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13;`;
 
-export function compileBatchKeys(specs: readonly KeySpec[], writers: readonly KeyWriter[]): BatchKeyWriter {
+/**
+ * `byRecord`: record i's key goes to keys[i * words] and its hash to hashes[i] instead of slot j,
+ * so one pass over a batch can serve several consumers with different selections.
+ */
+export function compileBatchKeys(specs: readonly KeySpec[], writers: readonly KeyWriter[], byRecord = false): BatchKeyWriter {
   const words = specs.reduce((a, s) => a + s.words, 0);
   const body: string[] = [];
   let off = 0;
@@ -37,11 +41,11 @@ export function compileBatchKeys(specs: readonly KeySpec[], writers: readonly Ke
   });
   const code = `return function batchKeys(b, sel, count, keys, hashes, strings) {
   for (let j = 0; j < count; j++) {
-    const i = sel[j], base = j * ${words};
+    const i = sel[j], base = ${byRecord ? "i" : "j"} * ${words};
     let h = ${(0x9747b28c ^ words) | 0};
     ${body.join("\n    ")}
     h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-    hashes[j] = h;
+    hashes[${byRecord ? "i" : "j"}] = h;
   }
 };`;
   return new Function("writers", code)(writers) as BatchKeyWriter;

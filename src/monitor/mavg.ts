@@ -10,18 +10,28 @@
 // after tau ln 2); after the input stops the rate decays as e^{-t/tau}. A contribution older
 // than t_last is added already decayed (x/tau e^{-(t_last - t)/tau}), which is the same sum.
 //
+// Stored per key is not r(t_last) but the sum S = sum_i (x_i / tau) e^{(t_i - base)/tau} for one
+// reference time `base`, so r(t) = S e^{-(t - base)/tau}: a record adds x e^{(t_i - base)/tau}/tau,
+// a factor shared by every record of a datagram (one exponential per datagram, not per record)
+// and nothing stored is decayed on the hot path. When arrivals get 64 tau past `base`, every
+// sum is rescaled and `base` moves (O(keys), once per 64 tau). Each key also keeps t_last, the
+// arrival of its latest record: reading before it gives the rate at t_last.
+//
 // Reading decays the stored rate to `now` without writing it back. Entries live in a typed-array
 // hash table whose value columns are the rates followed by t_last; when it holds `maxKeys`
 // keys, the eighth with the smallest current first-value rate is evicted (counted), and keys
 // whose every rate decayed below `epsilon` are removed by sweep(), run off the hot path.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { MavgDef } from "../config/types.ts";
-import { compileKey, writeBatchKeys, type CompositeKey } from "./key.ts";
+import { compileKey, type CompositeKey } from "./key.ts";
+import { compileMavgKernel } from "./kernel.ts";
 import type { KeySpec, KeyValue } from "./keyspec.ts";
 import { createStringTable, type StringTable } from "./strings.ts";
 import { createHashTable, type HashTable } from "./table.ts";
 import { valueKinds } from "./values.ts";
-import { CHUNK } from "./window.ts";
+
+/** Rebase after this many time constants: e^64 keeps every sum far from Float64's range. */
+const REBASE_TAUS = 64;
 
 export interface MavgOptions {
   /** Rates below this (units per second) count as idle for sweep(). */
@@ -44,6 +54,8 @@ export interface MovingAverage {
   readonly size: number;
   /** Hot path: adds records sel[0 .. count-1] at their arrival times; octets/packets as for windows. */
   addBatch(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array): void;
+  /** addBatch() with keys and hashes already written by key.writeByRecord (see FixedWindow.addKeyed). */
+  addKeyed(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array, keys: Uint32Array, hashes: Int32Array): void;
   /** Value v's rate for entry e, per second, at `nowMs`. */
   rate(e: number, v: number, nowMs: number): number;
   /** The decay factor of entry e at `nowMs`: rate = raw(e, v) * factor(e, nowMs). */
@@ -73,8 +85,11 @@ export function createMavg(mo: string, def: MavgDef, specs: readonly KeySpec[], 
   const kw = key.words;
   let kbuf = new Uint32Array(0);
   let hashes = new Int32Array(0);
-  // Sink for touch() results, so the prefetching loads stay observable.
-  let touched = 0;
+  // Stored sums are rates at `base` (see the top of the file); NaN until the first record.
+  let base = NaN;
+  let lastKeys: Uint32Array | null = null;
+  let keys32: Int32Array = new Int32Array(0);
+  const kernel = compileMavgKernel(kw, kinds, tauMs, table);
   const stringOffsets: number[] = [];
   for (let j = 0, off = 0; j < specs.length; off += specs[j]!.words, j++) if (specs[j]!.column.type === "string") stringOffsets.push(off);
 
@@ -98,9 +113,38 @@ export function createMavg(mo: string, def: MavgDef, specs: readonly KeySpec[], 
     return table.vals[table.valBase(e) + v]! * factor(e, nowMs);
   }
 
+  // A read before the key's latest record gives the rate at that record, as it always has.
   function factor(e: number, nowMs: number): number {
-    const dt = nowMs - table.vals[table.valBase(e) + nv]!;
-    return dt > 0 ? Math.exp(-dt / tauMs) : 1;
+    const last = table.vals[table.valBase(e) + nv]!;
+    return Math.exp(-((nowMs > last ? nowMs : last) - base) / tauMs);
+  }
+
+  // Moves the reference time to t: every stored sum is multiplied by e^{-(t - base)/tau}.
+  function rebase(t: number): void {
+    const f = Math.exp(-(t - base) / tauMs);
+    const vals = table.vals;
+    for (let e = 0, n = table.size; e < n; e++) {
+      const vb = table.valBase(e);
+      for (let v = 0; v < nv; v++) vals[vb + v] = vals[vb + v]! * f;
+    }
+    base = t;
+  }
+
+  function addKeyed(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array, keys: Uint32Array, hs: Int32Array): void {
+    if (keys !== lastKeys) {
+      lastKeys = keys;
+      keys32 = new Int32Array(keys.buffer, keys.byteOffset, keys.length);
+    }
+    const arrival = b.arrivalMs;
+    if (base !== base) base = arrival[sel[0]!]!;
+    let j = 0;
+    for (;;) {
+      j = kernel(sel, j, count, arrival, base, REBASE_TAUS * tauMs, keys, keys32, hs, octets, packets, table);
+      if (j >= count) return;
+      const t = arrival[sel[j]!]!;
+      if (t - base >= REBASE_TAUS * tauMs) rebase(t);
+      else evict(t);
+    }
   }
 
   function compactStrings(): void {
@@ -148,33 +192,11 @@ export function createMavg(mo: string, def: MavgDef, specs: readonly KeySpec[], 
         kbuf = new Uint32Array(b.capacity * kw);
         hashes = new Int32Array(b.capacity);
       }
-      writeBatchKeys(key, b, sel, count, kbuf, hashes, strings);
-      const arrival = b.arrivalMs;
-      for (let j = 0; j < count; j++) {
-        if ((j & (CHUNK - 1)) === 0) touched += table.touch(hashes, j, Math.min(count, j + CHUNK));
-        const i = sel[j]!;
-        const t = arrival[i]!;
-        let e = table.upsertHashed(kbuf, j * kw, hashes[j]!);
-        if (e < 0) {
-          evict(t);
-          e = table.upsertHashed(kbuf, j * kw, hashes[j]!);
-        }
-        const vals = table.vals;
-        const base = table.valBase(e);
-        const dt = t - vals[base + nv]!;
-        let f = 1;
-        if (dt > 0) {
-          f = Math.exp(-dt / tauMs);
-          vals[base + nv] = t;
-        }
-        const g = dt < 0 ? Math.exp(dt / tauMs) / tau : 1 / tau;
-        const o = octets[i]!;
-        for (let v = 0; v < nv; v++) {
-          const k = kinds[v];
-          const x = k === 0 ? o : k === 1 ? packets[i]! : k === 2 ? o * 8 : 1;
-          vals[base + v] = vals[base + v]! * f + x * g;
-        }
-      }
+      key.writeByRecord(b, sel, count, kbuf, hashes, strings);
+      addKeyed(b, sel, count, octets, packets, kbuf, hashes);
+    },
+    addKeyed(b, sel, count, octets, packets, keys, hs) {
+      if (count > 0) addKeyed(b, sel, count, octets, packets, keys, hs);
     },
     rate,
     factor,

@@ -8,12 +8,20 @@
 import type { Config, MoDef } from "../config/types.ts";
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import { ConfigError, XenoflowError } from "../errors.ts";
+import type { Selector } from "../filter/index.ts";
 import type { WindowExport } from "../store/sink.ts";
+import type { CompositeKey } from "./key.ts";
 import { parseKey, type IanaLookup, type KeySpec } from "./keyspec.ts";
+import { createStringTable } from "./strings.ts";
 import { createMavg, type MavgOptions, type MovingAverage } from "./mavg.ts";
 import { createWindow, type FixedWindow, type WindowOptions } from "./window.ts";
 
-export type Predicate = (b: FlowBatch, i: number) => boolean;
+/**
+ * An MO's compiled filter. `select`, when present, is the same filter with its loop generated
+ * around it (filter/codegen.ts): the monitor then makes one call per MO per batch instead of one
+ * per record, at a call site that sees a single function.
+ */
+export type Predicate = ((b: FlowBatch, i: number) => boolean) & { readonly select?: Selector };
 export type Predicates = ReadonlyMap<string, Predicate> | ((mo: MoDef) => Predicate | undefined);
 
 export interface MonitorOptions {
@@ -47,6 +55,27 @@ export interface Monitor {
 }
 
 const always: Predicate = () => true;
+
+// The per-record loops of process() live in small functions of their own, so that the JIT
+// compiles each tight loop with its typed arrays as arguments rather than closure variables.
+
+/** Sampled sizes: a decoder that left the rate at 0 means "unknown", counted as unsampled. */
+function scale(bo: Float64Array, bp: Float64Array, bs: Float64Array, len: number, octets: Float64Array, packets: Float64Array): void {
+  for (let i = 0; i < len; i++) {
+    const s = bs[i]!;
+    const rate = s > 0 ? s : 1;
+    octets[i] = bo[i]! * rate;
+    packets[i] = bp[i]! * rate;
+  }
+}
+
+/** Sum of v over the records sel[from .. from+k-1]. */
+function sumAt(sel: Int32Array, from: number, k: number, v: Float64Array): number {
+  let sum = 0;
+  for (let j = from, e = from + k; j < e; j++) sum += v[sel[j]!]!;
+  return sum;
+}
+const noStrings = createStringTable();
 
 function preorder(mos: readonly MoDef[]): MoDef[] {
   const children = new Map<string | null, MoDef[]>();
@@ -135,55 +164,100 @@ export function createMonitor(config: Config, predicates: Predicates, opts: Moni
   const sweepEvery = opts.sweepEveryMs ?? 5000;
   let lastSweep = -Infinity;
 
-  // Per batch: sampled sizes per record, and per MO the indexes of the records it matched.
+  // Keys shared by several consumers (same fields in the same order, no string field) are
+  // computed once per batch for every record; a key used once is computed for its selection.
+  interface Shared {
+    key: CompositeKey;
+    users: number;
+    keys: Uint32Array;
+    hashes: Int32Array;
+    stamp: number;
+  }
+  const shared = new Map<string, Shared>();
+  for (const c of [...windows, ...mavgs]) {
+    if (c.key.hasStrings) continue;
+    const sh = shared.get(c.key.signature) ?? { key: c.key, users: 0, keys: new Uint32Array(0), hashes: new Int32Array(0), stamp: -1 };
+    sh.users++;
+    shared.set(c.key.signature, sh);
+  }
+  const wShared = windows.map((w) => (shared.get(w.key.signature)?.users ?? 0) > 1 ? shared.get(w.key.signature)! : null);
+  const aShared = mavgs.map((a) => (shared.get(a.key.signature)?.users ?? 0) > 1 ? shared.get(a.key.signature)! : null);
+  const selects = preds.map((p) => p.select ?? null);
+  let stamp = 0;
+
+  // Per batch: sampled sizes per record, and per MO the indexes of the records it matched
+  // (row 0: every record, for roots), as int32 for consumers and as uint32 for selectors.
   let octets = new Float64Array(0);
   let packets = new Float64Array(0);
   let sel = new Int32Array(0);
+  let sel32 = new Uint32Array(0);
   let rows: Int32Array[] = [];
+  let rows32: Uint32Array[] = [];
   let cap = 0;
+
+  function keysFor(sh: Shared, b: FlowBatch, len: number): Shared {
+    if (sh.stamp === stamp) return sh;
+    if (sh.hashes.length < cap) {
+      sh.keys = new Uint32Array(cap * sh.key.words);
+      sh.hashes = new Int32Array(cap);
+    }
+    sh.key.writeByRecord(b, sel, len, sh.keys, sh.hashes, noStrings);
+    sh.stamp = stamp;
+    return sh;
+  }
 
   function process(b: FlowBatch): void {
     const len = b.length;
+    if (len === 0) return;
     if (cap < b.capacity) {
       cap = b.capacity;
       octets = new Float64Array(cap);
       packets = new Float64Array(cap);
       sel = new Int32Array(cap * (n + 1));
+      sel32 = new Uint32Array(sel.buffer);
       rows = order.map((_, m) => sel.subarray((m + 1) * cap, (m + 2) * cap));
+      rows32 = order.map((_, m) => sel32.subarray((m + 1) * cap, (m + 2) * cap));
+      for (let i = 0; i < cap; i++) sel[i] = i;
     }
-    for (let i = 0; i < len; i++) {
-      const s = b.sampling[i]!;
-      // A decoder that left the rate at 0 means "unknown": count the record as unsampled.
-      const rate = s > 0 ? s : 1;
-      octets[i] = b.octets[i]! * rate;
-      packets[i] = b.packets[i]! * rate;
-      sel[i] = i;
-    }
+    stamp++;
+    scale(b.octets, b.packets, b.sampling, len, octets, packets);
     for (let m = 0; m < n; m++) {
-      const from = parentRow[m]! * cap;
-      const count = parentRow[m] === 0 ? len : selCount[parentRow[m]! - 1]!;
+      const pr = parentRow[m]!;
+      const from = pr * cap;
+      const count = pr === 0 ? len : selCount[pr - 1]!;
       const to = (m + 1) * cap;
-      const pred = preds[m]!;
+      const select = selects[m];
       let k = 0;
-      let o = 0;
-      let p = 0;
-      for (let j = 0; j < count; j++) {
-        const i = sel[from + j]!;
-        if (pred(b, i)) {
-          sel[to + k++] = i;
-          o += octets[i]!;
-          p += packets[i]!;
+      if (select !== null && select !== undefined) {
+        k = select(b, pr === 0 ? null : rows32[pr - 1]!, count, rows32[m]!);
+      } else {
+        const pred = preds[m]!;
+        for (let j = 0; j < count; j++) {
+          const i = sel[from + j]!;
+          if (pred(b, i)) sel[to + k++] = i;
         }
       }
       selCount[m] = k;
       tested[m]! += count;
       matched[m]! += k;
-      octetsBy[m]! += o;
-      packetsBy[m]! += p;
+      octetsBy[m]! += sumAt(sel, to, k, octets);
+      packetsBy[m]! += sumAt(sel, to, k, packets);
       if (k === 0) continue;
       const view = rows[m]!;
-      for (let w = wFrom[m]!, we = wFrom[m + 1]!; w < we; w++) windows[w]!.addBatch(b, view, k, octets, packets);
-      for (let a = aFrom[m]!, ae = aFrom[m + 1]!; a < ae; a++) mavgs[a]!.addBatch(b, view, k, octets, packets);
+      for (let w = wFrom[m]!, we = wFrom[m + 1]!; w < we; w++) {
+        const sh = wShared[w];
+        if (sh) {
+          keysFor(sh, b, len);
+          windows[w]!.addKeyed(b, view, k, octets, packets, sh.keys, sh.hashes);
+        } else windows[w]!.addBatch(b, view, k, octets, packets);
+      }
+      for (let a = aFrom[m]!, ae = aFrom[m + 1]!; a < ae; a++) {
+        const sh = aShared[a];
+        if (sh) {
+          keysFor(sh, b, len);
+          mavgs[a]!.addKeyed(b, view, k, octets, packets, sh.keys, sh.hashes);
+        } else mavgs[a]!.addBatch(b, view, k, octets, packets);
+      }
     }
   }
 

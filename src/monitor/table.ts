@@ -23,6 +23,19 @@ export interface HashTable {
   readonly vals: Float64Array;
   keyBase(e: number): number;
   valBase(e: number): number;
+  /**
+   * The layout, for generated probe loops (kernel.ts): Float64 units per entry, uint32 units from
+   * an entry's start to its key, the (entry+1, hash) slot pairs and their mask. `index`, `mask`,
+   * `keys`, `keys32` and `vals` are replaced on growth: re-read them after insert().
+   */
+  readonly stride: number;
+  readonly keyOffset: number;
+  readonly index: Int32Array;
+  readonly mask: number;
+  /** `keys` as int32, so generated compares stay on small integers. */
+  readonly keys32: Int32Array;
+  /** Inserts a key known to be absent (hash h); the entry, or -1 when the table is full. */
+  insert(key: Uint32Array, off: number, h: number): number;
   /** Entry index of the key at key[off ..], inserting it when new; -1 when new and the table is full. */
   upsert(key: Uint32Array, off: number): number;
   /** upsert() with the key's hashWords() already computed. */
@@ -81,8 +94,14 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
     valueCount,
     maxEntries,
     size: 0,
+    stride,
+    keyOffset,
+    index,
+    mask,
     keys: new Uint32Array(buf),
+    keys32: new Int32Array(buf),
     vals: new Float64Array(buf),
+    insert,
     keyBase: (e: number) => e * stride * 2 + keyOffset,
     valBase: (e: number) => e * stride,
     upsert,
@@ -127,9 +146,12 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
     new Uint8Array(nbuf).set(new Uint8Array(buf));
     buf = nbuf;
     t.keys = new Uint32Array(buf);
+    t.keys32 = new Int32Array(buf);
     t.vals = new Float64Array(buf);
     index = new Int32Array(cap * 4);
     mask = cap * 2 - 1;
+    t.index = index;
+    t.mask = mask;
     for (let s = 0; s <= oldMask; s++) {
       const x = old[s * 2]!;
       if (x === 0) continue;
@@ -158,6 +180,17 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
       for (let j = 0; j < keyWords; j++) if (keys[base + j] !== key[off + j]) continue probe;
       return x - 1;
     }
+    return insertAt(key, off, h, s);
+  }
+
+  function insert(key: Uint32Array, off: number, h: number): number {
+    let s = h & mask;
+    while (index[s * 2] !== 0) s = (s + 1) & mask;
+    return insertAt(key, off, h, s);
+  }
+
+  function insertAt(key: Uint32Array, off: number, h: number, at: number): number {
+    let s = at;
     if (t.size >= maxEntries) return -1;
     if (t.size === cap) {
       grow();

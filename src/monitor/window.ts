@@ -2,8 +2,9 @@
 // sampling rate) and flows, over windows aligned to multiples of `every` since the epoch by the
 // record's arrival time.
 //
-// Records come a batch at a time: the keys and hashes of the selected records are computed
-// first and the open slot's table is touched for all of them, then each record is added.
+// Records come a batch at a time: the keys and hashes of the selected records are computed first
+// (or handed in by the MO tree when several consumers share a key), then a generated kernel
+// (kernel.ts) adds every record that falls in the open window.
 //
 // Slots form a small ring: the hot path writes the open slot; a record for a later window closes
 // it and opens the next one; closed slots wait for collect(), which renders them to WindowExport
@@ -17,15 +18,13 @@
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { WindowDef } from "../config/types.ts";
 import type { WindowExport } from "../store/sink.ts";
-import { compileKey, writeBatchKeys, type CompositeKey } from "./key.ts";
+import { compileKey, type CompositeKey } from "./key.ts";
+import { compileWindowKernel } from "./kernel.ts";
 import type { KeySpec } from "./keyspec.ts";
 import { createStringTable, type StringTable } from "./strings.ts";
 import { createHashTable, type HashTable } from "./table.ts";
 import { renderRows } from "./topn.ts";
 import { valueKinds } from "./values.ts";
-
-/** Records whose table lines are touched ahead together: their lines stay in L1/L2 until used. */
-export const CHUNK = 256;
 
 export interface WindowOptions {
   /** Rows per window slot before records go to the overflow row. */
@@ -69,6 +68,11 @@ export interface FixedWindow {
    * i's values already multiplied by its sampling rate.
    */
   addBatch(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array): void;
+  /**
+   * addBatch() with the keys already written by key.writeByRecord for (at least) these records:
+   * record i's key at keys[i * key.words], its hash at hashes[i]. Not for keys with string fields.
+   */
+  addKeyed(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array, keys: Uint32Array, hashes: Int32Array): void;
   /** Closes the open window when `nowMs` is past its end; returns every closed window. */
   collect(nowMs: number): WindowExport[];
   /** Closes the open window early too (shutdown). */
@@ -95,8 +99,9 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   let kbuf = new Uint32Array(0);
   let hashes = new Int32Array(0);
   const noStrings = createStringTable();
-  // Sink for touch() results, so the prefetching loads stay observable.
-  let touched = 0;
+  let lastKeys: Uint32Array | null = null;
+  let keys32: Int32Array = new Int32Array(0);
+  const kernel = compileWindowKernel(kw, kinds, ring[0]!.table);
   const counters: WindowCounters = { late: 0, overflow: 0, exported: 0 };
   const tableName = `${mo}_${def.name}`;
 
@@ -144,6 +149,98 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
     return out;
   }
 
+  function addOverflow(s: Slot, i: number, octets: Float64Array, packets: Float64Array): void {
+    s.overflowRecords++;
+    counters.overflow++;
+    const o = octets[i]!;
+    for (let v = 0; v < nv; v++) {
+      const k = kinds[v];
+      s.overflow[v] = s.overflow[v]! + (k === 0 ? o : k === 1 ? packets[i]! : k === 2 ? o * 8 : 1);
+    }
+  }
+
+  // Runs the kernel over records with the open window's time; each record that stops it opens
+  // the next window, is late (added alone to the open window), or overflows a full table.
+  function addKeyed(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array, keys: Uint32Array, hs: Int32Array): void {
+    if (keys !== lastKeys) {
+      lastKeys = keys;
+      keys32 = new Int32Array(keys.buffer, keys.byteOffset, keys.length);
+    }
+    const arrival = b.arrivalMs;
+    let j = 0;
+    while (j < count) {
+      const t = arrival[sel[j]!]!;
+      let ws = t - (t % everyMs);
+      let s = open;
+      let late = false;
+      if (s !== null) {
+        if (ws < s.start) late = true;
+        else if (ws > s.start) {
+          close();
+          s = openAt(ws);
+        }
+      } else if (ws < closedUntil) {
+        late = true;
+        s = openAt(closedUntil);
+      } else s = openAt(ws);
+      if (late) counters.late++;
+      const lo = late ? -Infinity : s.start;
+      const hi = late ? Infinity : s.start + everyMs;
+      const end = late ? j + 1 : count;
+      const r = kernel(sel, j, end, arrival, lo, hi, keys, keys32, hs, octets, packets, s.table);
+      if (r < end) {
+        const at = arrival[sel[r]!]!;
+        if (at >= lo && at < hi) {
+          addOverflow(s, sel[r]!, octets, packets);
+          j = r + 1;
+          continue;
+        }
+      }
+      j = r;
+    }
+  }
+
+  // String keys hold ids of the slot's own string table, so they are written per record.
+  function addWithStrings(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array): void {
+    if (kbuf.length < kw) kbuf = new Uint32Array(kw);
+    const arrival = b.arrivalMs;
+    for (let j = 0; j < count; j++) {
+      const i = sel[j]!;
+      const t = arrival[i]!;
+      let ws = t - (t % everyMs);
+      let s = open;
+      if (s !== null) {
+        if (ws < s.start) {
+          counters.late++;
+          ws = s.start;
+        } else if (ws > s.start) {
+          close();
+          s = openAt(ws);
+        }
+      } else {
+        if (ws < closedUntil) {
+          counters.late++;
+          ws = closedUntil;
+        }
+        s = openAt(ws);
+      }
+      const table = s.table;
+      key.write(b, i, kbuf, 0, s.strings);
+      const e = table.upsert(kbuf, 0);
+      if (e < 0) {
+        addOverflow(s, i, octets, packets);
+        continue;
+      }
+      const vals = table.vals;
+      const base = table.valBase(e);
+      const o = octets[i]!;
+      for (let v = 0; v < nv; v++) {
+        const k = kinds[v];
+        vals[base + v] = vals[base + v]! + (k === 0 ? o : k === 1 ? packets[i]! : k === 2 ? o * 8 : 1);
+      }
+    }
+  }
+
   return {
     mo,
     def,
@@ -167,59 +264,17 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
     },
     addBatch(b, sel, count, octets, packets) {
       if ((def.extended && refs === 0) || count === 0) return;
+      if (key.hasStrings) return addWithStrings(b, sel, count, octets, packets);
       if (kbuf.length < b.capacity * kw) {
         kbuf = new Uint32Array(b.capacity * kw);
         hashes = new Int32Array(b.capacity);
       }
-      // String keys hold ids of the slot's own string table, so they are written per record below.
-      const early = !key.hasStrings;
-      if (early) {
-        writeBatchKeys(key, b, sel, count, kbuf, hashes, noStrings);
-      }
-      const arrival = b.arrivalMs;
-      for (let j = 0; j < count; j++) {
-        if (early && (j & (CHUNK - 1)) === 0 && open !== null) touched += open.table.touch(hashes, j, Math.min(count, j + CHUNK));
-        const i = sel[j]!;
-        const t = arrival[i]!;
-        let ws = t - (t % everyMs);
-        let s = open;
-        if (s !== null) {
-          if (ws < s.start) {
-            counters.late++;
-            ws = s.start;
-          } else if (ws > s.start) {
-            close();
-            s = openAt(ws);
-          }
-        } else {
-          if (ws < closedUntil) {
-            counters.late++;
-            ws = closedUntil;
-          }
-          s = openAt(ws);
-        }
-        const table = s.table;
-        let e: number;
-        if (early) e = table.upsertHashed(kbuf, j * kw, hashes[j]!);
-        else {
-          key.write(b, i, kbuf, 0, s.strings);
-          e = table.upsert(kbuf, 0);
-        }
-        let vals = s.overflow;
-        let base = 0;
-        if (e < 0) {
-          s.overflowRecords++;
-          counters.overflow++;
-        } else {
-          vals = table.vals;
-          base = table.valBase(e);
-        }
-        const o = octets[i]!;
-        for (let v = 0; v < nv; v++) {
-          const k = kinds[v];
-          vals[base + v] = vals[base + v]! + (k === 0 ? o : k === 1 ? packets[i]! : k === 2 ? o * 8 : 1);
-        }
-      }
+      key.writeByRecord(b, sel, count, kbuf, hashes, noStrings);
+      addKeyed(b, sel, count, octets, packets, kbuf, hashes);
+    },
+    addKeyed(b, sel, count, octets, packets, keys, hs) {
+      if ((def.extended && refs === 0) || count === 0) return;
+      addKeyed(b, sel, count, octets, packets, keys, hs);
     },
     collect(nowMs) {
       if (open !== null && nowMs >= open.start + everyMs) close();

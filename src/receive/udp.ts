@@ -23,6 +23,7 @@ export interface ReceiverOptions {
   recvBuffer: number;
   allow: readonly Cidr[];
   reusePort?: boolean;
+  /** Called synchronously per datagram with one reused object: copy what must outlive the call. */
   onDatagram: (d: Datagram) => void;
   /** One line per problem worth telling the operator (a capped receive buffer). */
   warn: (message: string) => void;
@@ -40,6 +41,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const sockets: dgram.Socket[] = [];
   const bound: ListenAddress[] = [];
   const words = new Uint32Array(4);
+  // One Datagram object for every delivery: the hot path allocates nothing of its own per datagram.
+  const d: Datagram = { payload: new Uint8Array(0), addr: "", port: 0, arrivalMs: 0 };
+  let lastRaw = "";
+  let lastAddr = "";
   let warnedBuffer = false;
   const allowed = (addr: string): boolean => {
     if (opts.allow.length === 0) return true;
@@ -56,12 +61,20 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       sock.on("message", (msg, rinfo) => {
         counters.datagrams++;
         counters.bytes += msg.length;
-        const addr = normalizeMapped(rinfo.address);
-        if (!allowed(addr)) {
+        const raw = rinfo.address;
+        // The common case (an exporter seen before) is one comparison, not a string operation.
+        const addr = raw === lastRaw ? lastAddr : normalizeMapped(raw);
+        lastRaw = raw;
+        lastAddr = addr;
+        if (opts.allow.length > 0 && !allowed(addr)) {
           counters.denied++;
           return;
         }
-        opts.onDatagram({ payload: msg, addr, port: rinfo.port, arrivalMs: Date.now() });
+        d.payload = msg;
+        d.addr = addr;
+        d.port = rinfo.port;
+        d.arrivalMs = Date.now();
+        opts.onDatagram(d);
       });
       await new Promise<void>((resolve, reject) => {
         sock.once("error", reject);

@@ -151,6 +151,8 @@ describe("moving average", () => {
     b.strings.push("app2999");
     b.extra[0]!.num[push(b, { at: T0 + 60_000 })] = 0;
     m.addBatch(b, Int32Array.of(0), 1, b.octets, b.packets);
-    expect([m.size, m.rate(0, 0, T0 + 60_000)]).toEqual([1, 2]);
+    expect(m.size).toBe(1);
+    // Sums are kept relative to one reference time, so the rate is 2 up to rounding.
+    near(m.rate(0, 0, T0 + 60_000), 2, 1e-14);
   });
 });

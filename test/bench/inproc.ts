@@ -1,0 +1,197 @@
+// In-process throughput on the issue-6 benchmark configuration: datagrams pre-encoded by the
+// generator's encoder (src/gen), then decoded only, decoded and monitored, or decoded to the
+// debug flow dump, on one core with no socket in the way. Records/s are per CPU-second of this
+// process (other processes on a shared machine do not count) and per wall second.
+//
+// Simulated arrival times advance as if the datagrams came at `simFps` flows/s, so windows
+// close and moving averages decay as they would live; collect() runs once per simulated second
+// and its cost is included. Several datagrams go into one batch per monitor.process() call, as
+// the pipeline does.
+//
+// Two workers pre-loaded (issue 6 item 4) plug in at `runWorkers` once workers exist.
+import { heapSize, fullGC } from "bun:jsc";
+import { unlinkSync } from "node:fs";
+import { loadConfig } from "../../src/config/load.ts";
+import type { Config } from "../../src/config/types.ts";
+import { jsonFor } from "../../src/decode/compile-records.ts";
+import { createCtx } from "../../src/decode/context.ts";
+import { createDecoder } from "../../src/decode/index.ts";
+import { makeTemplate, type Template } from "../../src/decode/template.ts";
+import { LAYOUT } from "../../src/gen/layout.ts";
+import { ianaLookup } from "../../src/expressions.ts";
+import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
+import { openFlowDump } from "../../src/flow/dump.ts";
+import type { LineSink } from "../../src/flow/json-bytes.ts";
+import { buildPool, type Pool } from "../../src/gen/pool.ts";
+import { parseGenArgs } from "../../src/gen/options.ts";
+import { createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
+import { compilePredicates, extrasFor } from "../../src/predicates.ts";
+
+export interface InProcOptions {
+  config: string;
+  /** Generator flags (as for `xenoflow gen`), e.g. { "hosts-src": "100000" }. */
+  gen: Record<string, string>;
+  /** Datagrams per measured run. */
+  datagrams: number;
+  runs: number;
+  simFps: number;
+}
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface InProcResult {
+  stage: string;
+  /** Records per CPU-second. */
+  cpu: Stat;
+  /** Records per wall second. */
+  wall: Stat;
+  /** JS heap growth over the measured runs, bytes per million records (0 = no allocation left behind). */
+  heapPerM: number;
+  keys: string;
+}
+
+export function stat(xs: readonly number[]): Stat {
+  const s = xs.slice().sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s[s.length - 1]! };
+}
+
+export function genPool(gen: Record<string, string>): Pool {
+  const o = parseGenArgs({ to: "127.0.0.1:9", version: "9", ...gen });
+  return buildPool(o.pool, { exportMs: Date.now(), uptimeMs: 3_600_000, sequence: 0, domain: 1 });
+}
+
+type Stage = "decode" | "decode+monitor" | "dump" | "dump-json";
+
+/**
+ * The flow dump through the compiled JSON writer (compile-records.ts jsonFor), reading the v9
+ * header and sets here as the decoder would (RFC 3954 section 5.1: 20-byte header, then sets of
+ * id and length); what the decoder adds on top is that walk.
+ */
+function jsonDumper(out: LineSink): (p: Uint8Array, arrivalMs: number) => void {
+  const fields = LAYOUT.map((f) => ({ id: f.v9, len: f.length, pen: 0 }));
+  const templates = new Map<number, Template>();
+  const x = createCtx();
+  x.version = 9;
+  return (p, arrivalMs) => {
+    const v = new DataView(p.buffer, p.byteOffset, p.length);
+    x.uptime = v.getUint32(4);
+    x.exportMs = v.getUint32(8) * 1000;
+    x.arrivalMs = arrivalMs;
+    for (let o = 20; o + 4 <= p.length; ) {
+      const id = v.getUint16(o);
+      const len = v.getUint16(o + 2);
+      if (len < 4) break;
+      if (id >= 256) {
+        let t = templates.get(id);
+        if (t === undefined) templates.set(id, (t = makeTemplate(9, v.getUint32(16), id, fields, 0, false)));
+        jsonFor(t)(p, o + 4, Math.min(o + len, p.length), x, "127.0.0.1", out);
+      }
+      o += len;
+    }
+  };
+}
+
+function setup(config: Config, stage: Stage, dumpFile: string) {
+  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
+  const decoder = createDecoder({ templatesPerExporter: 64, templatesTotal: 1024, pendingBytesPerExporter: 1 << 20, pendingMs: 60_000, extras });
+  const monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
+  const batch: FlowBatch = createBatch(extras);
+  const dump = stage === "dump" || stage === "dump-json" ? openFlowDump(dumpFile) : null;
+  const process = stage === "decode+monitor" ? (b: FlowBatch) => { monitor.process(b); b.length = 0; } : (b: FlowBatch) => { b.length = 0; };
+  return { decoder, monitor, batch, dump, process };
+}
+
+export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = ["decode", "decode+monitor", "dump", "dump-json"]): Promise<InProcResult[]> {
+  const config = loadConfig(o.config);
+  const pool = genPool(o.gen);
+  const ex = { addr: "127.0.0.1", id: 0 };
+  const out: InProcResult[] = [];
+  const dumpFile = `/tmp/xenoflow-bench-dump-${process.pid}.jsonl`;
+  for (const stage of stages) {
+    const s = setup(config, stage, dumpFile);
+    const first = new Uint8Array(2048);
+    const len = pool.codec.compose(pool.datagrams[0]!, pool.records, true, first);
+    const T0 = Date.now();
+    s.decoder.decodeToBatch(first.subarray(0, len), ex, T0, s.batch, s.process);
+    const msPerDatagram = (pool.records * 1000) / o.simFps;
+    let k = 0;
+    let now = T0;
+    let nextCollect = T0 + 1000;
+    const onRecord = stage === "dump" ? s.dump?.write : undefined;
+    const json = stage === "dump-json" ? jsonDumper(s.dump!.lines) : null;
+    const run = (n: number) => {
+      const dgs = pool.datagrams;
+      for (let d = 0; d < n; d++, k++) {
+        const p = dgs[k % dgs.length]!;
+        now = T0 + Math.floor(k * msPerDatagram);
+        if (json) json(p, now);
+        else if (onRecord) s.decoder.decodeToRecords(p, ex, now, onRecord);
+        else s.decoder.decodeToBatch(p, ex, now, s.batch, s.process);
+        if (now >= nextCollect) {
+          if (s.batch.length > 0) s.process(s.batch);
+          nextCollect += 1000;
+          s.monitor.collect(now);
+        }
+      }
+      if (s.batch.length > 0) s.process(s.batch);
+    };
+    // The dump writes ~400 bytes per record to a file: fewer datagrams keep it to a few 100 MB.
+    const perRun = s.dump ? Math.min(o.datagrams, 10_000) : o.datagrams;
+    run(Math.min(perRun, 20_000)); // warm-up: the JIT's top tier, tables at size
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    fullGC();
+    const h0 = heapSize();
+    for (let r = 0; r < o.runs; r++) {
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      run(perRun);
+      const w = (performance.now() - w0) / 1000;
+      const c = process.cpuUsage(c0);
+      const records = perRun * pool.records;
+      cpu.push(records / ((c.user + c.system) / 1e6));
+      wall.push(records / w);
+    }
+    const growth = heapSize() - h0;
+    await s.dump?.close();
+    if (s.dump) {
+      // Every record of every datagram is one line in the file.
+      let lines = 0;
+      for await (const chunk of Bun.file(dumpFile).stream()) for (let q = 0; q < chunk.length; q++) if (chunk[q] === 10) lines++;
+      unlinkSync(dumpFile);
+      if (lines !== k * pool.records) throw new Error(`flow dump: ${lines} lines for ${k * pool.records} records`);
+    }
+    const faults = Object.entries(s.decoder.faults).filter(([, n]) => n > 0);
+    if (faults.length > 0) throw new Error(`decoder faults in the bench: ${JSON.stringify(faults)}`);
+    out.push({
+      stage,
+      cpu: stat(cpu),
+      wall: stat(wall),
+      heapPerM: growth / ((o.runs * perRun * pool.records) / 1e6),
+      keys: stage === "decode+monitor" ? s.monitor.windows.map((w) => `${w.table} ${w.openRows}`).concat(s.monitor.mavgs.map((a) => `${a.mo}/${a.def.name} ${a.size}`)).join(", ") : "",
+    });
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const hosts = args[0] ?? "10000";
+  const res = await runInProcess({
+    config: "config/examples/bench.toml",
+    gen: { "hosts-src": hosts, "hosts-dst": hosts, pool: args[1] ?? "1024" },
+    datagrams: Number(args[2] ?? 100_000),
+    runs: Number(args[3] ?? 3),
+    simFps: 4e6,
+  });
+  for (const r of res) {
+    console.log(
+      `${r.stage.padEnd(15)} ${(r.cpu.median / 1e6).toFixed(2)} M rec/CPU-s (min ${(r.cpu.min / 1e6).toFixed(2)}, max ${(r.cpu.max / 1e6).toFixed(2)}); ` +
+        `wall ${(r.wall.median / 1e6).toFixed(2)} M/s; heap +${Math.round(r.heapPerM)} B/M rec ${r.keys}`,
+    );
+  }
+}

@@ -1,0 +1,162 @@
+// `make bench`: the issue-6 benchmark, bounded to a few minutes and loopback only.
+//   (a) in process: decode, decode+monitor and the flow dump, records per CPU-second
+//   (b) end to end: `xenoflow run` on core 0, `xenoflow gen` on core 1, rates stepped up until
+//       loss appears, three ramps; CPU-seconds per million flows at 1M flows/s
+//   (c) memory with 100 000 active keys per window
+// Prints a markdown report and writes it into docs/PERFORMANCE.md between the bench markers.
+//   node_modules/.bin/bun test/bench/run.ts [--quick] [--no-write]
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { startCollector, step, type Step } from "./e2e.ts";
+import { genPool, runInProcess, stat, type InProcResult, type Stat } from "./inproc.ts";
+
+const CONFIG = "config/examples/bench.toml";
+const DOC = "docs/PERFORMANCE.md";
+const BEGIN = "<!-- bench:begin -->";
+const END = "<!-- bench:end -->";
+
+const quick = process.argv.includes("--quick");
+const RAMP = quick ? [1e6, 2e6, 3e6] : [0.5e6, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6];
+const RAMPS = quick ? 1 : 3;
+const STEP_S = quick ? 3 : 4;
+// 100 000 keys per window: a pool of 3449 datagrams x 29 records = 100 021 distinct records,
+// sources and destinations drawn from 100 000 hosts each, all inside 10/8 (MO net10).
+const BIG_KEYS = ["--hosts-src", "100000", "--hosts-dst", "100000", "--dst-nets", "10.0.0.0/8", "--pool", "3449"];
+
+const M = (x: number) => (x / 1e6).toFixed(2);
+const fmt = (s: Stat, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+
+function machine(): string {
+  const model = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "?";
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  return `nproc ${cpus().length}, ${model}, Bun ${Bun.version}, load average at start ${load}`;
+}
+
+/** Distinct keys of each window and average of the bench config for a generator mix. */
+function distinctKeys(flags: readonly string[]): string {
+  const gen: Record<string, string> = {};
+  for (let k = 0; k < flags.length; k += 2) gen[flags[k]!.slice(2)] = flags[k + 1]!;
+  const p = genPool(gen);
+  const b = p.batch;
+  const pairs = new Set<string>();
+  const services = new Set<string>();
+  const dst = new Set<number>();
+  const webDst = new Set<number>();
+  for (let i = 0; i < b.length; i++) {
+    const s = b.srcAddr[i * 4]!;
+    const d = b.dstAddr[i * 4]!;
+    const web = b.dstPort[i] === 80 || b.dstPort[i] === 443;
+    if (s >>> 24 === 10 || d >>> 24 === 10) {
+      pairs.add(`${s},${d}`);
+      dst.add(d);
+    }
+    if (web) {
+      services.add(`${d},${b.dstPort[i]}`);
+      webDst.add(d);
+    }
+  }
+  return `net10/pairs ${pairs.size}, web/services ${services.size}, net10/dst ${dst.size}, web/dst ${webDst.size}`;
+}
+
+async function ramp(): Promise<Step[]> {
+  const c = await startCollector(CONFIG, 0);
+  const steps: Step[] = [];
+  try {
+    for (const fps of RAMP) {
+      const s = await step(c, fps, STEP_S, []);
+      steps.push(s);
+      console.error(`  ${M(fps)}M/s: sent ${M(s.sentFps)}M/s, lost ${s.lossPct.toFixed(3)} % (kernel drops ${s.kernelDrops} datagrams, other ${s.otherLoss} flows), ${s.cpuPerMFlows.toFixed(3)} CPU-s/M`);
+      if (s.sent !== s.decoded) break;
+    }
+  } finally {
+    await c.stop();
+  }
+  return steps;
+}
+
+async function memory(): Promise<{ step: Step; keys: string; mavgKeys: number }> {
+  const c = await startCollector(CONFIG, 0);
+  try {
+    const s = await step(c, 1e6, quick ? 4 : 8, BIG_KEYS);
+    const m = await c.metrics();
+    return { step: s, keys: distinctKeys(BIG_KEYS), mavgKeys: m.get("xenoflow_mavg_keys") ?? NaN };
+  } finally {
+    await c.stop();
+  }
+}
+
+/** (item 4) Two workers with datagrams pre-loaded: plugs in here once collector.workers exists. */
+async function runWorkers(): Promise<string> {
+  return "not measured: collector.workers (issue 6 item 4) is not built yet";
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const head = machine();
+  console.error(`xenoflow bench: ${head}`);
+  console.error("(a) in process");
+  const inproc: InProcResult[] = await runInProcess({
+    config: CONFIG,
+    gen: {},
+    datagrams: quick ? 30_000 : 100_000,
+    runs: quick ? 3 : 5,
+    simFps: 4e6,
+  });
+  const inprocBig = (await runInProcess({ config: CONFIG, gen: { "hosts-src": "100000", "hosts-dst": "100000", "dst-nets": "10.0.0.0/8", pool: "3449" }, datagrams: quick ? 30_000 : 100_000, runs: quick ? 3 : 5, simFps: 4e6 }, ["decode+monitor"]))[0]!;
+  console.error("(b) end to end over loopback");
+  const ramps: Step[][] = [];
+  for (let r = 0; r < RAMPS; r++) {
+    console.error(` ramp ${r + 1}/${RAMPS}`);
+    ramps.push(await ramp());
+  }
+  console.error("(c) memory with 100 000 keys per window");
+  const mem = await memory();
+  const workers = await runWorkers();
+
+  const lossFree = stat(ramps.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
+  const atM = ramps.map((st) => st.find((s) => s.fps === 1e6)).filter((s): s is Step => s !== undefined);
+  const cpuAt1M = atM.length > 0 ? stat(atM.map((s) => s.cpuPerMFlows)) : null;
+  const maxDecoded = stat(ramps.map((st) => Math.max(...st.map((s) => s.decoded / STEP_S))));
+  const lines: string[] = [];
+  lines.push(`Run ${started.toISOString()} with \`make bench\` (\`node_modules/.bin/bun test/bench/run.ts${quick ? " --quick" : ""}\`) on ${head}.`);
+  lines.push("Config `config/examples/bench.toml`; NetFlow v9, 29 records per datagram, `xenoflow gen` defaults unless noted. Medians with (min–max).");
+  lines.push("");
+  lines.push("| measure | result | goal |");
+  lines.push("|---|---|---|");
+  const inp = (stage: string) => inproc.find((r) => r.stage === stage)!;
+  lines.push(`| in process, decode only, M records/CPU-s | ${fmt(inp("decode").cpu, M)} | |`);
+  lines.push(`| in process, decode + monitor, M records/CPU-s (gen mix: ${inp("decode+monitor").keys}) | ${fmt(inp("decode+monitor").cpu, M)} | |`);
+  lines.push(`| in process, decode + monitor, 100 000 keys (${inprocBig.keys}), M records/CPU-s | ${fmt(inprocBig.cpu, M)} | |`);
+  lines.push(`| in process, flow dump to a file through decodeToRecords + JSON.stringify (what the pipeline runs today), M records/CPU-s | ${fmt(inp("dump").cpu, M)} | ≥ 1 |`);
+  lines.push(`| in process, flow dump to a file through the compiled JSON writer (compileJson), M records/CPU-s | ${fmt(inp("dump-json").cpu, M)} | ≥ 1 |`);
+  lines.push(`| in process, JS heap growth over the measured runs, bytes per M records (decode / monitor / dump / compiled dump; indicative: JIT and GC move it too) | ${["decode", "decode+monitor", "dump", "dump-json"].map((s) => Math.round(inp(s).heapPerM)).join(" / ")} | 0 |`);
+  lines.push(`| loopback, loss-free flows/s on one pinned core (${RAMPS} ramps of ${RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFree, M)} M | ≥ 4 M |`);
+  lines.push(`| loopback, most flows/s decoded in one step | ${fmt(maxDecoded, M)} M | |`);
+  lines.push(`| loopback, CPU-s per million flows at 1M flows/s (utime+stime, all threads) | ${cpuAt1M ? fmt(cpuAt1M, (x) => x.toFixed(3)) : "n/a"} | ≤ 0.29 |`);
+  lines.push(`| RSS with 100 000 keys per window (${mem.keys}; mavg keys live ${mem.mavgKeys}), VmRSS / VmHWM MiB | ${(mem.step.rssKiB / 1024).toFixed(0)} / ${(mem.step.hwmKiB / 1024).toFixed(0)} | < 120 |`);
+  lines.push(`| two workers, datagrams pre-loaded | ${workers} | ≥ 1.7× one |`);
+  lines.push("");
+  lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
+  lines.push("");
+  lines.push("| ramp | asked M/s | sent M/s | decoded | loss % | kernel drops | other loss | CPU-s | CPU-s/M flows | VmRSS MiB |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|");
+  ramps.forEach((st, r) => {
+    for (const s of st) {
+      lines.push(`| ${r + 1} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
+    }
+  });
+  const s = mem.step;
+  lines.push(`| 100k keys | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
+  const report = lines.join("\n");
+  console.log(report);
+  if (!process.argv.includes("--no-write") && !quick) {
+    const doc = readFileSync(DOC, "utf8");
+    const a = doc.indexOf(BEGIN);
+    const b = doc.indexOf(END);
+    if (a < 0 || b < a) throw new Error(`${DOC} has no ${BEGIN} ... ${END} section`);
+    writeFileSync(DOC, `${doc.slice(0, a + BEGIN.length)}\n${report}\n${doc.slice(b)}`);
+    console.error(`written to ${DOC}`);
+  }
+}
+
+await main();

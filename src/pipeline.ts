@@ -230,10 +230,13 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     }
     let nextMonitor = monitor;
     if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
-      nextMonitor = createMonitor(next, compilePredicates(next, extras), { extras, lookup: ianaLookup });
-      // Windows of the old tree end here: export what they counted so far, nothing is lost.
-      write(monitor.flush());
-      notes.push("monitoring objects changed: windows restarted");
+      nextMonitor = createMonitor(next, compilePredicates(next, extras), { extras, lookup: ianaLookup, reuse: monitor });
+      // Windows that did not survive end here: export what they counted so far, nothing is lost.
+      const kept = new Set<unknown>(nextMonitor.windows);
+      const ended = monitor.windows.filter((w) => !kept.has(w));
+      write(ended.flatMap((w) => w.flush()));
+      const fresh = nextMonitor.windows.filter((w) => !monitor.windows.includes(w)).length;
+      notes.push(`monitoring objects changed: ${nextMonitor.windows.length - fresh} windows kept, ${fresh} new, ${ended.length} ended`);
     }
     monitor = nextMonitor;
     config = next;

@@ -32,6 +32,11 @@ export interface MonitorOptions {
   mavg?: MavgOptions;
   /** Minimum time between idle-key sweeps of the moving averages, run from collect(). */
   sweepEveryMs?: number;
+  /**
+   * A reload's running monitor: its windows and averages whose definitions did not change are
+   * carried over with their state (a window's open counts, an average's rates).
+   */
+  reuse?: Monitor;
 }
 
 /** Per MO, indexed like `names`: records tested, matched, and their sampled octets and packets. */
@@ -138,12 +143,15 @@ export function createMonitor(config: Config, predicates: Predicates, opts: Moni
     wFrom[m] = windows.length;
     aFrom[m] = mavgs.length;
     for (const w of mo.windows) {
-      const fw = createWindow(mo.name, w, keySpecs(config, mo.name, `window ${w.name}`, w.key, opts.lookup), extras, opts.window);
-      windows.push(fw);
+      const old = opts.reuse?.window(`${mo.name}/${w.name}`);
+      const same = old && JSON.stringify(old.def) === JSON.stringify(w);
+      windows.push(same ? old : createWindow(mo.name, w, keySpecs(config, mo.name, `window ${w.name}`, w.key, opts.lookup), extras, opts.window));
     }
     for (const a of mo.mavgs) {
-      const ma = createMavg(mo.name, a, keySpecs(config, mo.name, `mavg ${a.name}`, a.key, opts.lookup), extras, opts.mavg);
-      mavgs.push(ma);
+      const old = opts.reuse?.mavgs.find((x) => x.mo === mo.name && x.def.name === a.name);
+      // Limits live in the alert engine; the average's state depends on the rest only.
+      const same = old && JSON.stringify({ ...old.def, limits: [] }) === JSON.stringify({ ...a, limits: [] });
+      mavgs.push(same ? old : createMavg(mo.name, a, keySpecs(config, mo.name, `mavg ${a.name}`, a.key, opts.lookup), extras, opts.mavg));
     }
   });
   wFrom[n] = windows.length;

@@ -82,7 +82,18 @@ describe("reload on SIGHUP", () => {
     for (let i = 0; i < 40 && !existsSync(marker); i++) await Bun.sleep(100);
     expect(readFileSync(marker, "utf8")).toMatch(/^exceed all rate flood \d+\.\d+\.\d+\.\d+ \d+(\.\d+)? 1000\n$/);
 
+    // A new monitoring object: the unchanged window keeps counting where it was.
+    writeFileSync(c.config, `${good.replace("bits = 1e15", "bits = 1000")}\n[[mo]]\nname = "tcp"\nfilter = "proto tcp"\n  [[mo.window]]\n  name = "dst"\n  every = "1h"\n  key = ["dst host"]\n  values = ["flows"]\n`);
+    c.signal("SIGHUP");
+    expect(await c.waitForLog(/SIGHUP: reloaded/, 10_000, 2)).toContain("1 windows kept, 1 new, 0 ended");
+    await gen(c.port, 2900);
+
     expect(await c.stop()).toBe(0);
-    expect(flowsIn(c.dir)).toBe(5800);
+    expect(flowsIn(c.dir)).toBe(8700);
+    const db = new Database(join(c.dir, "xf.sqlite"), { readonly: true });
+    const tcp = (db.query("SELECT sum(flows) AS n FROM tcp_dst").get() as { n: number }).n;
+    db.close();
+    expect(tcp).toBeGreaterThan(0);
+    expect(tcp).toBeLessThan(2900);
   }, 30_000);
 });

@@ -25,7 +25,7 @@ export interface RunningCollector {
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
   signal(sig: NodeJS.Signals): void;
-  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  waitForLog(re: RegExp, timeoutMs?: number, nth?: number): Promise<string>;
   cleanup(): void;
 }
 
@@ -49,7 +49,6 @@ export async function startCollector(body: string, opts: { storage?: string; env
     env: { ...process.env, NO_COLOR: "1", JOURNAL_STREAM: "", ...opts.env },
   });
   const logs: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   const pump = async (s: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
     let buf = "";
@@ -60,31 +59,26 @@ export async function startCollector(body: string, opts: { storage?: string; env
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         logs.push(line);
-        for (const w of [...waiters]) {
-          if (w.re.test(line)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(line);
-          }
-        }
         nl = buf.indexOf("\n");
       }
     }
   };
   void pump(proc.stdout as ReadableStream<Uint8Array>);
   void pump(proc.stderr as ReadableStream<Uint8Array>);
-  const waitForLog = (re: RegExp, timeoutMs = 10_000) => {
-    const seen = logs.find((l) => re.test(l));
-    if (seen) return Promise.resolve(seen);
-    return new Promise<string>((resolve, reject) => {
-      const w = { re, resolve };
-      waiters.push(w);
-      setTimeout(() => {
-        if (waiters.includes(w)) reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; logs:\n${logs.join("\n")}`));
-      }, timeoutMs);
-      proc.exited.then((code) => {
-        if (waiters.includes(w)) reject(new Error(`collector exited ${code} before ${re}; logs:\n${logs.join("\n")}`));
-      });
-    });
+  let exited: number | null = null;
+  void proc.exited.then((code) => {
+    exited = code;
+  });
+  /** The nth (1-based) log line matching `re`, waiting for it. */
+  const waitForLog = async (re: RegExp, timeoutMs = 10_000, nth = 1): Promise<string> => {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const hits = logs.filter((l) => re.test(l));
+      if (hits.length >= nth) return hits[nth - 1] as string;
+      if (exited !== null) throw new Error(`collector exited ${exited} before ${re}; logs:\n${logs.join("\n")}`);
+      if (performance.now() > deadline) throw new Error(`no log line matching ${re} within ${timeoutMs} ms; logs:\n${logs.join("\n")}`);
+      await Bun.sleep(20);
+    }
   };
   await waitForLog(/listening on udp/);
   return {

@@ -1,35 +1,12 @@
-// Key words back to row values: address text, MAC text. Kept here rather than shared because
-// monitor keys store IPv4 as IPv4-mapped IPv6 words (see keyspec.ts), which only this folder knows.
+// Key words back to row values: address text, MAC text. The key layout is this folder's own:
+// monitor keys store IPv4 as IPv4-mapped IPv6 words (see keyspec.ts).
+import { formatV4, formatV6 as formatV6Words } from "../net/address.ts";
 
-export function formatV4(w: number): string {
-  return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
-}
+export { formatV4 } from "../net/address.ts";
 
-/** RFC 5952 section 4: lower case, no leading zeros, the longest run (>= 2) of zero groups as "::". */
+/** RFC 5952 text of the four words at `o`. */
 export function formatV6(a: Uint32Array, o: number): string {
-  const g: number[] = [];
-  for (let w = 0; w < 4; w++) {
-    const x = a[o + w]!;
-    g.push(x >>> 16, x & 0xffff);
-  }
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number) => g.slice(from, to).map((x) => x.toString(16)).join(":");
-  if (best < 0) return hex(0, 8);
-  return `${hex(0, best)}::${hex(best + bestLen, 8)}`;
+  return formatV6Words(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!);
 }
 
 /** IPv4-mapped prefix ::ffff:0:0/96 (RFC 4291 section 2.5.5.2): how keys hold IPv4 addresses. */

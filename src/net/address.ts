@@ -94,6 +94,17 @@ export function formatV6(w0: number, w1: number, w2: number, w3: number): string
   return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
 }
 
+/** IPv4 text of the 4 bytes at `at` of a packet. */
+export function formatV4Bytes(b: Uint8Array, at: number): string {
+  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+}
+
+/** IPv6 text (RFC 5952) of the 16 bytes at `at` of a packet. */
+export function formatV6Bytes(b: Uint8Array, at: number): string {
+  const w = (k: number) => (((b[at + k] ?? 0) << 24) | ((b[at + k + 1] ?? 0) << 16) | ((b[at + k + 2] ?? 0) << 8) | (b[at + k + 3] ?? 0)) >>> 0;
+  return formatV6(w(0), w(4), w(8), w(12));
+}
+
 /** Formats the address at word offset `o` of a column. */
 export function formatAddress(family: number, words: Uint32Array, o = 0): string {
   if (family === 4) return formatV4(words[o] as number);

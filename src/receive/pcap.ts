@@ -5,7 +5,7 @@
 // that is neither format at all is an error.
 import { XenoflowError } from "../errors.ts";
 import { createReassembler } from "./fragments.ts";
-import { formatIPv4, formatIPv6 } from "./ipaddr.ts";
+import { formatV4Bytes as formatIPv4, formatV6Bytes as formatIPv6 } from "../net/address.ts";
 import { Outcome, newUdpView, udpInFrame } from "./packet.ts";
 import { PCAPNG_SHB, walkPcapng } from "./pcapng.ts";
 

@@ -8,7 +8,7 @@
 // as a signed 32-bit difference so an uptime wrap still lands near the export time; IPFIX: the
 // exporter's systemInitTimeMilliseconds + value, when tshark showed one earlier in the file).
 import { readFileSync } from "node:fs";
-import { formatIPv6 } from "../../src/receive/ipaddr.ts";
+import { formatV6Bytes as formatIPv6 } from "../../src/net/address.ts";
 import { readCapture } from "../../src/receive/pcap.ts";
 import { parseAddress } from "./pcapwrite.ts";
 

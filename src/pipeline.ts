@@ -24,6 +24,7 @@ import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
+import { createWorkerPool } from "./workers/pool.ts";
 
 /** Per exporter address, for /metrics and the dashboard. */
 export interface ExporterStats {
@@ -75,7 +76,10 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
   const forced = new Map(config.exporters.filter((e) => e.samplingRate !== null).map((e) => [e.address.text, e.samplingRate as number]));
-  const decoder = createDecoder({
+  // collector.workers > 1: worker threads receive, decode and count (src/workers); this thread
+  // sees them through the pool's decoder, monitor and receiver, and keeps store, alerts and HTTP.
+  const pool = config.collector.workers > 1 ? createWorkerPool(config, log) : null;
+  const decoder = pool ? pool.decoder : createDecoder({
     templatesPerExporter: config.collector.templatesPerExporter,
     templatesTotal: config.collector.templatesTotal,
     pendingBytesPerExporter: config.collector.pendingBytesPerExporter,
@@ -86,9 +90,9 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     extras,
     forcedSampling: (addr) => forced.get(addr) ?? null,
   });
-  restoreTemplates(decoder, config.dataDir, log);
+  if (!pool) restoreTemplates(decoder, config.dataDir, log);
 
-  let monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
+  let monitor = pool ? pool.monitor : createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {
@@ -104,7 +108,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     log: (level, m) => log.log(level, m),
   });
   const alertHost = () => ({
-    mavgs: monitor.mavgs,
+    mavgs: pool ? pool.alertMavgs : monitor.mavgs,
     limitsOf: (a: MovingAverage) => limitsIn(config, a),
     window: (p: string) => monitor.window(p),
     latestRows: (p: string, sinceMs: number) => {
@@ -123,7 +127,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   };
   alerts.onChange(saveAlerts);
   saveAlerts();
-  const dump: FlowDump | null = config.debug.dumpFlows ? openFlowDump(config.debug.dumpFlows) : null;
+  const dump: FlowDump | null = config.debug.dumpFlows && !pool ? openFlowDump(config.debug.dumpFlows) : null;
+  if (config.debug.dumpFlows && pool) log.warn("debug.dump_flows is not written with collector.workers > 1; set workers = 1 to dump flows");
 
   const batch: FlowBatch = createBatch(extras);
   const exporters = new Map<string, ExporterStats>();
@@ -168,7 +173,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     onDatagram,
     warn: (m: string) => log.warn(m),
   };
-  const receiver = await startReceiver(receiveOptions);
+  const receiver = pool ? await pool.start() : await startReceiver(receiveOptions);
 
   // What readers (HTTP, status) see: getters, so that a reload's new parts are picked up.
   const view = {
@@ -181,7 +186,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     receiver,
     decoder,
     sink,
-    exporters,
+    exporters: pool ? pool.exporters : exporters,
     alerts,
     runner,
     latest,
@@ -229,7 +234,13 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       throw new XenoflowError("E_CONFIG", "[[field]] definitions or element keys changed; restart to apply them");
     }
     let nextMonitor = monitor;
-    if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
+    if (pool) {
+      // Every worker rebuilds its own tree and flushes the windows that ended; their windows come
+      // out merged by collect().
+      pool.reload(next);
+      nextMonitor = pool.monitor;
+      if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) notes.push("monitoring objects changed");
+    } else if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
       nextMonitor = createMonitor(next, compilePredicates(next, extras), { extras, lookup: ianaLookup, reuse: monitor });
       // Windows that did not survive end here: export what they counted so far, nothing is lost.
       const kept = new Set<unknown>(nextMonitor.windows);
@@ -261,7 +272,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     sink,
     status,
     latest,
-    exporters,
+    exporters: pool ? pool.exporters : exporters,
     alerts,
     runner,
     reload,
@@ -270,7 +281,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         for (const t of timers) clearInterval(t);
         await http?.stop();
         await receiver.close();
-        write(monitor.flush());
+        write(pool ? await pool.stop() : monitor.flush());
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
         if (!drained) log.warn(`store: ${sink.stats().entries} window exports stay in the spool for the next start`);

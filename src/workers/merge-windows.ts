@@ -1,0 +1,151 @@
+// Merges the closed windows of several workers into one export per (window, start): rows with
+// equal keys are summed, then top-N and the remainder row are applied once, over the merged rows
+// (a key that is small in each worker may still be large in total).
+//
+// Workers export every row (their windows run with top = 0). An export is complete when every
+// live worker has collected past the window's end: each worker sends its exports before the
+// watermark that covers them, and messages from one worker arrive in order.
+import type { KeyColumn, WindowExport } from "../store/sink.ts";
+import type { CompositeKey } from "../monitor/key.ts";
+import type { KeyValue } from "../monitor/keyspec.ts";
+import { createStringTable } from "../monitor/strings.ts";
+import { createHashTable } from "../monitor/table.ts";
+import { renderRows } from "../monitor/topn.ts";
+
+/** One worker's closed window: every row, plus what the merge needs to finish it. */
+export interface PartialExport {
+  /** Window end, epoch ms: the export is complete once every worker collected at or after it. */
+  end: number;
+  /** The window's configured top-N (0 = every row). */
+  top: number;
+  exp: WindowExport;
+}
+
+export interface WindowMerger {
+  add(worker: number, parts: readonly PartialExport[]): void;
+  /** The worker has exported every window that ends at or before `nowMs`. */
+  advance(worker: number, nowMs: number): void;
+  /** The worker is gone: completion no longer waits for it. */
+  retire(worker: number): void;
+  /** Merged exports that every live worker has finished, oldest first. */
+  ready(): WindowExport[];
+  /** Every export still open, merged as it stands (shutdown, after the workers flushed). */
+  drainAll(): WindowExport[];
+  readonly pending: number;
+}
+
+interface Group {
+  mo: string;
+  window: string;
+  table: string;
+  time: number;
+  keys: readonly KeyColumn[];
+  values: readonly string[];
+  end: number;
+  top: number;
+  index: Map<string, number>;
+  cells: KeyValue[][];
+  sums: number[];
+}
+
+export function createWindowMerger(workers: number): WindowMerger {
+  const marks = new Float64Array(workers).fill(-Infinity);
+  const live = new Uint8Array(workers).fill(1);
+  const groups = new Map<string, Group>();
+
+  const low = (): number => {
+    let m = Infinity;
+    for (let w = 0; w < workers; w++) if (live[w] && marks[w]! < m) m = marks[w]!;
+    return m;
+  };
+
+  function addOne(p: PartialExport): void {
+    const e = p.exp;
+    // Keys and values are part of the identity: a reload may change a window's columns.
+    const id = `${e.table}\u0000${e.time}\u0000${JSON.stringify(e.keys)}\u0000${e.values.join(",")}`;
+    let g = groups.get(id);
+    if (g === undefined) {
+      g = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values, end: p.end, top: p.top, index: new Map(), cells: [], sums: [] };
+      groups.set(id, g);
+    }
+    const nk = e.keys.length;
+    const nv = e.values.length;
+    for (const row of e.rows) {
+      const cells = row.slice(0, nk) as KeyValue[];
+      const k = JSON.stringify(cells);
+      let at = g.index.get(k);
+      if (at === undefined) {
+        at = g.cells.length;
+        g.index.set(k, at);
+        g.cells.push(cells);
+        for (let v = 0; v < nv; v++) g.sums.push(0);
+      }
+      for (let v = 0; v < nv; v++) g.sums[at * nv + v]! += row[nk + v] as number;
+    }
+  }
+
+  function finish(g: Group): WindowExport {
+    const nv = g.values.length;
+    const n = g.cells.length;
+    // The merged rows go through the monitor's own top-N renderer: a table whose one-word key is
+    // the merged row's index, and a key that renders that index back to the row's cells.
+    const t = createHashTable(1, nv, Math.max(1, n), Math.max(16, n));
+    const word = new Uint32Array(1);
+    for (let i = 0; i < n; i++) {
+      word[0] = i;
+      const e = t.upsert(word, 0);
+      const vb = t.valBase(e);
+      for (let v = 0; v < nv; v++) t.vals[vb + v] = g.sums[i * nv + v]!;
+    }
+    const rows = renderRows(t, cellsKey(g.keys, g.cells), createStringTable(), g.top, new Float64Array(nv), 0);
+    return { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values, rows };
+  }
+
+  function take(pred: (g: Group) => boolean): WindowExport[] {
+    const done = [...groups].filter(([, g]) => pred(g));
+    done.sort((a, b) => a[1].time - b[1].time);
+    for (const [id] of done) groups.delete(id);
+    return done.map(([, g]) => finish(g));
+  }
+
+  return {
+    add(_worker, parts) {
+      for (const p of parts) addOne(p);
+    },
+    advance(worker, nowMs) {
+      if (nowMs > marks[worker]!) marks[worker] = nowMs;
+    },
+    retire(worker) {
+      live[worker] = 0;
+    },
+    ready() {
+      if (groups.size === 0) return [];
+      const m = low();
+      return take((g) => g.end <= m);
+    },
+    drainAll: () => take(() => true),
+    get pending() {
+      return groups.size;
+    },
+  };
+}
+
+/** A key over merged rows: word 0 is the row's index into `cells`; only columns and render are used by renderRows. */
+function cellsKey(columns: readonly KeyColumn[], cells: readonly KeyValue[][]): CompositeKey {
+  const unused = () => {
+    throw new Error("merged window rows are rendered only");
+  };
+  return {
+    words: 1,
+    columns,
+    specs: [],
+    write: unused,
+    render(key, off, _strings, row) {
+      for (const c of cells[key[off]!]!) row.push(c);
+    },
+    hasStrings: false,
+    writeBatch: unused,
+    writeByRecord: unused,
+    signature: "",
+  };
+}

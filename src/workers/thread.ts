@@ -1,0 +1,208 @@
+// A collector worker: its own SO_REUSEPORT sockets on every listen address (the kernel spreads
+// exporters across the workers by 4-tuple hash, so one exporter's templates and its data meet in
+// one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row; the
+// main thread merges them (merge-windows.ts) and answers the alert engine (mavg-scan.ts).
+import type { Config, WindowDef } from "../config/types.ts";
+import { createDecoder } from "../decode/index.ts";
+import { ianaLookup } from "../expressions.ts";
+import { type FlowBatch, createBatch, resetBatch } from "../flow/batch.ts";
+import type { Level } from "../log.ts";
+import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
+import { compilePredicates, extrasFor } from "../predicates.ts";
+import { type Datagram, startReceiver } from "../receive/udp.ts";
+import type { WindowExport } from "../store/sink.ts";
+import { createExporterTable } from "./exporters.ts";
+import { EMPTY_KEYS, ratesFor, scanCandidates } from "./mavg-scan.ts";
+import type { PartialExport } from "./merge-windows.ts";
+import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.ts";
+
+declare const self: Worker;
+
+// Often enough that the counters on /metrics and the merged windows trail the workers by little.
+const TICK_MS = 100;
+
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);
+const log = (level: Level, message: string, key?: string) => post({ type: "log", level, message, key });
+
+/** The config the worker's monitor runs: every window keeps all rows, top-N is applied after the merge. */
+function allRows(config: Config): Config {
+  return { ...config, mos: config.mos.map((m) => ({ ...m, windows: m.windows.map((w) => ({ ...w, top: 0 })) })) };
+}
+
+/** Changes to the monitoring objects other than limits restart the monitor (as pipeline.ts does). */
+function monitorShape(config: Config): string {
+  return JSON.stringify({ fields: config.fields, mos: config.mos.map((m) => ({ ...m, mavgs: m.mavgs.map((a) => ({ ...a, limits: [] })) })) });
+}
+
+async function start(init: WorkerInit): Promise<void> {
+  let config = init.config;
+  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
+  const forced = new Map<string, number>();
+  const setForced = (c: Config) => {
+    forced.clear();
+    for (const e of c.exporters) if (e.samplingRate !== null) forced.set(e.address.text, e.samplingRate);
+  };
+  setForced(config);
+  const decoder = createDecoder({
+    templatesPerExporter: config.collector.templatesPerExporter,
+    templatesTotal: config.collector.templatesTotal,
+    pendingBytesPerExporter: config.collector.pendingBytesPerExporter,
+    pendingMs: config.collector.pendingSeconds * 1000,
+    pendingBytesTotal: config.collector.pendingBytesTotal,
+    optionsPerExporter: config.collector.optionsPerExporter,
+    optionsTotal: config.collector.optionsTotal,
+    extras,
+    forcedSampling: (addr) => forced.get(addr) ?? null,
+  });
+  const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
+  // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
+  const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse });
+  let monitor: Monitor = newMonitor(config);
+  const batch: FlowBatch = createBatch(extras);
+  const exporters = createExporterTable();
+  const processBatch = (b: FlowBatch) => {
+    monitor.process(b);
+    resetBatch(b);
+  };
+  // Datagrams that arrive together share one batch: the monitor runs once the socket's queue is
+  // drained (setImmediate) or when the batch is full, not once per datagram (as pipeline.ts).
+  let flushPending = false;
+  const flush = () => {
+    flushPending = false;
+    if (batch.length > 0) processBatch(batch);
+  };
+  const onDatagram = (d: Datagram) => {
+    const e = exporters.seen(d);
+    if (e.datagrams === 1) log("info", `new exporter ${d.addr}:${d.port}`, "new-exporter");
+    const before = decoder.stats.records;
+    decoder.decodeToBatch(d.payload, e, d.arrivalMs, batch, processBatch);
+    if (batch.length > 0 && !flushPending) {
+      flushPending = true;
+      setImmediate(flush);
+    }
+    e.flows += decoder.stats.records - before;
+  };
+  const receiveOptions = {
+    listen: init.listen,
+    recvBuffer: config.collector.recvBuffer,
+    allow: config.collector.allow,
+    reusePort: true,
+    onDatagram,
+    // Every worker would say the same about the receive buffer: worker 0 speaks for all.
+    warn: (m: string) => (init.index === 0 ? log("warn", m) : undefined),
+  };
+  const receiver = await startReceiver(receiveOptions);
+
+  const topOf = (mo: string, window: string): WindowDef | undefined => config.mos.find((m) => m.name === mo)?.windows.find((w) => w.name === window);
+  const parts = (exports: WindowExport[]): PartialExport[] =>
+    exports.map((exp) => {
+      const def = topOf(exp.mo, exp.window);
+      return { end: (exp.time + (def?.every ?? 0)) * 1000, top: def?.top ?? 0, exp };
+    });
+  const stats = (): WorkerStats => ({
+    receiver: { ...receiver.counters },
+    faults: { ...decoder.faults },
+    decoder: decoder.stats,
+    mo: { tested: monitor.counters.tested.slice(), matched: monitor.counters.matched.slice(), octets: monitor.counters.octets.slice(), packets: monitor.counters.packets.slice() },
+    windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
+    mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
+    exporters: exporters.list(),
+  });
+  const templates = () => (decoder.templates.dirty ? decoder.templates.snapshot() : null);
+  const tick = () => {
+    const now = Date.now();
+    flush();
+    const out = parts(monitor.collect(now));
+    decoder.expire(now);
+    post({ type: "tick", nowMs: now, parts: out, stats: stats(), templates: templates() });
+  };
+  const timer = setInterval(tick, TICK_MS);
+
+  self.onmessage = (ev: MessageEvent<ToWorker>) => {
+    const m = ev.data;
+    switch (m.type) {
+      case "enable":
+        monitor.window(m.path)?.enable();
+        return;
+      case "disable":
+        monitor.window(m.path)?.disable();
+        return;
+      case "scan": {
+        flush();
+        const lists = monitor.mavgs.map((a, i) => {
+          const f = m.floors[i];
+          return f ? scanCandidates(a, f, init.count, m.nowMs) : EMPTY_KEYS;
+        });
+        post({ type: "candidates", id: m.id, lists });
+        return;
+      }
+      case "rates": {
+        const rates = monitor.mavgs.map((a, i) => ratesFor(a, m.keys[i] ?? EMPTY_KEYS, m.nowMs));
+        post({ type: "rates", id: m.id, rates }, rates.map((r) => r.buffer as ArrayBuffer));
+        return;
+      }
+      case "reload": {
+        const restart = monitorShape(m.config) !== monitorShape(config);
+        flush();
+        let next = monitor;
+        try {
+          if (restart) next = newMonitor(m.config, monitor);
+        } catch (e) {
+          // The main thread built the same monitor before sending: only a file changed in between.
+          log("error", `reload: ${(e as Error).message}; this worker keeps the previous monitoring objects`);
+          return;
+        }
+        // Windows that did not survive end here: what they counted goes out before the new tree starts.
+        const kept = new Set<unknown>(next.windows);
+        const flushed = parts(monitor.windows.filter((w) => !kept.has(w)).flatMap((w) => w.flush()));
+        config = m.config;
+        monitor = next;
+        setForced(config);
+        receiveOptions.allow = config.collector.allow;
+        post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() });
+        return;
+      }
+      case "feed": {
+        const w0 = performance.now();
+        const r0 = decoder.stats.records;
+        const out: PartialExport[] = [];
+        const n = m.datagrams.length;
+        let next = m.t0 + 1000;
+        // One object for every datagram, as the receiver does.
+        const d: Datagram = { payload: m.datagrams[0]!, addr: m.addr, port: m.port, arrivalMs: m.t0 };
+        for (let k = 0; k < m.count; k++) {
+          const at = m.t0 + Math.floor(k * m.msPerDatagram);
+          d.payload = m.datagrams[k % n]!;
+          d.arrivalMs = at;
+          onDatagram(d);
+          // Windows close on simulated time, once per simulated second, as the tick would.
+          if (at >= next) {
+            next += 1000;
+            flush();
+            for (const p of parts(monitor.collect(at))) out.push(p);
+          }
+        }
+        flush();
+        post({ type: "fed", records: decoder.stats.records - r0, ms: performance.now() - w0, parts: out });
+        return;
+      }
+      case "stop":
+        clearInterval(timer);
+        void receiver.close().then(() => {
+          flush();
+          const out = parts(monitor.flush());
+          post({ type: "stopped", parts: out, stats: stats(), templates: templates() });
+        });
+        return;
+      case "init":
+        return;
+    }
+  };
+  post({ type: "ready", bound: receiver.bound.slice(), restored });
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  if (m.type !== "init") return;
+  start(m).catch((e: unknown) => post({ type: "failed", message: (e as Error).message ?? String(e) }));
+};

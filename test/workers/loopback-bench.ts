@@ -1,0 +1,54 @@
+// Over loopback (issue 6 item 4): CPU-seconds per million flows of `xenoflow run` with one worker
+// and with two, fed by `xenoflow gen --exporters 4` at a fixed rate on core 1 (test/bench/e2e.ts
+// does the measuring: /proc/<pid>/stat over all threads, decoded flows from /metrics).
+// Three set-ups: one worker pinned to core 0 (as `make bench` runs it), and one and two workers
+// free to use both cores (the sender on core 1 competes with them there). Two workers pinned to
+// one core would only measure the two threads evicting each other's tables from the cache.
+//
+//   bun test/workers/loopback-bench.ts [fps] [seconds] [runs]
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startCollector, step } from "../bench/e2e.ts";
+import { stat } from "../bench/inproc.ts";
+
+const fps = Number(process.argv[2] ?? 1_000_000);
+const seconds = Number(process.argv[3] ?? 5);
+const runs = Number(process.argv[4] ?? 3);
+const base = readFileSync(resolve("config/examples/bench.toml"), "utf8");
+
+async function measure(workers: number, cores: string): Promise<number[]> {
+  const file = join(tmpdir(), `xenoflow-bench-workers-${workers}-${process.pid}.toml`);
+  writeFileSync(file, base.replace(/^workers\s*=.*$/m, `workers = ${workers}`));
+  // e2e.ts hands the core to `taskset -c` as text, so a list of cores works as well.
+  const c = await startCollector(file, cores as unknown as number);
+  const out: number[] = [];
+  try {
+    await step(c, fps, 3, ["--exporters", "4"]); // warm-up: JIT, tables at size
+    // The warm-up's step may end while the collector still works off its queue: let that finish
+    // before the first measured step reads its starting counters.
+    await Bun.sleep(2000);
+    for (let r = 0; r < runs; r++) {
+      const s = await step(c, fps, seconds, ["--exporters", "4"]);
+      console.log(`  workers=${workers} cores ${cores} run ${r + 1}: sent ${s.sent}, decoded ${s.decoded}, kernel drops ${s.kernelDrops}, ${s.cpuPerMFlows.toFixed(3)} CPU-s/M flows`);
+      out.push(s.cpuPerMFlows);
+    }
+  } finally {
+    await c.stop();
+    rmSync(file, { force: true });
+  }
+  return out;
+}
+
+const pinned = await measure(1, "0");
+const one = await measure(1, "0-1");
+const two = await measure(2, "0-1");
+const f = (xs: number[]) => {
+  const s = stat(xs);
+  return `${s.median.toFixed(3)} (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)})`;
+};
+console.log(`CPU-s per M flows at ${fps} flows/s, gen --exporters 4 on core 1, medians of ${runs}:`);
+console.log(`1 worker on core 0   : ${f(pinned)}`);
+console.log(`1 worker on cores 0-1: ${f(one)}`);
+console.log(`2 workers on cores 0-1: ${f(two)}`);
+console.log(`2 workers / 1 worker : ${(stat(two).median / stat(pinned).median).toFixed(3)} (pinned), ${(stat(two).median / stat(one).median).toFixed(3)} (same cores)`);

@@ -11,7 +11,7 @@ import type { Config, LimitDef } from "./config/types.ts";
 import { type Decoder, createDecoder } from "./decode/index.ts";
 import { loadTemplates, saveTemplates } from "./decode/persist.ts";
 import { ianaLookup } from "./expressions.ts";
-import { type FlowBatch, createBatch, resetBatch } from "./flow/batch.ts";
+import { createBatch } from "./flow/batch.ts";
 import { type FlowDump, openFlowDump } from "./flow/dump.ts";
 import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -19,26 +19,14 @@ import type { MovingAverage } from "./monitor/mavg.ts";
 import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
 import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
-import { type Datagram, type Receiver, startReceiver } from "./receive/udp.ts";
+import { type ExporterStats, createIngest } from "./ingest.ts";
+import { type Receiver, startReceiver } from "./receive/udp.ts";
 import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
 import { createWorkerPool } from "./workers/pool.ts";
 
-/** Per exporter address, for /metrics and the dashboard. */
-export interface ExporterStats {
-  id: number;
-  addr: string;
-  port: number;
-  datagrams: number;
-  bytes: number;
-  flows: number;
-  /** Datagrams by NetFlow version: index 5, 9 or 10. */
-  versions: Float64Array;
-  firstSeenMs: number;
-  lastSeenMs: number;
-}
 
 export interface Collector {
   /** The configuration in force (replaced by reload). */
@@ -68,8 +56,6 @@ const ALERT_TICK_MS = 250;
 const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
-/** Exporters tracked for metrics; spoofed sources beyond it push out the least recently seen. */
-const MAX_EXPORTERS = 4096;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -130,40 +116,15 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const dump: FlowDump | null = config.debug.dumpFlows && !pool ? openFlowDump(config.debug.dumpFlows) : null;
   if (config.debug.dumpFlows && pool) log.warn("debug.dump_flows is not written with collector.workers > 1; set workers = 1 to dump flows");
 
-  const batch: FlowBatch = createBatch(extras);
-  const exporters = new Map<string, ExporterStats>();
-  const process = (b: FlowBatch) => {
-    monitor.process(b);
-    resetBatch(b);
-  };
-  // Datagrams of one I/O tick share a batch (up to its capacity; the decoder hands a full batch
-  // to `process` itself), so the monitor's per-batch work is paid once per tick, not per
-  // datagram. Arrival times stay per datagram: they are stamped on each record.
-  let flushPending = false;
-  const flush = () => {
-    flushPending = false;
-    if (batch.length > 0) process(batch);
-  };
-  const onDatagram = (d: Datagram) => {
-    let e = exporters.get(d.addr);
-    if (e === undefined) {
-      e = newExporter(exporters, d);
-      log.info(`new exporter ${d.addr}:${d.port}`, "new-exporter");
-    }
-    e.datagrams++;
-    e.bytes += d.payload.length;
-    e.lastSeenMs = d.arrivalMs;
-    const version = d.payload.length >= 2 ? ((d.payload[0] as number) << 8) | (d.payload[1] as number) : 0;
-    if (version === 5 || version === 9 || version === 10) e.versions[version]!++;
-    const before = decoder.stats.records;
-    decoder.decodeToBatch(d.payload, e, d.arrivalMs, batch, process);
-    if (batch.length > 0 && !flushPending) {
-      flushPending = true;
-      setImmediate(flush);
-    }
-    e.flows += decoder.stats.records - before;
-    if (dump) decoder.decodeToRecords(d.payload, e, d.arrivalMs, dump.write);
-  };
+  const ingest = createIngest({
+    decoder,
+    batch: createBatch(extras),
+    monitor: () => monitor,
+    dump,
+    onNewExporter: (e) => log.info(`new exporter ${e.addr}:${e.port}`, "new-exporter"),
+  });
+  const onDatagram = ingest.onDatagram;
+  const exporters = ingest.exporters;
 
   // The receiver reads `allow` per datagram, so a reload can replace it in this object.
   const receiveOptions = {
@@ -281,6 +242,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         for (const t of timers) clearInterval(t);
         await http?.stop();
         await receiver.close();
+        if (!pool) ingest.flush();
         write(pool ? await pool.stop() : monitor.flush());
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
@@ -325,27 +287,4 @@ function restartNotes(old: Config, next: Config): string[] {
   check("http", old.http, next.http);
   check("debug", old.debug, next.debug);
   return notes;
-}
-
-let nextExporterId = 0;
-
-function newExporter(exporters: Map<string, ExporterStats>, d: Datagram): ExporterStats {
-  if (exporters.size >= MAX_EXPORTERS) {
-    // Forget the eighth seen longest ago at once, so a flood of sources costs one sort per 512.
-    const idle = [...exporters.values()].sort((a, b) => a.lastSeenMs - b.lastSeenMs).slice(0, MAX_EXPORTERS >> 3);
-    for (const x of idle) exporters.delete(x.addr);
-  }
-  const e: ExporterStats = {
-    id: nextExporterId++,
-    addr: d.addr,
-    port: d.port,
-    datagrams: 0,
-    bytes: 0,
-    flows: 0,
-    versions: new Float64Array(11),
-    firstSeenMs: d.arrivalMs,
-    lastSeenMs: 0,
-  };
-  exporters.set(d.addr, e);
-  return e;
 }

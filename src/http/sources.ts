@@ -6,7 +6,7 @@ import type { ScriptStats } from "../alert/scripts.ts";
 import type { Config } from "../config/types.ts";
 import type { DecoderStats, Faults } from "../decode/index.ts";
 import type { MoCounters } from "../monitor/mo.ts";
-import type { ExporterStats } from "../pipeline.ts";
+import type { ExporterStats } from "../ingest.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
 import type { SpoolStats } from "../store/spool.ts";
 import type { WindowExport } from "../store/sink.ts";

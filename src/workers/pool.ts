@@ -11,7 +11,7 @@ import { ianaLookup } from "../expressions.ts";
 import type { Logger } from "../log.ts";
 import { createMonitor, type Monitor, requiredExtras } from "../monitor/mo.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
-import type { ExporterStats } from "../pipeline.ts";
+import type { ExporterStats } from "../ingest.ts";
 import { compilePredicates, extrasFor } from "../predicates.ts";
 import type { Receiver } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";

@@ -5,13 +5,13 @@
 import type { Config, WindowDef } from "../config/types.ts";
 import { createDecoder } from "../decode/index.ts";
 import { ianaLookup } from "../expressions.ts";
-import { type FlowBatch, createBatch, resetBatch } from "../flow/batch.ts";
+import { createBatch } from "../flow/batch.ts";
+import { createIngest } from "../ingest.ts";
 import type { Level } from "../log.ts";
 import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
 import { compilePredicates, extrasFor } from "../predicates.ts";
 import { type Datagram, startReceiver } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
-import { createExporterTable } from "./exporters.ts";
 import { EMPTY_KEYS, ratesFor, scanCandidates } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
 import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.ts";
@@ -58,30 +58,15 @@ async function start(init: WorkerInit): Promise<void> {
   // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
   const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse });
   let monitor: Monitor = newMonitor(config);
-  const batch: FlowBatch = createBatch(extras);
-  const exporters = createExporterTable();
-  const processBatch = (b: FlowBatch) => {
-    monitor.process(b);
-    resetBatch(b);
-  };
-  // Datagrams that arrive together share one batch: the monitor runs once the socket's queue is
-  // drained (setImmediate) or when the batch is full, not once per datagram (as pipeline.ts).
-  let flushPending = false;
-  const flush = () => {
-    flushPending = false;
-    if (batch.length > 0) processBatch(batch);
-  };
-  const onDatagram = (d: Datagram) => {
-    const e = exporters.seen(d);
-    if (e.datagrams === 1) log("info", `new exporter ${d.addr}:${d.port}`, "new-exporter");
-    const before = decoder.stats.records;
-    decoder.decodeToBatch(d.payload, e, d.arrivalMs, batch, processBatch);
-    if (batch.length > 0 && !flushPending) {
-      flushPending = true;
-      setImmediate(flush);
-    }
-    e.flows += decoder.stats.records - before;
-  };
+  // The same per-datagram path as the single-thread collector (src/ingest.ts).
+  const ingest = createIngest({
+    decoder,
+    batch: createBatch(extras),
+    monitor: () => monitor,
+    onNewExporter: (e) => log("info", `new exporter ${e.addr}:${e.port}`, "new-exporter"),
+  });
+  const onDatagram = ingest.onDatagram;
+  const flush = ingest.flush;
   const receiveOptions = {
     listen: init.listen,
     recvBuffer: config.collector.recvBuffer,
@@ -106,7 +91,7 @@ async function start(init: WorkerInit): Promise<void> {
     mo: { tested: monitor.counters.tested.slice(), matched: monitor.counters.matched.slice(), octets: monitor.counters.octets.slice(), packets: monitor.counters.packets.slice() },
     windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
     mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
-    exporters: exporters.list(),
+    exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
   });
   const templates = () => (decoder.templates.dirty ? decoder.templates.snapshot() : null);
   const tick = () => {

@@ -27,7 +27,6 @@ import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
 import { createWorkerPool } from "./workers/pool.ts";
 
-
 export interface Collector {
   /** The configuration in force (replaced by reload). */
   readonly config: Config;

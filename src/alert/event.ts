@@ -28,6 +28,21 @@ export interface AlertEvent extends AlertState {
   extended: Record<string, unknown>;
 }
 
+/** An active alert as the state file and the HTTP API show it. */
+export function describeAlert(a: AlertState) {
+  return {
+    mo: a.mo,
+    mavg: a.mavg,
+    limit: a.limit,
+    key: Object.fromEntries(a.keyFields.map((f, i) => [f, a.key[i] ?? ""])),
+    metric: a.metric,
+    value: a.value,
+    threshold: a.threshold,
+    rates: a.rates,
+    start: new Date(a.startMs).toISOString(),
+  };
+}
+
 /** Rates go to scripts as plain decimal numbers: no exponent a shell script must parse. */
 function num(x: number): string {
   if (!Number.isFinite(x)) return String(x);

@@ -4,6 +4,7 @@ import type { History } from "./history.ts";
 import type { HealthReport } from "./health.ts";
 import type { UdpSocketRow } from "./kernel-drops.ts";
 import type { CollectorView } from "./sources.ts";
+import { describeAlert } from "../alert/event.ts";
 
 export interface ApiContext {
   c: CollectorView;
@@ -87,15 +88,7 @@ export function topAll(c: CollectorView, limit: number) {
 export function alerts(c: CollectorView, nowMs: number) {
   return {
     alerts: c.alerts.active().map((a) => ({
-      mo: a.mo,
-      mavg: a.mavg,
-      limit: a.limit,
-      key: Object.fromEntries(a.keyFields.map((f, i) => [f, a.key[i] ?? ""])),
-      metric: a.metric,
-      value: a.value,
-      threshold: a.threshold,
-      rates: a.rates,
-      start: new Date(a.startMs).toISOString(),
+      ...describeAlert(a),
       startMs: a.startMs,
       seconds: (nowMs - a.startMs) / 1000,
     })),

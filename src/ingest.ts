@@ -77,13 +77,13 @@ export function createIngest(o: IngestOptions): Ingest {
       const p = d.payload;
       const version = p.length >= 2 ? ((p[0] as number) << 8) | (p[1] as number) : 0;
       if (version === 5 || version === 9 || version === 10) e.versions[version]!++;
-      const before = decoder.stats.records;
+      const before = decoder.records;
       decoder.decodeToBatch(p, e, d.arrivalMs, batch, process);
       if (batch.length > 0 && !flushPending) {
         flushPending = true;
         setImmediate(flush);
       }
-      e.flows += decoder.stats.records - before;
+      e.flows += decoder.records - before;
       if (o.dump) decoder.decodeToRecords(p, e, d.arrivalMs, o.dump.write);
     },
   };

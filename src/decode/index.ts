@@ -149,6 +149,10 @@ export function createDecoder(opts: DecoderOptions) {
       store.expireHeld(nowMs);
     },
     faults: faults as Readonly<Faults>,
+    /** Records decoded so far: read per datagram on the hot path, so no object is built for it. */
+    get records(): number {
+      return counts.records;
+    },
     get stats(): DecoderStats {
       return { templates: store.count(), heldBytes: store.heldBytes(), records: counts.records, datagrams: counts.datagrams };
     },

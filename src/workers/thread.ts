@@ -149,7 +149,7 @@ async function start(init: WorkerInit): Promise<void> {
       }
       case "feed": {
         const w0 = performance.now();
-        const r0 = decoder.stats.records;
+        const r0 = decoder.records;
         const out: PartialExport[] = [];
         const n = m.datagrams.length;
         let next = m.t0 + 1000;
@@ -168,7 +168,7 @@ async function start(init: WorkerInit): Promise<void> {
           }
         }
         flush();
-        post({ type: "fed", records: decoder.stats.records - r0, ms: performance.now() - w0, parts: out });
+        post({ type: "fed", records: decoder.records - r0, ms: performance.now() - w0, parts: out });
         return;
       }
       case "stop":

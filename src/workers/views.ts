@@ -85,6 +85,9 @@ export function decoderView(board: StatsBoard, templates: TemplateSource): Decod
     decodeToRecords: inWorkers,
     expire: () => {},
     faults: board.faults,
+    get records() {
+      return board.sum((s) => s.decoder.records);
+    },
     get stats() {
       return {
         templates: board.sum((s) => s.decoder.templates),

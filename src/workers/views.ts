@@ -10,7 +10,7 @@ import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
 import type { Monitor, MoCounters } from "../monitor/mo.ts";
 import type { FixedWindow, WindowCounters } from "../monitor/window.ts";
 import type { ExporterStats } from "../ingest.ts";
-import type { ReceiveCounters, Receiver } from "../receive/udp.ts";
+import { type ReceiveCounters, type Receiver, receiverKind } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import type { WorkerStats } from "./protocol.ts";
 
@@ -71,7 +71,8 @@ export function createStatsBoard(workers: number): StatsBoard {
 
 export function receiverView(board: StatsBoard, bound: readonly ListenAddress[]): Receiver {
   // The workers own the sockets; the pool closes them when it stops.
-  return { counters: board.receiver, bound, close: async () => {} };
+  // Same process, same environment: the workers chose the implementation receiverKind() names.
+  return { counters: board.receiver, bound, kind: receiverKind(), close: async () => {} };
 }
 
 export interface TemplateSource {

@@ -27,6 +27,7 @@ import { compileKey, type CompositeKey } from "./key.ts";
 import { compileMavgKernel } from "./kernel.ts";
 import type { KeySpec, KeyValue } from "./keyspec.ts";
 import { createStringTable, type StringTable } from "./strings.ts";
+import { selectKth } from "./select.ts";
 import { createHashTable, type HashTable } from "./table.ts";
 import { valueKinds } from "./values.ts";
 
@@ -93,12 +94,19 @@ export function createMavg(mo: string, def: MavgDef, specs: readonly KeySpec[], 
   const stringOffsets: number[] = [];
   for (let j = 0, off = 0; j < specs.length; off += specs[j]!.words, j++) if (specs[j]!.column.type === "string") stringOffsets.push(off);
 
+  // Eviction's scratch, kept: it runs on the hot path every eighth of max_keys new keys.
+  let scores = new Float64Array(0);
+  let order = new Float64Array(0);
   function evict(nowMs: number): void {
     const n = table.size;
     const k = Math.max(1, n >> 3);
-    const scores = new Float64Array(n);
+    if (scores.length < n) {
+      scores = new Float64Array(n);
+      order = new Float64Array(n);
+    }
     for (let e = 0; e < n; e++) scores[e] = rate(e, 0, nowMs);
-    const threshold = Float64Array.from(scores).sort()[k - 1]!;
+    order.set(scores.subarray(0, n));
+    const threshold = selectKth(order, n, k - 1);
     let removed = 0;
     for (let e = n - 1; e >= 0 && removed < k; e--) {
       if (scores[e]! <= threshold) {

@@ -42,6 +42,7 @@ export interface IngestOptions {
 
 export function createIngest(o: IngestOptions): Ingest {
   const { decoder, batch } = o;
+  const dumpLines = o.dump?.lines ?? null;
   const exporters = new Map<string, ExporterStats>();
   let nextId = 0;
   const process = (b: FlowBatch) => {
@@ -78,13 +79,12 @@ export function createIngest(o: IngestOptions): Ingest {
       const version = p.length >= 2 ? ((p[0] as number) << 8) | (p[1] as number) : 0;
       if (version === 5 || version === 9 || version === 10) e.versions[version]!++;
       const before = decoder.records;
-      decoder.decodeToBatch(p, e, d.arrivalMs, batch, process);
+      decoder.decodeToBatch(p, e, d.arrivalMs, batch, process, dumpLines);
       if (batch.length > 0 && !flushPending) {
         flushPending = true;
         setImmediate(flush);
       }
       e.flows += decoder.records - before;
-      if (o.dump) decoder.decodeToRecords(p, e, d.arrivalMs, o.dump.write);
     },
   };
 }

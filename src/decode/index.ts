@@ -3,7 +3,8 @@
 // caller passes the arrival time; nothing here reads a clock, does I/O, logs or throws.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import { type CompiledBatch, compileBatch } from "./compile-batch.ts";
-import { type CompiledRecords, type FlowRecord, compileRecords } from "./compile-records.ts";
+import { type CompiledRecords, type FlowRecord, compileRecords, jsonFor } from "./compile-records.ts";
+import type { LineSink } from "../flow/json-bytes.ts";
 import { createCtx } from "./context.ts";
 import { type Faults, createFaults } from "./faults.ts";
 import { decodeIpfix } from "./ipfix.ts";
@@ -61,8 +62,12 @@ export function createDecoder(opts: DecoderOptions) {
 
   let batch: FlowBatch | null = null;
   let onFull: (b: FlowBatch) => void = () => {};
+  let exporterAddr = "";
+  // The flow dump, written from the same walk of each data set as the batch (one decode per datagram).
+  let lines: LineSink | null = null;
   const toBatch: Output = {
     data(t, b, o, end) {
+      if (lines !== null) jsonFor(t)(b, o, end, x, exporterAddr, lines);
       if (t.options || !batch) return;
       const fn = (t.batch ??= compileBatch(t, extraSpecs, faults)) as CompiledBatch;
       counts.records += fn(b, o, end, batch, x, onFull);
@@ -70,7 +75,6 @@ export function createDecoder(opts: DecoderOptions) {
   };
 
   let emit: (r: FlowRecord) => void = () => {};
-  let exporterAddr = "";
   const toRecords: Output = {
     data(t: Template, b, o, end) {
       const fn = (t.records ??= compileRecords(t)) as CompiledRecords;
@@ -132,9 +136,15 @@ export function createDecoder(opts: DecoderOptions) {
   }
 
   return {
-    decodeToBatch(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number, b: FlowBatch, full: (b: FlowBatch) => void): void {
+    /**
+     * Appends the datagram's flows to `b` (calling `full` whenever it fills); with `dump`, also
+     * writes every record, options records included, as a JSON line (DESIGN.md section 4).
+     */
+    decodeToBatch(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number, b: FlowBatch, full: (b: FlowBatch) => void, dump: LineSink | null = null): void {
       batch = b;
       onFull = full;
+      lines = dump;
+      exporterAddr = exporter.addr;
       env.out = toBatch;
       decode(payload, exporter, arrivalMs);
     },

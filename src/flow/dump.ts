@@ -1,15 +1,14 @@
 // The debug flow dump (`[debug] dump_flows`): every decoded record as one JSON line (DESIGN.md
-// section 4), to stdout or a file. Lines are written as bytes into one buffer (compiled per
-// template, decode/compile-records.ts compileJson, or a printed object via write()), handed to
-// the file a CHUNK at a time: a flow costs no call into the sink and no syscall. A timer writes
-// what a slow trickle of flows left pending, so lines never wait longer than FLUSH_MS.
+// section 4), to stdout or a file. The decoder writes the lines as bytes into one buffer (a
+// writer compiled per template, decode/compile-records.ts jsonFor) while it fills the batch, and
+// the buffer goes to the file a CHUNK at a time: a flow costs no call into the sink and no
+// syscall. A timer writes what a slow trickle of flows left pending, so lines never wait longer
+// than FLUSH_MS.
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { FlowRecord } from "../decode/index.ts";
-import { type LineSink, writeText } from "./json-bytes.ts";
+import type { LineSink } from "./json-bytes.ts";
 
 export interface FlowDump {
-  readonly write: (r: FlowRecord) => void;
-  /** Where compiled line writers put their bytes (see LineSink). */
+  /** Where the decoder's line writers put their bytes (see LineSink). */
   readonly lines: LineSink;
   close(): Promise<void>;
 }
@@ -40,8 +39,6 @@ export function openFlowDump(target: string): FlowDump {
     },
   };
   return {
-    // FieldValue is number | string | boolean (values.ts), so no replacer is needed.
-    write: (r) => writeText(lines, `${JSON.stringify(r)}\n`),
     lines,
     async close() {
       if (timer !== null) clearTimeout(timer);

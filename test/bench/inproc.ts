@@ -13,15 +13,10 @@ import { heapSize, fullGC } from "bun:jsc";
 import { unlinkSync } from "node:fs";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
-import { jsonFor } from "../../src/decode/compile-records.ts";
-import { createCtx } from "../../src/decode/context.ts";
 import { createDecoder } from "../../src/decode/index.ts";
-import { makeTemplate, type Template } from "../../src/decode/template.ts";
-import { LAYOUT } from "../../src/gen/layout.ts";
 import { ianaLookup } from "../../src/expressions.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { openFlowDump } from "../../src/flow/dump.ts";
-import type { LineSink } from "../../src/flow/json-bytes.ts";
 import { buildPool, type Pool } from "../../src/gen/pool.ts";
 import { parseGenArgs } from "../../src/gen/options.ts";
 import { createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
@@ -64,48 +59,20 @@ export function genPool(gen: Record<string, string>): Pool {
   return buildPool(o.pool, { exportMs: Date.now(), uptimeMs: 3_600_000, sequence: 0, domain: 1 });
 }
 
-type Stage = "decode" | "decode+monitor" | "dump" | "dump-json";
-
-/**
- * The flow dump through the compiled JSON writer (compile-records.ts jsonFor), reading the v9
- * header and sets here as the decoder would (RFC 3954 section 5.1: 20-byte header, then sets of
- * id and length); what the decoder adds on top is that walk.
- */
-function jsonDumper(out: LineSink): (p: Uint8Array, arrivalMs: number) => void {
-  const fields = LAYOUT.map((f) => ({ id: f.v9, len: f.length, pen: 0 }));
-  const templates = new Map<number, Template>();
-  const x = createCtx();
-  x.version = 9;
-  return (p, arrivalMs) => {
-    const v = new DataView(p.buffer, p.byteOffset, p.length);
-    x.uptime = v.getUint32(4);
-    x.exportMs = v.getUint32(8) * 1000;
-    x.arrivalMs = arrivalMs;
-    for (let o = 20; o + 4 <= p.length; ) {
-      const id = v.getUint16(o);
-      const len = v.getUint16(o + 2);
-      if (len < 4) break;
-      if (id >= 256) {
-        let t = templates.get(id);
-        if (t === undefined) templates.set(id, (t = makeTemplate(9, v.getUint32(16), id, fields, 0, false)));
-        jsonFor(t)(p, o + 4, Math.min(o + len, p.length), x, "127.0.0.1", out);
-      }
-      o += len;
-    }
-  };
-}
+/** dump: the collector in debug mode, decode + monitor + every record written to a file. */
+type Stage = "decode" | "decode+monitor" | "dump";
 
 function setup(config: Config, stage: Stage, dumpFile: string) {
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
   const decoder = createDecoder({ templatesPerExporter: 64, templatesTotal: 1024, pendingBytesPerExporter: 1 << 20, pendingMs: 60_000, extras });
   const monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
   const batch: FlowBatch = createBatch(extras);
-  const dump = stage === "dump" || stage === "dump-json" ? openFlowDump(dumpFile) : null;
-  const process = stage === "decode+monitor" ? (b: FlowBatch) => { monitor.process(b); b.length = 0; } : (b: FlowBatch) => { b.length = 0; };
+  const dump = stage === "dump" ? openFlowDump(dumpFile) : null;
+  const process = stage !== "decode" ? (b: FlowBatch) => { monitor.process(b); b.length = 0; } : (b: FlowBatch) => { b.length = 0; };
   return { decoder, monitor, batch, dump, process };
 }
 
-export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = ["decode", "decode+monitor", "dump", "dump-json"]): Promise<InProcResult[]> {
+export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = ["decode", "decode+monitor", "dump"]): Promise<InProcResult[]> {
   const config = loadConfig(o.config);
   const pool = genPool(o.gen);
   const ex = { addr: "127.0.0.1", id: 0 };
@@ -121,16 +88,13 @@ export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = 
     let k = 0;
     let now = T0;
     let nextCollect = T0 + 1000;
-    const onRecord = stage === "dump" ? s.dump?.write : undefined;
-    const json = stage === "dump-json" ? jsonDumper(s.dump!.lines) : null;
+    const lines = s.dump?.lines ?? null;
     const run = (n: number) => {
       const dgs = pool.datagrams;
       for (let d = 0; d < n; d++, k++) {
         const p = dgs[k % dgs.length]!;
         now = T0 + Math.floor(k * msPerDatagram);
-        if (json) json(p, now);
-        else if (onRecord) s.decoder.decodeToRecords(p, ex, now, onRecord);
-        else s.decoder.decodeToBatch(p, ex, now, s.batch, s.process);
+        s.decoder.decodeToBatch(p, ex, now, s.batch, s.process, lines);
         if (now >= nextCollect) {
           if (s.batch.length > 0) s.process(s.batch);
           nextCollect += 1000;

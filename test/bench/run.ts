@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { startCollector, step, type Step } from "./e2e.ts";
 import { genPool, runInProcess, stat, type InProcResult, type Stat } from "./inproc.ts";
+import { workersInProcess } from "../workers/inproc-bench.ts";
+import { workersLoopback } from "../workers/loopback-bench.ts";
 
 const CONFIG = "config/examples/bench.toml";
 const DOC = "docs/PERFORMANCE.md";
@@ -85,10 +87,6 @@ async function memory(): Promise<{ step: Step; keys: string; mavgKeys: number }>
   }
 }
 
-/** (item 4) Two workers with datagrams pre-loaded: plugs in here once collector.workers exists. */
-async function runWorkers(): Promise<string> {
-  return "not measured: collector.workers (issue 6 item 4) is not built yet";
-}
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -111,7 +109,9 @@ async function main(): Promise<void> {
   }
   console.error("(c) memory with 100 000 keys per window");
   const mem = await memory();
-  const workers = await runWorkers();
+  console.error("(d) every core: one and two workers");
+  const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, 3);
+  const wLoop = await workersLoopback(1e6, quick ? 3 : 5, 3);
 
   const lossFree = stat(ramps.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
   const atM = ramps.map((st) => st.find((s) => s.fps === 1e6)).filter((s): s is Step => s !== undefined);
@@ -127,14 +127,16 @@ async function main(): Promise<void> {
   lines.push(`| in process, decode only, M records/CPU-s | ${fmt(inp("decode").cpu, M)} | |`);
   lines.push(`| in process, decode + monitor, M records/CPU-s (gen mix: ${inp("decode+monitor").keys}) | ${fmt(inp("decode+monitor").cpu, M)} | |`);
   lines.push(`| in process, decode + monitor, 100 000 keys (${inprocBig.keys}), M records/CPU-s | ${fmt(inprocBig.cpu, M)} | |`);
-  lines.push(`| in process, flow dump to a file through decodeToRecords + JSON.stringify (what the pipeline runs today), M records/CPU-s | ${fmt(inp("dump").cpu, M)} | ≥ 1 |`);
-  lines.push(`| in process, flow dump to a file through the compiled JSON writer (compileJson), M records/CPU-s | ${fmt(inp("dump-json").cpu, M)} | ≥ 1 |`);
-  lines.push(`| in process, JS heap growth over the measured runs, bytes per M records (decode / monitor / dump / compiled dump; indicative: JIT and GC move it too) | ${["decode", "decode+monitor", "dump", "dump-json"].map((s) => Math.round(inp(s).heapPerM)).join(" / ")} | 0 |`);
+  lines.push(`| in process, debug mode: decode + monitor + every flow written to a file as a JSON line, M records/CPU-s | ${fmt(inp("dump").cpu, M)} | ≥ 1 |`);
+  lines.push(`| in process, JS heap growth over the measured runs, bytes per M records (decode / decode + monitor / debug mode; indicative: JIT and GC move it too) | ${["decode", "decode+monitor", "dump"].map((s) => Math.round(inp(s).heapPerM)).join(" / ")} | 0 |`);
   lines.push(`| loopback, loss-free flows/s on one pinned core (${RAMPS} ramps of ${RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFree, M)} M | ≥ 4 M |`);
   lines.push(`| loopback, most flows/s decoded in one step | ${fmt(maxDecoded, M)} M | |`);
   lines.push(`| loopback, CPU-s per million flows at 1M flows/s (utime+stime, all threads) | ${cpuAt1M ? fmt(cpuAt1M, (x) => x.toFixed(3)) : "n/a"} | ≤ 0.29 |`);
   lines.push(`| RSS with 100 000 keys per window (${mem.keys}; mavg keys live ${mem.mavgKeys}), VmRSS / VmHWM MiB | ${(mem.step.rssKiB / 1024).toFixed(0)} / ${(mem.step.hwmKiB / 1024).toFixed(0)} | < 120 |`);
-  lines.push(`| two workers, datagrams pre-loaded | ${workers} | ≥ 1.7× one |`);
+  const ratio = (a: readonly number[], b: readonly number[]) => (stat(a).median / stat(b).median).toFixed(2);
+  lines.push(`| two workers / one, datagrams pre-loaded in memory, flows per wall second (one: ${fmt(stat(wIn.one.wall), M)} M, two: ${fmt(stat(wIn.two.wall), M)} M) | ${ratio(wIn.two.wall, wIn.one.wall)}× | ≥ 1.7× |`);
+  const cpuM = (xs: readonly number[]) => fmt(stat(xs), (x) => x.toFixed(3));
+  lines.push(`| loopback at 1M flows/s, \`gen --exporters 4\`, CPU-s per M flows: two workers on cores 0-1 ${cpuM(wLoop.two)} / one worker pinned to core 0 ${cpuM(wLoop.pinned)} (one worker on cores 0-1: ${cpuM(wLoop.one)}) | ${ratio(wLoop.two, wLoop.pinned)}× | ≤ 1.15× |`);
   lines.push("");
   lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
   lines.push("");

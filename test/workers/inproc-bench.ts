@@ -3,24 +3,44 @@
 // competes for the cores. Each worker gets its own exporter and its own copy of the generator's
 // pool; flows/s is every worker's records over the wall time from the first feed to the last reply.
 //
-//   bun test/workers/inproc-bench.ts [hosts] [datagrams per worker] [runs]
+//   bun test/workers/inproc-bench.ts [hosts] [datagrams per worker] [runs]   (make bench calls workersInProcess)
 import { loadConfig } from "../../src/config/load.ts";
 import { expressionChecker } from "../../src/expressions.ts";
 import { workerPath } from "../../src/workers/path.ts";
 import type { FromWorker, ToWorker } from "../../src/workers/protocol.ts";
 import { genPool, stat } from "../bench/inproc.ts";
 
-const hosts = process.argv[2] ?? "10000";
-const perWorker = Number(process.argv[3] ?? 100_000);
-const runs = Number(process.argv[4] ?? 3);
-const config = loadConfig("config/examples/bench.toml", { expressions: expressionChecker });
-const pool = genPool({ "hosts-src": hosts, "hosts-dst": hosts, pool: "1024" });
-const first = new Uint8Array(2048);
-const withTemplate = first.subarray(0, pool.codec.compose(pool.datagrams[0]!, pool.records, true, first));
-const datagrams = pool.datagrams.map((d) => d.slice());
 const SIM_FPS = 4e6;
 
-async function measure(n: number): Promise<{ wall: number[]; cpu: number[] }> {
+export interface WorkersInProcess {
+  /** Flows per wall second and per CPU-second, one entry per run, for one and for two workers. */
+  one: { wall: number[]; cpu: number[] };
+  two: { wall: number[]; cpu: number[] };
+  records: number;
+}
+
+export async function workersInProcess(hosts: string, perWorker: number, runs: number): Promise<WorkersInProcess> {
+  const config = loadConfig("config/examples/bench.toml", { expressions: expressionChecker });
+  const pool = genPool({ "hosts-src": hosts, "hosts-dst": hosts, pool: "1024" });
+  const first = new Uint8Array(2048);
+  const withTemplate = first.subarray(0, pool.codec.compose(pool.datagrams[0]!, pool.records, true, first));
+  const datagrams = pool.datagrams.map((d) => d.slice());
+  const measure = (n: number) => measureWorkers(n, { config, pool, withTemplate, datagrams, perWorker, runs });
+  const one = await measure(1);
+  const two = await measure(2);
+  return { one, two, records: pool.records };
+}
+
+interface Feed {
+  config: ReturnType<typeof loadConfig>;
+  pool: ReturnType<typeof genPool>;
+  withTemplate: Uint8Array;
+  datagrams: Uint8Array[];
+  perWorker: number;
+  runs: number;
+}
+
+async function measureWorkers(n: number, { config, pool, withTemplate, datagrams, perWorker, runs }: Feed): Promise<{ wall: number[]; cpu: number[] }> {
   const workers = Array.from({ length: n }, () => new Worker(workerPath("workers/thread.ts")));
   const next = (w: Worker, type: FromWorker["type"]) =>
     new Promise<FromWorker>((resolve, reject) => {
@@ -78,15 +98,18 @@ async function measure(n: number): Promise<{ wall: number[]; cpu: number[] }> {
   return { wall, cpu };
 }
 
-const one = await measure(1);
-const two = await measure(2);
-const fmt = (xs: number[]) => {
-  const s = stat(xs);
-  return `${(s.median / 1e6).toFixed(2)} M flows/s (min ${(s.min / 1e6).toFixed(2)}, max ${(s.max / 1e6).toFixed(2)})`;
-};
-console.log(`1 worker : wall ${fmt(one.wall)}; per CPU-second ${fmt(one.cpu)}`);
-console.log(`2 workers: wall ${fmt(two.wall)}; per CPU-second ${fmt(two.cpu)}`);
-console.log(
-  `speed-up : ${(stat(two.wall).median / stat(one.wall).median).toFixed(2)}x wall, ` +
-    `${(stat(two.cpu).median / stat(one.cpu).median).toFixed(2)} CPU efficiency (medians; ${runs} runs, ${perWorker} datagrams of ${pool.records} records per worker)`,
-);
+if (import.meta.main) {
+  const perWorker = Number(process.argv[3] ?? 100_000);
+  const runs = Number(process.argv[4] ?? 3);
+  const { one, two, records } = await workersInProcess(process.argv[2] ?? "10000", perWorker, runs);
+  const fmt = (xs: number[]) => {
+    const s = stat(xs);
+    return `${(s.median / 1e6).toFixed(2)} M flows/s (min ${(s.min / 1e6).toFixed(2)}, max ${(s.max / 1e6).toFixed(2)})`;
+  };
+  console.log(`1 worker : wall ${fmt(one.wall)}; per CPU-second ${fmt(one.cpu)}`);
+  console.log(`2 workers: wall ${fmt(two.wall)}; per CPU-second ${fmt(two.cpu)}`);
+  console.log(
+    `speed-up : ${(stat(two.wall).median / stat(one.wall).median).toFixed(2)}x wall, ` +
+      `${(stat(two.cpu).median / stat(one.cpu).median).toFixed(2)} CPU efficiency (medians; ${runs} runs, ${perWorker} datagrams of ${records} records per worker)`,
+  );
+}

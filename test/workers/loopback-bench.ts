@@ -5,19 +5,27 @@
 // free to use both cores (the sender on core 1 competes with them there). Two workers pinned to
 // one core would only measure the two threads evicting each other's tables from the cache.
 //
-//   bun test/workers/loopback-bench.ts [fps] [seconds] [runs]
+//   bun test/workers/loopback-bench.ts [fps] [seconds] [runs]   (make bench calls workersLoopback)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCollector, step } from "../bench/e2e.ts";
 import { stat } from "../bench/inproc.ts";
 
-const fps = Number(process.argv[2] ?? 1_000_000);
-const seconds = Number(process.argv[3] ?? 5);
-const runs = Number(process.argv[4] ?? 3);
-const base = readFileSync(resolve("config/examples/bench.toml"), "utf8");
+export interface WorkersLoopback {
+  /** CPU-seconds per million flows, one entry per run. */
+  pinned: number[];
+  one: number[];
+  two: number[];
+}
 
-async function measure(workers: number, cores: string): Promise<number[]> {
+export async function workersLoopback(fps: number, seconds: number, runs: number): Promise<WorkersLoopback> {
+  const base = readFileSync(resolve("config/examples/bench.toml"), "utf8");
+  const measure = (workers: number, cores: string) => measureLoopback(base, workers, cores, fps, seconds, runs);
+  return { pinned: await measure(1, "0"), one: await measure(1, "0-1"), two: await measure(2, "0-1") };
+}
+
+async function measureLoopback(base: string, workers: number, cores: string, fps: number, seconds: number, runs: number): Promise<number[]> {
   const file = join(tmpdir(), `xenoflow-bench-workers-${workers}-${process.pid}.toml`);
   writeFileSync(file, base.replace(/^workers\s*=.*$/m, `workers = ${workers}`));
   // e2e.ts hands the core to `taskset -c` as text, so a list of cores works as well.
@@ -30,7 +38,7 @@ async function measure(workers: number, cores: string): Promise<number[]> {
     await Bun.sleep(2000);
     for (let r = 0; r < runs; r++) {
       const s = await step(c, fps, seconds, ["--exporters", "4"]);
-      console.log(`  workers=${workers} cores ${cores} run ${r + 1}: sent ${s.sent}, decoded ${s.decoded}, kernel drops ${s.kernelDrops}, ${s.cpuPerMFlows.toFixed(3)} CPU-s/M flows`);
+      console.error(`  workers=${workers} cores ${cores} run ${r + 1}: sent ${s.sent}, decoded ${s.decoded}, kernel drops ${s.kernelDrops}, ${s.cpuPerMFlows.toFixed(3)} CPU-s/M flows`);
       out.push(s.cpuPerMFlows);
     }
   } finally {
@@ -40,15 +48,17 @@ async function measure(workers: number, cores: string): Promise<number[]> {
   return out;
 }
 
-const pinned = await measure(1, "0");
-const one = await measure(1, "0-1");
-const two = await measure(2, "0-1");
-const f = (xs: number[]) => {
-  const s = stat(xs);
-  return `${s.median.toFixed(3)} (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)})`;
-};
-console.log(`CPU-s per M flows at ${fps} flows/s, gen --exporters 4 on core 1, medians of ${runs}:`);
-console.log(`1 worker on core 0   : ${f(pinned)}`);
-console.log(`1 worker on cores 0-1: ${f(one)}`);
-console.log(`2 workers on cores 0-1: ${f(two)}`);
-console.log(`2 workers / 1 worker : ${(stat(two).median / stat(pinned).median).toFixed(3)} (pinned), ${(stat(two).median / stat(one).median).toFixed(3)} (same cores)`);
+if (import.meta.main) {
+  const fps = Number(process.argv[2] ?? 1_000_000);
+  const runs = Number(process.argv[4] ?? 3);
+  const { pinned, one, two } = await workersLoopback(fps, Number(process.argv[3] ?? 5), runs);
+  const f = (xs: number[]) => {
+    const s = stat(xs);
+    return `${s.median.toFixed(3)} (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)})`;
+  };
+  console.log(`CPU-s per M flows at ${fps} flows/s, gen --exporters 4 on core 1, medians of ${runs}:`);
+  console.log(`1 worker on core 0   : ${f(pinned)}`);
+  console.log(`1 worker on cores 0-1: ${f(one)}`);
+  console.log(`2 workers on cores 0-1: ${f(two)}`);
+  console.log(`2 workers / 1 worker : ${(stat(two).median / stat(pinned).median).toFixed(3)} (pinned), ${(stat(two).median / stat(one).median).toFixed(3)} (same cores)`);
+}

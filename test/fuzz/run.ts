@@ -1,7 +1,8 @@
-// `bun test/fuzz/run.ts --seed S --count N [--pipeline] [--max-ms MS] [--max-growth MIB]`
+// `bun test/fuzz/run.ts --seed S --count N [--pipeline] [--max-ms MS] [--per-record-ms MS] [--max-growth MIB]`
 // Feeds N mutated datagrams through the decoder (and with --pipeline the bench.toml monitor),
 // prints a JSON summary on stdout (progress on stderr) and exits 1 when an exception escaped,
-// a datagram took longer than --max-ms, or memory kept growing after warm-up.
+// a datagram took longer than --max-ms plus --per-record-ms for each record it yielded, or
+// memory kept growing after warm-up.
 import { mkdirSync } from "node:fs";
 import { FIXTURES } from "./fixture.ts";
 import { runFuzz } from "./harness.ts";
@@ -15,12 +16,13 @@ function arg(name: string, fallback: string): string {
 const seed = Number(arg("seed", "1"));
 const count = Number(arg("count", "100000"));
 const maxMs = Number(arg("max-ms", "50"));
+const perRecordMs = Number(arg("per-record-ms", "0.05"));
 // Heap (after a full GC) may wander this much after warm-up; growth with the datagram count is
 // what the slope catches.
 const maxGrowth = Number(arg("max-growth", "32"));
 const pipeline = process.argv.includes("--pipeline");
-if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1 || !(maxMs > 0)) {
-  console.error("usage: bun test/fuzz/run.ts --seed S --count N [--pipeline] [--max-ms MS] [--max-growth MIB]");
+if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1 || !(maxMs > 0) || !(perRecordMs >= 0)) {
+  console.error("usage: bun test/fuzz/run.ts --seed S --count N [--pipeline] [--max-ms MS] [--per-record-ms MS] [--max-growth MIB]");
   process.exit(1);
 }
 
@@ -28,7 +30,7 @@ mkdirSync(FIXTURES, { recursive: true });
 const streams = allStreams();
 const started = Date.now();
 const summary = runFuzz({
-  seed, count, pipeline, streams, maxMs, fixtureDir: FIXTURES,
+  seed, count, pipeline, streams, maxMs, perRecordMs, fixtureDir: FIXTURES,
   sampleEvery: Math.min(100_000, Math.max(1000, Math.floor(count / 20))),
   progress: (done) => {
     const rate = Math.round(done / ((Date.now() - started) / 1000));

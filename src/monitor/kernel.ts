@@ -58,17 +58,41 @@ function probe(words: number, stride: number, keyOffset: number, full: string): 
       }`;
 }
 
+/**
+ * Opens the two loops of a chunk of PREFETCH records: the first reads the index slot and the
+ * entry each record's lookup will touch, the second (left open for the kernel's body) does the
+ * lookups. The first loop's loads are independent of each other, so the CPU overlaps their cache
+ * misses, where inside the probe loop they would be paid one after another (JavaScript has no
+ * prefetch instruction). What they read goes to t.sink so that they cannot be dropped.
+ */
+function prefetchOpen(stride: number): string {
+  return `let acc = 0;
+    for (let c = from; c < to; ) {
+      const cEnd = c + ${PREFETCH} < to ? c + ${PREFETCH} : to;
+      for (let j = c; j < cEnd; j++) {
+        const x = ix[(hashes[sel[j]] & mask) << 1];
+        if (x > 0) acc += vals[(x - 1) * ${stride}];
+      }
+      const jFrom = c;
+      c = cEnd;
+      for (let j = jFrom; j < cEnd; j++) {`;
+}
+
+// Records per prefetch chunk: 16 to 128 measured alike; the chunk must fit the CPU's miss queue.
+const PREFETCH = 32;
+
 export function compileWindowKernel(words: number, kinds: Uint8Array, t: HashTable): WindowKernel {
   const adds = Array.from(kinds, (kind, v) => `vals[vb + ${v}] += ${valueExpr(kind)};`).join(" ");
   const code = `"use strict"; return function windowKernel(sel, from, to, arrival, lo, hi, kbuf, k32, hashes, octets, packets, t) {
     let ix = t.index, mask = t.mask, k = t.keys32, vals = t.vals;
-    for (let j = from; j < to; j++) {
+    ${prefetchOpen(t.stride)}
       const i = sel[j];
       const at = arrival[i];
       if (at < lo || at >= hi) return j;${probe(words, t.stride, t.keyOffset, "return j;")}
       const vb = e * ${t.stride};
       ${adds}
-    }
+    }}
+    t.sink = acc;
     return to;
   };`;
   return new Function(code)() as WindowKernel;
@@ -81,7 +105,7 @@ export function compileMavgKernel(words: number, kinds: Uint8Array, tauMs: numbe
   const code = `"use strict"; return function mavgKernel(sel, from, to, arrival, base, span, kbuf, k32, hashes, octets, packets, t) {
     let ix = t.index, mask = t.mask, k = t.keys32, vals = t.vals;
     let last = NaN, w = 0;
-    for (let j = from; j < to; j++) {
+    ${prefetchOpen(t.stride)}
       const i = sel[j];
       const at = arrival[i];
       if (at !== last) {
@@ -92,7 +116,8 @@ export function compileMavgKernel(words: number, kinds: Uint8Array, tauMs: numbe
       const vb = e * ${t.stride};
       ${adds}
       if (at > vals[vb + ${nv}]) vals[vb + ${nv}] = at;
-    }
+    }}
+    t.sink = acc;
     return to;
   };`;
   return new Function(code)() as MavgKernel;

@@ -56,6 +56,8 @@ export interface HashTable {
   remove(e: number): number;
   /** Forgets every entry; keeps the memory. */
   clear(): void;
+  /** Written by the generated prefetch passes (kernel.ts) so that their loads are not dropped. */
+  sink: number;
 }
 
 /** A 32-bit hash of `n` words of `a` from `off`: fmix32 folded over the words, then fmix32. */
@@ -110,6 +112,7 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
     find,
     remove,
     clear,
+    sink: 0,
   };
 
   function sameKey(e: number, key: Uint32Array, off: number): boolean {

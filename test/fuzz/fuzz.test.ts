@@ -13,7 +13,7 @@ const streams = allStreams();
 
 /** Everything but the clock-dependent fields. */
 function stable(s: FuzzSummary) {
-  const { seconds: _s, maxMs: _m, maxMsAt: _a, maxMsRecords: _r, overBound: _o, memory: _mem, trend: _t, ...rest } = s;
+  const { seconds: _s, maxMs: _m, maxMsAt: _a, maxMsRecords: _r, overBound: _o, overBoundAt: _b, memory: _mem, trend: _t, ...rest } = s;
   return rest;
 }
 

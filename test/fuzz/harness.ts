@@ -54,6 +54,8 @@ export interface FuzzSummary {
   /** Records the slowest datagram yielded (its own and held data its templates released). */
   maxMsRecords: number;
   overBound: number;
+  /** The first datagrams over the bound: index, milliseconds, records yielded. */
+  overBoundAt: { at: number; ms: number; records: number }[];
   faults: Faults;
   crashes: Crash[];
   memory: MemorySample[];
@@ -86,7 +88,7 @@ export function runFuzz(o: FuzzOptions): FuzzSummary {
   const recent: (FixtureLine & { i: number })[] = [];
   const s: FuzzSummary = {
     seed: o.seed, datagrams: 0, pipeline: o.pipeline, seconds: 0, clean: 0, mutations, batched: 0, printed: 0, windowRows: 0,
-    spoofedExporters: 0, restarts: 0, maxTemplates: 0, maxHeldBytes: 0, maxMs: 0, maxMsAt: -1, maxMsRecords: 0, overBound: 0,
+    spoofedExporters: 0, restarts: 0, maxTemplates: 0, maxHeldBytes: 0, maxMs: 0, maxMsAt: -1, maxMsRecords: 0, overBound: 0, overBoundAt: [],
     faults, crashes: [], memory: [], trend: trend([]),
   };
   const started = performance.now();
@@ -134,7 +136,7 @@ export function runFuzz(o: FuzzOptions): FuzzSummary {
     const dt = performance.now() - t0;
     const records = target.out.printed - records0;
     if (dt > s.maxMs) { s.maxMs = dt; s.maxMsAt = i; s.maxMsRecords = records; }
-    if (dt > maxMs + records * perRecordMs) s.overBound++;
+    if (dt > maxMs + records * perRecordMs && s.overBound++ < 20) s.overBoundAt.push({ at: i, ms: Math.round(dt * 1000) / 1000, records });
     if (hasTemplates(layout(payload), payload)) {
       history.push(line);
       if (history.length > HISTORY) history.shift();

@@ -15,7 +15,7 @@ export default defineCommand({
     const log = createLogger();
     const collector = await startCollector(config, log);
     const listening = collector.receiver.bound.map(formatListen).join(", ");
-    log.info(`xenoflow listening on udp ${listening}; writing to ${maskUrl(config.storage.url)}; state in ${config.dataDir}`);
+    log.info(`xenoflow listening on udp ${listening} (${collector.receiver.kind}); writing to ${maskUrl(config.storage.url)}; state in ${config.dataDir}`);
     const stopped = new Promise<void>((resolve) => {
       const stop = (sig: string) => {
         log.info(`${sig}: exporting open windows and stopping`);

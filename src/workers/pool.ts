@@ -13,7 +13,7 @@ import { createMonitor, type Monitor, requiredExtras } from "../monitor/mo.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
 import type { ExporterStats } from "../ingest.ts";
 import { compilePredicates, extrasFor } from "../predicates.ts";
-import type { Receiver } from "../receive/udp.ts";
+import type { Receiver, ReceiverKind } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import { createAlertScan } from "./alert-scan.ts";
 import { createFloors } from "./floors.ts";
@@ -101,7 +101,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   };
 
   const spawn = (w: number) =>
-    new Promise<{ bound: ListenAddress[]; restored: number }>((resolve, reject) => {
+    new Promise<{ bound: ListenAddress[]; restored: number; kind: ReceiverKind }>((resolve, reject) => {
       const worker = new Worker(workerPath("workers/thread.ts"));
       workers[w] = worker;
       let started = false;
@@ -139,6 +139,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   let timer: ReturnType<typeof setInterval> | undefined;
   async function start(): Promise<Receiver> {
     let bound: ListenAddress[];
+    let kind: ReceiverKind;
     try {
       // Worker 0 binds first, so a port 0 becomes one port that every worker shares.
       const first = spawn(0);
@@ -151,6 +152,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
         rest.push(spawn(w));
         send(w, init(w, bound));
       }
+      kind = r0.kind;
       await Promise.all(rest);
     } catch (e) {
       for (const w of workers) w?.terminate();
@@ -159,7 +161,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
     }
     log.info(`${n} collector workers on ${bound.map((b) => `${b.host}:${b.port}`).join(", ")}`);
     timer = setInterval(() => scan.round(Date.now()), SCAN_EVERY_MS);
-    return receiverView(board, bound);
+    return receiverView(board, bound, kind);
   }
 
   let stopping: Promise<WindowExport[]> | null = null;

@@ -4,7 +4,7 @@ import type { Config, ListenAddress } from "../config/types.ts";
 import type { DecoderStats, Faults } from "../decode/index.ts";
 import type { Level } from "../log.ts";
 import type { ExporterStats } from "../ingest.ts";
-import type { ReceiveCounters } from "../receive/udp.ts";
+import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
 import type { KeyList } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
 
@@ -45,7 +45,7 @@ export type ToWorker =
   | { type: "stop" };
 
 export type FromWorker =
-  | { type: "ready"; bound: ListenAddress[]; restored: number }
+  | { type: "ready"; bound: ListenAddress[]; restored: number; kind: ReceiverKind }
   | { type: "failed"; message: string }
   | { type: "log"; level: Level; message: string; key?: string }
   /** Closed windows, then the watermark: every window ending at or before nowMs was sent. */

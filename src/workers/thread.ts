@@ -183,7 +183,7 @@ async function start(init: WorkerInit): Promise<void> {
         return;
     }
   };
-  post({ type: "ready", bound: receiver.bound.slice(), restored });
+  post({ type: "ready", bound: receiver.bound.slice(), restored, kind: receiver.kind });
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {

@@ -10,7 +10,7 @@ import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
 import type { Monitor, MoCounters } from "../monitor/mo.ts";
 import type { FixedWindow, WindowCounters } from "../monitor/window.ts";
 import type { ExporterStats } from "../ingest.ts";
-import { type ReceiveCounters, type Receiver, receiverKind } from "../receive/udp.ts";
+import type { ReceiveCounters, Receiver, ReceiverKind } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import type { WorkerStats } from "./protocol.ts";
 
@@ -69,10 +69,9 @@ export function createStatsBoard(workers: number): StatsBoard {
   };
 }
 
-export function receiverView(board: StatsBoard, bound: readonly ListenAddress[]): Receiver {
-  // The workers own the sockets; the pool closes them when it stops.
-  // Same process, same environment: the workers chose the implementation receiverKind() names.
-  return { counters: board.receiver, bound, kind: receiverKind(), close: async () => {} };
+export function receiverView(board: StatsBoard, bound: readonly ListenAddress[], kind: ReceiverKind): Receiver {
+  // The workers own the sockets (worker 0 says which receiver reads them); the pool closes them when it stops.
+  return { counters: board.receiver, bound, kind, close: async () => {} };
 }
 
 export interface TemplateSource {

@@ -83,7 +83,7 @@ test.skipIf(reason !== null)(
     const sent: Array<{ flows: number; octets: number; packets: number }> = [];
     try {
       for (let i = 0; i < 300 && !out.join("").includes("listening on udp"); i++) await Bun.sleep(50);
-      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739; writing to sqlite:${sqlite}; state in ${dir}`);
+      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739 (recvmmsg); writing to sqlite:${sqlite}; state in ${dir}`);
       sent.push(await gen(2055, 5), await gen(4739, 10));
       // SIGINT only once every record went through the decoder: the signal must not race the socket.
       await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === COUNT * 2);

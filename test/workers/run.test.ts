@@ -55,6 +55,8 @@ filter = ""
   })();
   for (let i = 0; i < 200 && !log.includes("listening on udp"); i++) await Bun.sleep(50);
   expect(log).toContain("2 collector workers on");
+  // The workers read with recvmmsg(2) through bun:ffi, in the compiled binary too.
+  expect(log).toMatch(/listening on udp 127\.0\.0\.1:\d+ \(recvmmsg\)/);
   const gen = Bun.spawn([BUN, MAIN, "gen", "--to", `127.0.0.1:${port}`, "--count", String(COUNT), "--fps", "100000", "--exporters", "4", "--hosts-src", "30", "--hosts-dst", "20"], { stdout: "pipe" });
   const summary = JSON.parse(await new Response(gen.stdout).text()) as { flows: number };
   expect(summary.flows).toBe(COUNT);

@@ -31,7 +31,7 @@ test: typecheck unit
 # core 1 over loopback, stepped up until loss; a few minutes. Writes its table into the doc.
 # Mutation fuzzing of the decoder, then of decoder + monitor (issue 8): 10 million datagrams each
 # by default; exits 1 on an escaped exception, a datagram over the time bound or a growing heap.
-SEED ?= 20260102
+SEED ?= 20261127
 FUZZ_COUNT ?= 10000000
 .PHONY: fuzz
 fuzz: deps

@@ -71,7 +71,8 @@ function prefetchOpen(stride: number): string {
       const cEnd = c + ${PREFETCH} < to ? c + ${PREFETCH} : to;
       for (let j = c; j < cEnd; j++) {
         const x = ix[(hashes[sel[j]] & mask) << 1];
-        if (x > 0) acc += vals[(x - 1) * ${stride}];
+        // An entry may straddle two cache lines: its first and last Float64.
+        if (x > 0) acc += vals[(x - 1) * ${stride}] + vals[x * ${stride} - 1];
       }
       const jFrom = c;
       c = cEnd;

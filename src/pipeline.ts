@@ -8,7 +8,8 @@ import { type AlertEngine, createAlertEngine } from "./alert/engine.ts";
 import { type ScriptRunner, createScriptRunner } from "./alert/scripts.ts";
 import { writeAlertState } from "./alert/state-file.ts";
 import type { Config, LimitDef } from "./config/types.ts";
-import { type Decoder, createDecoder } from "./decode/index.ts";
+import { createConfiguredDecoder } from "./config-decoder.ts";
+import type { Decoder } from "./decode/index.ts";
 import { loadTemplates, saveTemplates } from "./decode/persist.ts";
 import { ianaLookup } from "./expressions.ts";
 import { createBatch } from "./flow/batch.ts";
@@ -25,7 +26,7 @@ import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
-import { createWorkerPool } from "./workers/pool.ts";
+import { type WorkerPool, createWorkerPool } from "./workers/pool.ts";
 
 export interface Collector {
   /** The configuration in force (replaced by reload). */
@@ -60,21 +61,12 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   let config = initial;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const forced = new Map(config.exporters.filter((e) => e.samplingRate !== null).map((e) => [e.address.text, e.samplingRate as number]));
   // collector.workers > 1: worker threads receive, decode and count (src/workers); this thread
   // sees them through the pool's decoder, monitor and receiver, and keeps store, alerts and HTTP.
   const pool = config.collector.workers > 1 ? createWorkerPool(config, log) : null;
-  const decoder = pool ? pool.decoder : createDecoder({
-    templatesPerExporter: config.collector.templatesPerExporter,
-    templatesTotal: config.collector.templatesTotal,
-    pendingBytesPerExporter: config.collector.pendingBytesPerExporter,
-    pendingMs: config.collector.pendingSeconds * 1000,
-    pendingBytesTotal: config.collector.pendingBytesTotal,
-    optionsPerExporter: config.collector.optionsPerExporter,
-    optionsTotal: config.collector.optionsTotal,
-    extras,
-    forcedSampling: (addr) => forced.get(addr) ?? null,
-  });
+  // The decoder of this thread, when it decodes (no pool); a reload hands it the new sampling rates.
+  const own = pool ? null : createConfiguredDecoder(config, extras);
+  const decoder = own ? own.decoder : (pool as WorkerPool).decoder;
   if (!pool) restoreTemplates(decoder, config.dataDir, log);
 
   let monitor = pool ? pool.monitor : createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
@@ -211,8 +203,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     }
     monitor = nextMonitor;
     config = next;
-    forced.clear();
-    for (const e of next.exporters) if (e.samplingRate !== null) forced.set(e.address.text, e.samplingRate);
+    own?.setConfig(next);
     receiveOptions.allow = next.collector.allow;
     runner.setLimits(next.alerts.scriptTimeout * 1000, next.alerts.scriptConcurrency);
     alerts.rebind(alertHost());

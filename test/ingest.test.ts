@@ -26,20 +26,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // As generous as `xenoflow decode`, so held data and late templates behave the same in both.
 const BOUNDS = { templatesPerExporter: 4096, templatesTotal: 65536, pendingBytesPerExporter: 4 << 20, pendingMs: 600_000 };
 
-async function viaIngest(bytes: Uint8Array, file: string): Promise<{ lines: string[]; batched: number; flows: number }> {
+/** Datagrams through the ingest path with the dump on: the dump's lines, what reached the monitor, the exporters' flow counts. */
+async function viaIngest(datagrams: Iterable<Datagram>, file: string): Promise<{ lines: string[]; batched: number; flows: number }> {
   const dump = openFlowDump(file);
   let batched = 0;
   // The monitor only counts what reaches it: what the windows would see.
   const monitor = { process: (b: FlowBatch) => void (batched += b.length) } as unknown as Monitor;
   const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), monitor: () => monitor, dump });
-  const d: Datagram = { payload: new Uint8Array(0), addr: "", port: 0, arrivalMs: 0 };
-  for (const c of readCapture(bytes).datagrams) {
-    d.payload = c.payload;
-    d.addr = c.src;
-    d.port = c.srcPort;
-    d.arrivalMs = c.tsMs;
-    ingest.onDatagram(d);
-  }
+  for (const d of datagrams) ingest.onDatagram(d);
   ingest.flush();
   await dump.close();
   const text = readFileSync(file, "utf8");
@@ -50,7 +44,8 @@ async function viaIngest(bytes: Uint8Array, file: string): Promise<{ lines: stri
 test.each(captures.map((c) => [c.slice(c.lastIndexOf("/") + 1), c]))("%s: the dump is what xenoflow decode prints, from one decode", async (name, path) => {
   const bytes = new Uint8Array(readFileSync(path));
   const want = decodeCapture(bytes).rows.map((r) => r.record);
-  const got = await viaIngest(bytes, join(dir, `${name}.jsonl`));
+  const datagrams = readCapture(bytes).datagrams.map((c) => ({ payload: c.payload, addr: c.src, port: c.srcPort, arrivalMs: c.tsMs }));
+  const got = await viaIngest(datagrams, join(dir, `${name}.jsonl`));
   expect(got.lines).toEqual(want.map((r) => JSON.stringify(r)));
   // Options records are printed but are not flows: the batch and the exporter counters skip them.
   const flows = want.filter((r) => !r.options).length;
@@ -63,15 +58,8 @@ test("data held for its template is written and counted once, when the template 
   const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/ /g, ""), "hex"));
   const data = hex("000a 001c 5f5e1000 00000000 00000001  0100 000c c0000201 000003e8");
   const template = hex("000a 0020 5f5e1000 00000001 00000001  0002 0010 0100 0002 0008 0004 0001 0004");
-  const file = join(dir, "held.jsonl");
-  const dump = openFlowDump(file);
-  let batched = 0;
-  const monitor = { process: (b: FlowBatch) => void (batched += b.length) } as unknown as Monitor;
-  const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), monitor: () => monitor, dump });
-  for (const [payload, at] of [[data, 1000], [template, 2000]] as const) ingest.onDatagram({ payload, addr: "192.0.2.9", port: 4739, arrivalMs: at });
-  ingest.flush();
-  await dump.close();
-  const lines = readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+  const got = await viaIngest([data, template].map((payload, k) => ({ payload, addr: "192.0.2.9", port: 4739, arrivalMs: 1000 * (k + 1) })), join(dir, "held.jsonl"));
+  const lines = got.lines.map((l) => JSON.parse(l));
   expect(lines.map((r) => [r.exporter, r.template, r.sourceIPv4Address, r.octetDeltaCount])).toEqual([["192.0.2.9", 256, "192.0.2.1", 1000]]);
-  expect({ batched, flows: ingest.exporters.get("192.0.2.9")?.flows }).toEqual({ batched: 1, flows: 1 });
+  expect({ batched: got.batched, flows: got.flows }).toEqual({ batched: 1, flows: 1 });
 });

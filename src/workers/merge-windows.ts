@@ -34,13 +34,8 @@ export interface WindowMerger {
   readonly pending: number;
 }
 
-interface Group {
-  mo: string;
-  window: string;
-  table: string;
-  time: number;
-  keys: readonly KeyColumn[];
-  values: readonly string[];
+/** One window's rows from every worker, summed per key: the export's header plus the sums. */
+interface Group extends Pick<WindowExport, "mo" | "window" | "table" | "time" | "keys" | "values"> {
   end: number;
   top: number;
   index: Map<string, number>;

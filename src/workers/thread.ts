@@ -3,7 +3,7 @@
 // one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row; the
 // main thread merges them (merge-windows.ts) and answers the alert engine (mavg-scan.ts).
 import type { Config, WindowDef } from "../config/types.ts";
-import { createDecoder } from "../decode/index.ts";
+import { createConfiguredDecoder } from "../config-decoder.ts";
 import { ianaLookup } from "../expressions.ts";
 import { createBatch } from "../flow/batch.ts";
 import { createIngest } from "../ingest.ts";
@@ -37,23 +37,7 @@ function monitorShape(config: Config): string {
 async function start(init: WorkerInit): Promise<void> {
   let config = init.config;
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const forced = new Map<string, number>();
-  const setForced = (c: Config) => {
-    forced.clear();
-    for (const e of c.exporters) if (e.samplingRate !== null) forced.set(e.address.text, e.samplingRate);
-  };
-  setForced(config);
-  const decoder = createDecoder({
-    templatesPerExporter: config.collector.templatesPerExporter,
-    templatesTotal: config.collector.templatesTotal,
-    pendingBytesPerExporter: config.collector.pendingBytesPerExporter,
-    pendingMs: config.collector.pendingSeconds * 1000,
-    pendingBytesTotal: config.collector.pendingBytesTotal,
-    optionsPerExporter: config.collector.optionsPerExporter,
-    optionsTotal: config.collector.optionsTotal,
-    extras,
-    forcedSampling: (addr) => forced.get(addr) ?? null,
-  });
+  const { decoder, setConfig: setDecoderConfig } = createConfiguredDecoder(config, extras);
   const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
   // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
   const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse });
@@ -142,7 +126,7 @@ async function start(init: WorkerInit): Promise<void> {
         const flushed = parts(monitor.windows.filter((w) => !kept.has(w)).flatMap((w) => w.flush()));
         config = m.config;
         monitor = next;
-        setForced(config);
+        setDecoderConfig(config);
         receiveOptions.allow = config.collector.allow;
         post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() });
         return;

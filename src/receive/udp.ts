@@ -4,9 +4,9 @@
 //
 // Two implementations behind one interface: recvmmsg(2) through bun:ffi (mmsg.ts: up to 64
 // datagrams per system call into one reused buffer, read on a short timer) and node:dgram
-// (dgram.ts: one event-loop callback and one Buffer per datagram). The first costs a third of the
-// CPU per datagram (test/bench/receive.bench.ts); the second is the fallback where no Linux C library can
-// be loaded, or when XENOFLOW_RECEIVER=dgram asks for it.
+// (dgram.ts: one event-loop callback and one Buffer per datagram). The first costs a third of
+// the CPU per datagram (test/bench/receive.bench.ts); the second is the fallback where no Linux
+// C library can be loaded, or when XENOFLOW_RECEIVER=dgram asks for it.
 import { startDgramReceiver } from "./dgram.ts";
 import { loadLibc } from "./libc.ts";
 import { startMmsgReceiver } from "./mmsg.ts";

@@ -142,6 +142,9 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     alerts,
     runner,
     latest,
+    get workers() {
+      return pool ? pool.workers : [];
+    },
   };
   const status = createStatus(view);
   const write = (exports: WindowExport[]) => {

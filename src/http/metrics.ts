@@ -51,6 +51,13 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   gauge("xenoflow_exporter_last_seen_seconds", "Arrival time of the exporter's latest datagram, Unix seconds.");
   for (const e of exporters) x.sample(e.lastSeenMs / 1000, { exporter: e.addr });
 
+  // The kernel spreads exporters over the workers by address and port: few exporters can load one
+  // worker. No samples with a single thread.
+  counter("xenoflow_worker_datagrams_total", "Datagrams read per collector worker (collector.workers > 1).");
+  c.workers.forEach((w, i) => x.sample(w.datagrams, { worker: i }));
+  counter("xenoflow_worker_flows_total", "Flow records decoded per collector worker (collector.workers > 1).");
+  c.workers.forEach((w, i) => x.sample(w.records, { worker: i }));
+
   counter("xenoflow_kernel_drops_total", "Datagrams the kernel dropped on the collector's sockets (receive buffer full), from /proc/net/udp{,6}.");
   for (const s of sockets) x.sample(s.drops, { socket: s.local });
   gauge("xenoflow_socket_receive_queue_bytes", "Bytes waiting in the kernel receive queue of each collector socket.");

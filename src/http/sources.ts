@@ -29,4 +29,6 @@ export interface CollectorView {
   readonly alerts: { readonly counters: AlertCounters; active(): readonly AlertState[] };
   readonly runner: { readonly stats: ScriptStats };
   readonly latest: ReadonlyMap<string, WindowExport>;
+  /** With collector.workers > 1, per worker as of its latest report; empty otherwise. */
+  readonly workers: readonly { readonly datagrams: number; readonly records: number }[];
 }

@@ -46,6 +46,8 @@ export const FAMILIES: Record<string, "counter" | "gauge"> = {
   xenoflow_exporter_flows_total: "counter",
   xenoflow_exporter_bytes_total: "counter",
   xenoflow_exporter_last_seen_seconds: "gauge",
+  xenoflow_worker_datagrams_total: "counter",
+  xenoflow_worker_flows_total: "counter",
   xenoflow_kernel_drops_total: "counter",
   xenoflow_socket_receive_queue_bytes: "gauge",
   xenoflow_decoded_datagrams_total: "counter",

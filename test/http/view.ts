@@ -37,5 +37,9 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
     alerts: { counters: { exceed: 3, normal: 2, overrideErrors: 0 }, active: () => [alert] },
     runner: { stats: { started: 5, succeeded: 2, failed: 2, timedOut: 1, dropped: 0, running: 0, queued: 0 } },
     latest: new Map(),
+    workers: [
+      { datagrams: 70, records: 1600 },
+      { datagrams: 60, records: 1300 },
+    ],
   };
 }

@@ -103,6 +103,8 @@ describe("worker pool", () => {
     expect(pool.decoder.stats.records).toBe(60_000);
     // Sixteen source ports hashed over two sockets: both workers get some (all on one: p = 2^-15).
     expect(pool.workers.map((w) => w.datagrams > 0)).toEqual([true, true]);
+    // /metrics shows the split per worker: after stop, the workers' final reports add up.
+    expect(pool.workers.reduce((sum, w) => sum + w.records, 0)).toBe(60_000);
     expect(totals(exports)).toEqual({
       all_pairs: { packets: 60_000, rows: 50 * 40, repeated: 0 },
       all_top: { packets: 60_000, rows: 6, repeated: 0 },

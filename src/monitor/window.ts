@@ -17,7 +17,7 @@
 // `overflow`. An extended window adds records only while enable() calls outnumber disable().
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { WindowDef } from "../config/types.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { RawTable, WindowExport } from "../store/sink.ts";
 import { compileKey, type CompositeKey } from "./key.ts";
 import { compileWindowKernel } from "./kernel.ts";
 import type { KeySpec } from "./keyspec.ts";
@@ -31,6 +31,13 @@ export interface WindowOptions {
   maxRows?: number;
   /** Slots in the ring (at least 2). */
   slots?: number;
+  /**
+   * Closed windows leave as their table's numbers (WindowExport.raw, no rows) for a collector
+   * worker to hand to the main thread: rendering keys to text once, after the merge, costs a
+   * fraction of rendering every worker's rows and merging them as text. Keys with string fields,
+   * whose ids belong to this window, are rendered as usual.
+   */
+  raw?: boolean;
 }
 
 interface Slot {
@@ -105,10 +112,27 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const counters: WindowCounters = { late: 0, overflow: 0, exported: 0 };
   const tableName = `${mo}_${def.name}`;
 
+  const raw = opts.raw === true && !key.hasStrings;
   function render(s: Slot): WindowExport {
-    const rows = renderRows(s.table, key, s.strings, def.top, s.overflow, s.overflowRecords);
     counters.exported++;
-    return { mo, window: def.name, table: tableName, time: s.start / 1000, keys: key.columns, values: def.values.slice(), rows };
+    const exp: WindowExport = { mo, window: def.name, table: tableName, time: s.start / 1000, keys: key.columns, values: def.values.slice(), rows: [] };
+    if (raw) exp.raw = copyTable(s);
+    else exp.rows = renderRows(s.table, key, s.strings, def.top, s.overflow, s.overflowRecords);
+    return exp;
+  }
+
+  function copyTable(s: Slot): RawTable {
+    const t = s.table;
+    const n = t.size;
+    const words = new Uint32Array(n * kw);
+    const vals = new Float64Array(n * nv);
+    for (let e = 0; e < n; e++) {
+      const kb = t.keyBase(e);
+      const vb = t.valBase(e);
+      for (let j = 0; j < kw; j++) words[e * kw + j] = t.keys[kb + j]!;
+      for (let v = 0; v < nv; v++) vals[e * nv + v] = t.vals[vb + v]!;
+    }
+    return { signature: key.signature, keyWords: kw, size: n, words, vals, overflow: s.overflow.slice(), overflowRecords: s.overflowRecords };
   }
 
   function release(s: Slot): void {

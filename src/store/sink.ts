@@ -25,6 +25,24 @@ export interface WindowExport {
    * top-N remainder row) followed by the values as numbers.
    */
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
+  /**
+   * Set only between a collector worker and the main thread, which merges and renders it into
+   * `rows` before any Sink sees the export (src/workers/merge-windows.ts); `rows` is then empty.
+   */
+  raw?: RawTable;
+}
+
+/** A closed window's table as numbers: entry e's key words at words[e * keyWords ..], its values at vals[e * values.length ..]. */
+export interface RawTable {
+  /** The window key's signature (src/monitor/key.ts): the main thread renders with the same key. */
+  signature: string;
+  keyWords: number;
+  size: number;
+  words: Uint32Array;
+  vals: Float64Array;
+  /** Sums of the records that found the table full, and how many there were. */
+  overflow: Float64Array;
+  overflowRecords: number;
 }
 
 export interface Sink {

@@ -2,14 +2,17 @@
 // equal keys are summed, then top-N and the remainder row are applied once, over the merged rows
 // (a key that is small in each worker may still be large in total).
 //
-// Workers export every row (their windows run with top = 0). An export is complete when every
-// live worker has collected past the window's end: each worker sends its exports before the
-// watermark that covers them, and messages from one worker arrive in order.
-import type { KeyColumn, WindowExport } from "../store/sink.ts";
+// Workers export every row (their windows run with top = 0), as numbers (WindowExport.raw) where
+// the key has no string field: those are summed in a hash table on the key words and rendered
+// once, with the main thread's own compiled key. Rows rendered by a worker are merged by text.
+// An export is complete when every live worker has collected past the window's end: each worker
+// sends its exports before the watermark that covers them, and messages from one worker arrive
+// in order.
+import type { KeyColumn, RawTable, WindowExport } from "../store/sink.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { KeyValue } from "../monitor/keyspec.ts";
 import { createStringTable } from "../monitor/strings.ts";
-import { createHashTable } from "../monitor/table.ts";
+import { createHashTable, type HashTable } from "../monitor/table.ts";
 import { renderRows } from "../monitor/topn.ts";
 
 /** One worker's closed window: every row, plus what the merge needs to finish it. */
@@ -41,9 +44,15 @@ interface Group extends Pick<WindowExport, "mo" | "window" | "table" | "time" | 
   index: Map<string, number>;
   cells: KeyValue[][];
   sums: number[];
+  /** The sums of raw parts, by key words, and the key that renders them. */
+  raw: { table: HashTable; key: CompositeKey; overflow: Float64Array; overflowRecords: number } | null;
 }
 
-export function createWindowMerger(workers: number): WindowMerger {
+/** The main thread's compiled key of a window, by table name and key signature. */
+export type KeyLookup = (table: string, signature: string) => CompositeKey | undefined;
+
+/** `keyOf` renders raw parts; a raw part whose key it does not know is reported to `lost` and dropped. */
+export function createWindowMerger(workers: number, keyOf: KeyLookup = () => undefined, lost: (why: string) => void = () => {}): WindowMerger {
   const marks = new Float64Array(workers).fill(-Infinity);
   const live = new Uint8Array(workers).fill(1);
   const groups = new Map<string, Group>();
@@ -60,9 +69,10 @@ export function createWindowMerger(workers: number): WindowMerger {
     const id = `${e.table}\u0000${e.time}\u0000${JSON.stringify(e.keys)}\u0000${e.values.join(",")}`;
     let g = groups.get(id);
     if (g === undefined) {
-      g = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values, end: p.end, top: p.top, index: new Map(), cells: [], sums: [] };
+      g = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values, end: p.end, top: p.top, index: new Map(), cells: [], sums: [], raw: null };
       groups.set(id, g);
     }
+    if (e.raw) return addRaw(g, e.raw);
     const nk = e.keys.length;
     const nv = e.values.length;
     for (const row of e.rows) {
@@ -79,7 +89,33 @@ export function createWindowMerger(workers: number): WindowMerger {
     }
   }
 
+  function addRaw(g: Group, r: RawTable): void {
+    const nv = g.values.length;
+    if (g.raw === null) {
+      const key = keyOf(g.table, r.signature);
+      if (key === undefined || key.words !== r.keyWords) {
+        lost(`window ${g.table}: no key ${r.signature} on the main thread; ${r.size} rows of one worker dropped`);
+        return;
+      }
+      g.raw = { table: createHashTable(r.keyWords, nv, 1 << 30, Math.max(16, r.size)), key, overflow: new Float64Array(nv), overflowRecords: 0 };
+    }
+    const m = g.raw;
+    const t = m.table;
+    for (let e = 0; e < r.size; e++) {
+      const at = t.upsert(r.words, e * r.keyWords);
+      const vb = t.valBase(at);
+      const vals = t.vals;
+      for (let v = 0; v < nv; v++) vals[vb + v] = vals[vb + v]! + r.vals[e * nv + v]!;
+    }
+    for (let v = 0; v < nv; v++) m.overflow[v] = m.overflow[v]! + (r.overflow[v] ?? 0);
+    m.overflowRecords += r.overflowRecords;
+  }
+
   function finish(g: Group): WindowExport {
+    if (g.raw !== null) {
+      const rows = renderRows(g.raw.table, g.raw.key, createStringTable(), g.top, g.raw.overflow, g.raw.overflowRecords);
+      return { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values, rows };
+    }
     const nv = g.values.length;
     const n = g.cells.length;
     // The merged rows go through the monitor's own top-N renderer: a table whose one-word key is

@@ -10,6 +10,7 @@ import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
 import type { Logger } from "../log.ts";
 import { createMonitor, type Monitor, requiredExtras } from "../monitor/mo.ts";
+import type { CompositeKey } from "../monitor/key.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
 import type { ExporterStats } from "../ingest.ts";
 import { compilePredicates, extrasFor } from "../predicates.ts";
@@ -50,7 +51,13 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   const n = config.collector.workers;
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
   const shapeOf = (c: Config) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup });
-  let shape = shapeOf(config);
+  // Every window key a config of this run had: workers' raw window parts are rendered with them.
+  const keys = new Map<string, CompositeKey>();
+  const remember = (m: Monitor) => {
+    for (const w of m.windows) keys.set(`${w.table}\u0000${w.key.signature}`, w.key);
+    return m;
+  };
+  let shape = remember(shapeOf(config));
   let saved: unknown = null;
   try {
     saved = loadTemplates(config.dataDir);
@@ -59,7 +66,11 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   }
 
   const board = createStatsBoard(n);
-  const merger = createWindowMerger(n);
+  const merger = createWindowMerger(
+    n,
+    (table, signature) => keys.get(`${table}\u0000${signature}`),
+    (why) => log.error(why),
+  );
   const snapshots: unknown[] = new Array(n).fill(null);
   const templates = {
     dirty: false,
@@ -179,7 +190,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
       return board.latest.map((s) => ({ datagrams: s?.receiver.datagrams ?? 0, records: s?.decoder.records ?? 0 }));
     },
     reload(next) {
-      const nextShape = shapeOf(next);
+      const nextShape = remember(shapeOf(next));
       config = next;
       shape = nextShape;
       broadcast({ type: "reload", config: next });

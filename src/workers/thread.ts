@@ -18,10 +18,14 @@ import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.t
 
 declare const self: Worker;
 
-// Often enough that the counters on /metrics and the merged windows trail the workers by little.
-const TICK_MS = 100;
+// The counters on /metrics and the merged windows trail the workers by at most this. Not more
+// often: every tick is a wakeup, a stats object and a message in this thread and the main one.
+const TICK_MS = 250;
 
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);
+/** The buffers of raw window parts move to the main thread instead of being copied. */
+const buffersOf = (parts: readonly PartialExport[]): ArrayBuffer[] =>
+  parts.flatMap((p) => (p.exp.raw ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
 const log = (level: Level, message: string, key?: string) => post({ type: "log", level, message, key });
 
 /** The config the worker's monitor runs: every window keeps all rows, top-N is applied after the merge. */
@@ -40,7 +44,8 @@ async function start(init: WorkerInit): Promise<void> {
   const { decoder, setConfig: setDecoderConfig } = createConfiguredDecoder(config, extras);
   const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
   // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
-  const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse });
+  // Closed windows leave as numbers (raw), rendered once on the main thread after the merge.
+  const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
   let monitor: Monitor = newMonitor(config);
   // The same per-datagram path as the single-thread collector (src/ingest.ts).
   const ingest = createIngest({
@@ -83,7 +88,7 @@ async function start(init: WorkerInit): Promise<void> {
     flush();
     const out = parts(monitor.collect(now));
     decoder.expire(now);
-    post({ type: "tick", nowMs: now, parts: out, stats: stats(), templates: templates() });
+    post({ type: "tick", nowMs: now, parts: out, stats: stats(), templates: templates() }, buffersOf(out));
   };
   const timer = setInterval(tick, TICK_MS);
 
@@ -128,7 +133,7 @@ async function start(init: WorkerInit): Promise<void> {
         monitor = next;
         setDecoderConfig(config);
         receiveOptions.allow = config.collector.allow;
-        post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() });
+        post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() }, buffersOf(flushed));
         return;
       }
       case "feed": {
@@ -152,7 +157,7 @@ async function start(init: WorkerInit): Promise<void> {
           }
         }
         flush();
-        post({ type: "fed", records: decoder.records - r0, ms: performance.now() - w0, parts: out });
+        post({ type: "fed", records: decoder.records - r0, ms: performance.now() - w0, parts: out }, buffersOf(out));
         return;
       }
       case "stop":
@@ -160,7 +165,7 @@ async function start(init: WorkerInit): Promise<void> {
         void receiver.close().then(() => {
           flush();
           const out = parts(monitor.flush());
-          post({ type: "stopped", parts: out, stats: stats(), templates: templates() });
+          post({ type: "stopped", parts: out, stats: stats(), templates: templates() }, buffersOf(out));
         });
         return;
       case "init":

@@ -61,10 +61,12 @@ export async function startCollector(baseConfig: string, core: number): Promise<
     for (const line of text.split("\n")) {
       if (line.startsWith("#") || line === "") continue;
       const at = line.lastIndexOf(" ");
-      // Labelled series are summed under the bare metric name.
+      // Labelled series are summed under the bare metric name, and kept under their own.
       const brace = line.indexOf("{");
       const name = line.slice(0, brace >= 0 && brace < at ? brace : at);
-      out.set(name, (out.get(name) ?? 0) + Number(line.slice(at + 1)));
+      const value = Number(line.slice(at + 1));
+      out.set(name, (out.get(name) ?? 0) + value);
+      if (brace >= 0 && brace < at) out.set(line.slice(0, at), value);
     }
     return out;
   };
@@ -160,10 +162,11 @@ export async function step(c: Collector, fps: number, seconds: number, flags: re
   const cpu0 = c.cpuSeconds();
   const d0 = c.kernelDrops();
   const g = await gen(1, c.port, fps, seconds, flags);
-  // Let the collector drain its receive queue: wait until the decoded count stops moving.
+  // Let the collector drain its receive queue: wait until the decoded count stops moving. Workers
+  // report every 250 ms (src/workers/thread.ts), so two equal reads must be further apart.
   let decoded = -1;
-  for (let k = 0; k < 50; k++) {
-    await Bun.sleep(200);
+  for (let k = 0; k < 40; k++) {
+    await Bun.sleep(300);
     const now = ((await c.metrics()).get("xenoflow_decoded_flows_total") ?? 0) - (m0.get("xenoflow_decoded_flows_total") ?? 0);
     if (now === decoded) break;
     decoded = now;

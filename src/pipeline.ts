@@ -24,6 +24,7 @@ import { type ExporterStats, createIngest } from "./ingest.ts";
 import { type Receiver, startReceiver } from "./receive/udp.ts";
 import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
+import { createPacedWriter } from "./store/paced.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
 import { type WorkerPool, createWorkerPool } from "./workers/pool.ts";
@@ -154,6 +155,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       void sink.write(e);
     }
   };
+  const paced = createPacedWriter((e) => write([e]));
   const persist = () => {
     if (!decoder.templates.dirty) return;
     try {
@@ -168,7 +170,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     sink.prune(tables(), before).catch((e) => log.warn(`retention: ${(e as Error).message}`, "retention"));
   };
   const timers = [
-    setInterval(() => write(monitor.collect(Date.now())), EXPORT_EVERY_MS),
+    setInterval(() => paced.push(monitor.collect(Date.now())), EXPORT_EVERY_MS),
     setInterval(() => alerts.tick(Date.now()), ALERT_TICK_MS),
     setInterval(() => {
       decoder.expire(Date.now());
@@ -200,6 +202,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       // Windows that did not survive end here: export what they counted so far, nothing is lost.
       const kept = new Set<unknown>(nextMonitor.windows);
       const ended = monitor.windows.filter((w) => !kept.has(w));
+      paced.flush();
       write(ended.flatMap((w) => w.flush()));
       const fresh = nextMonitor.windows.filter((w) => !monitor.windows.includes(w)).length;
       notes.push(`monitoring objects changed: ${nextMonitor.windows.length - fresh} windows kept, ${fresh} new, ${ended.length} ended`);
@@ -236,6 +239,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         await http?.stop();
         await receiver.close();
         if (!pool) ingest.flush();
+        paced.flush();
         write(pool ? await pool.stop() : monitor.flush());
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);

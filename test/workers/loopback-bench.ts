@@ -5,72 +5,88 @@
 // free to use both cores (the sender on core 1 competes with them there). Two workers pinned to
 // one core would only measure the two threads evicting each other's tables from the cache.
 //
+// The three collectors run side by side (the two waiting ones idle) and the measured steps
+// alternate between them, one round at a time: this machine's speed drifts by ±30 % within
+// minutes, so set-ups measured one after the other were compared across different machines.
+// The ratio is taken per round, from steps a few seconds apart.
+//
 //   bun test/workers/loopback-bench.ts [fps] [seconds] [runs]   (make bench calls workersLoopback)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startCollector, step } from "../bench/e2e.ts";
+import { type Collector, startCollector, step } from "../bench/e2e.ts";
 import { stat } from "../bench/inproc.ts";
 
 const MIN_WARMUPS = 4;
 const WINDOW_MS = 30_000; // config/examples/bench.toml
+const FLAGS = ["--exporters", "4"];
 
 export interface WorkersLoopback {
-  /** CPU-seconds per million flows, one entry per run. */
+  /** CPU-seconds per million flows, one entry per round. */
   pinned: number[];
   one: number[];
   two: number[];
+  /** two / pinned, per round. */
+  ratios: number[];
 }
 
 export async function workersLoopback(fps: number, seconds: number, runs: number): Promise<WorkersLoopback> {
   const base = readFileSync(resolve("config/examples/bench.toml"), "utf8");
-  const measure = (workers: number, cores: string) => measureLoopback(base, workers, cores, fps, seconds, runs);
-  return { pinned: await measure(1, "0"), one: await measure(1, "0-1"), two: await measure(2, "0-1") };
-}
-
-async function measureLoopback(base: string, workers: number, cores: string, fps: number, seconds: number, runs: number): Promise<number[]> {
-  const file = join(tmpdir(), `xenoflow-bench-workers-${workers}-${process.pid}.toml`);
-  writeFileSync(file, base.replace(/^workers\s*=.*$/m, `workers = ${workers}`));
-  // e2e.ts hands the core to `taskset -c` as text, so a list of cores works as well.
-  const c = await startCollector(file, cores as unknown as number);
-  const out: number[] = [];
+  const setups = [
+    { name: "pinned", workers: 1, cores: "0" },
+    { name: "one", workers: 1, cores: "0-1" },
+    { name: "two", workers: 2, cores: "0-1" },
+  ] as const;
+  const files: string[] = [];
+  const collectors: Collector[] = [];
   try {
-    // Warm-up: JIT and tables at size, until past the first close of the 30 s windows. Each
+    for (const s of setups) {
+      const file = join(tmpdir(), `xenoflow-bench-${s.name}-${process.pid}.toml`);
+      writeFileSync(file, base.replace(/^workers\s*=.*$/m, `workers = ${s.workers}`));
+      files.push(file);
+      // e2e.ts hands the core to `taskset -c` as text, so a list of cores works as well.
+      collectors.push(await startCollector(file, s.cores as unknown as number));
+    }
+    // Warm-up: JIT and tables at size, until past the second close of the 30 s windows. Each
     // worker's thread compiles its own code and sees only its share of the traffic, so it reaches
     // the optimising tier later than one thread would. And the first window close takes paths
     // (a record past the window's end, the closed slot's export, a second table in the ring) that
     // the optimised code had never seen: the JIT recompiles the hot path from the kernels up to
-    // the decoder, about 0.9 s of compiling per thread (BUN_JSC_reportCompileTimes=1), once per
-    // process. Each gen run has new source ports, so the kernel splits the exporters anew:
-    // several runs give every worker traffic.
-    const pastClose = (Math.floor(Date.now() / WINDOW_MS) + 1) * WINDOW_MS + 4000;
-    for (let k = 0; k < MIN_WARMUPS || Date.now() < pastClose; k++) await step(c, fps, 3, ["--exporters", "4"]);
-    // The warm-up's step may end while the collector still works off its queue: let that finish
-    // before the first measured step reads its starting counters.
+    // the decoder, 0.6-0.9 s of compiling per thread (BUN_JSC_reportCompileTimes=1), once per
+    // process; the second close fills the ring's other table for the first time. Each gen run
+    // has new source ports, so the kernel splits the exporters anew: several runs give every
+    // worker traffic.
+    const pastClose = (Math.floor(Date.now() / WINDOW_MS) + 2) * WINDOW_MS + 4000;
+    for (let k = 0; k < MIN_WARMUPS || Date.now() < pastClose; k++) for (const c of collectors) await step(c, fps, 3, FLAGS);
+    // The warm-up's step may end while a collector still works off its queue.
     await Bun.sleep(2000);
+    const out: WorkersLoopback = { pinned: [], one: [], two: [], ratios: [] };
     for (let r = 0; r < runs; r++) {
-      const s = await step(c, fps, seconds, ["--exporters", "4"]);
-      console.error(`  workers=${workers} cores ${cores} run ${r + 1}: sent ${s.sent}, decoded ${s.decoded}, kernel drops ${s.kernelDrops}, ${s.cpuPerMFlows.toFixed(3)} CPU-s/M flows`);
-      out.push(s.cpuPerMFlows);
+      for (const [i, s] of setups.entries()) {
+        const st = await step(collectors[i]!, fps, seconds, FLAGS);
+        console.error(`  round ${r + 1}, workers=${s.workers} cores ${s.cores}: sent ${st.sent}, decoded ${st.decoded}, kernel drops ${st.kernelDrops}, ${st.cpuPerMFlows.toFixed(3)} CPU-s/M flows`);
+        out[s.name].push(st.cpuPerMFlows);
+      }
+      out.ratios.push(out.two[r]! / out.pinned[r]!);
     }
+    return out;
   } finally {
-    await c.stop();
-    rmSync(file, { force: true });
+    for (const c of collectors) await c.stop();
+    for (const f of files) rmSync(f, { force: true });
   }
-  return out;
 }
 
 if (import.meta.main) {
   const fps = Number(process.argv[2] ?? 1_000_000);
   const runs = Number(process.argv[4] ?? 3);
-  const { pinned, one, two } = await workersLoopback(fps, Number(process.argv[3] ?? 5), runs);
-  const f = (xs: number[]) => {
+  const { pinned, one, two, ratios } = await workersLoopback(fps, Number(process.argv[3] ?? 5), runs);
+  const f = (xs: number[], d = 3) => {
     const s = stat(xs);
-    return `${s.median.toFixed(3)} (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)})`;
+    return `${s.median.toFixed(d)} (min ${s.min.toFixed(d)}, max ${s.max.toFixed(d)})`;
   };
-  console.log(`CPU-s per M flows at ${fps} flows/s, gen --exporters 4 on core 1, medians of ${runs}:`);
+  console.log(`CPU-s per M flows at ${fps} flows/s, gen --exporters 4 on core 1, medians of ${runs} rounds:`);
   console.log(`1 worker on core 0   : ${f(pinned)}`);
   console.log(`1 worker on cores 0-1: ${f(one)}`);
   console.log(`2 workers on cores 0-1: ${f(two)}`);
-  console.log(`2 workers / 1 worker : ${(stat(two).median / stat(pinned).median).toFixed(3)} (pinned), ${(stat(two).median / stat(one).median).toFixed(3)} (same cores)`);
+  console.log(`2 workers / 1 worker pinned, per round: ${f(ratios, 2)}`);
 }

@@ -1,7 +1,8 @@
 // A collector worker: its own SO_REUSEPORT sockets on every listen address (the kernel spreads
 // exporters across the workers by 4-tuple hash, so one exporter's templates and its data meet in
-// one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row; the
-// main thread merges them (merge-windows.ts) and answers the alert engine (mavg-scan.ts).
+// one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row, as
+// their tables' numbers (moved, not copied); the main thread merges and renders them
+// (merge-windows.ts). The worker also answers the alert engine (mavg-scan.ts).
 import type { Config, WindowDef } from "../config/types.ts";
 import { createConfiguredDecoder } from "../config-decoder.ts";
 import { ianaLookup } from "../expressions.ts";
@@ -44,7 +45,6 @@ async function start(init: WorkerInit): Promise<void> {
   const { decoder, setConfig: setDecoderConfig } = createConfiguredDecoder(config, extras);
   const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
   // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
-  // Closed windows leave as numbers (raw), rendered once on the main thread after the merge.
   const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
   let monitor: Monitor = newMonitor(config);
   // The same per-datagram path as the single-thread collector (src/ingest.ts).

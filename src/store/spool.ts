@@ -19,6 +19,7 @@ import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
 import { encodeRecord } from "./spool-record.ts";
 import { StoreError, isTransient } from "./store-error.ts";
+import { nextTurn } from "./turn.ts";
 
 export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
 
@@ -144,6 +145,10 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
 
   /** Writes the oldest spooled export, or waits for one. */
   async function step(): Promise<void> {
+    // Not in the turn of the append that woke the drainer (together they held the loop too long),
+    // and before taking the entry, which a full spool may drop meanwhile.
+    await nextTurn();
+    if (closing) return;
     const e = queue.peek();
     if (!e) {
       await new Promise<void>((resolve) => (wakeIdle = resolve));

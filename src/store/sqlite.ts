@@ -2,6 +2,11 @@
 // collector writes; synchronous=NORMAL in WAL mode loses at most the last commits on power loss,
 // never consistency, and saves an fsync per export on SD cards.
 //
+// A big export is written in slices, one per event-loop turn, inside one transaction: on the thread
+// that also receives, 100 000 rows in one piece held the loop for 100-190 ms and the kernel's
+// receive buffer overflowed at 1 M flows/s. Calls run one at a time, so no other statement of this
+// connection lands inside an open transaction.
+//
 // The file holds the operator's traffic matrix: it is created 0600 (SQLite's own default is 0644
 // whatever the umask) and SQLite gives the -wal and -shm files the mode of the database file.
 import { Database, type Statement } from "bun:sqlite";
@@ -11,10 +16,13 @@ import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import type { Sink, WindowExport } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
+import { nextTurn } from "./turn.ts";
 
 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below and keep statements small.
 const MAX_PARAMS = 8000;
 const MAX_ROWS_PER_INSERT = 500;
+/** Rows written per event-loop turn: a few milliseconds of inserts. */
+const SLICE_ROWS = 4000;
 
 type Cell = string | number | null;
 
@@ -60,14 +68,12 @@ export function createSqliteSink(path: string): Sink {
     return st;
   }
 
-  const writeTx = db.transaction((exp: WindowExport, seq: number | undefined, cols: readonly ColumnSpec[]) => {
-    if (seq !== undefined && markSeq.run(seq, exp.table, exp.time).changes === 0) return;
-    ensure(exp.table, cols);
+  function insertRows(exp: WindowExport, cols: readonly ColumnSpec[], from: number, to: number): void {
     const width = cols.length;
     const perStmt = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / width)));
     const rows = exp.rows;
-    for (let start = 0; start < rows.length; start += perStmt) {
-      const n = Math.min(perStmt, rows.length - start);
+    for (let start = from; start < to; start += perStmt) {
+      const n = Math.min(perStmt, to - start);
       const params: Cell[] = new Array(n * width);
       let p = 0;
       for (let i = start; i < start + n; i++) {
@@ -77,38 +83,69 @@ export function createSqliteSink(path: string): Sink {
       }
       insertFor(exp.table, cols, n).run(...params);
     }
-  });
+  }
 
+  async function writeSliced(exp: WindowExport, seq: number | undefined, cols: readonly ColumnSpec[]): Promise<void> {
+    db.run("BEGIN");
+    try {
+      if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
+        ensure(exp.table, cols);
+        for (let from = 0; from < exp.rows.length; from += SLICE_ROWS) {
+          if (from > 0) await nextTurn();
+          insertRows(exp, cols, from, Math.min(exp.rows.length, from + SLICE_ROWS));
+        }
+      }
+      db.run("COMMIT");
+    } catch (err) {
+      if (db.inTransaction) db.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  const serial = createSerial();
   return {
     kind: "sqlite",
-    async write(exp, seq) {
-      const cols = columnsOf(exp, "sqlite");
-      try {
-        writeTx(exp, seq, cols);
-      } catch (err) {
-        ensured.clear();
-        if (err instanceof XenoflowError) throw err;
-        // SQLITE_BUSY/IOERR/FULL can pass; a constraint or type error will not.
-        const code = String((err as { code?: unknown }).code ?? "");
-        const transient = /BUSY|LOCKED|IOERR|FULL|CANTOPEN/.test(code);
-        throw new StoreError(`SQLite write to ${exp.table} failed: ${(err as Error).message}`, transient, { cause: err });
-      }
-    },
-    async prune(tables, before) {
-      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-      db.transaction(() => {
-        for (const t of tables) {
-          const q = tableIdent(t);
-          if (exists.get(t)) db.prepare(`DELETE FROM ${q} WHERE "time" < ?`).run(before);
+    write: (exp, seq) =>
+      serial(async () => {
+        const cols = columnsOf(exp, "sqlite");
+        try {
+          await writeSliced(exp, seq, cols);
+        } catch (err) {
+          ensured.clear();
+          if (err instanceof XenoflowError) throw err;
+          // SQLITE_BUSY/IOERR/FULL can pass; a constraint or type error will not.
+          const code = String((err as { code?: unknown }).code ?? "");
+          const transient = /BUSY|LOCKED|IOERR|FULL|CANTOPEN/.test(code);
+          throw new StoreError(`SQLite write to ${exp.table} failed: ${(err as Error).message}`, transient, { cause: err });
         }
-        db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < ?`).run(before);
-      })();
-    },
-    async close() {
-      for (const st of inserts.values()) st.finalize();
-      markSeq.finalize();
-      db.close();
-    },
+      }),
+    prune: (tables, before) =>
+      serial(async () => {
+        const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+        db.transaction(() => {
+          for (const t of tables) {
+            const q = tableIdent(t);
+            if (exists.get(t)) db.prepare(`DELETE FROM ${q} WHERE "time" < ?`).run(before);
+          }
+          db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < ?`).run(before);
+        })();
+      }),
+    close: () =>
+      serial(async () => {
+        for (const st of inserts.values()) st.finalize();
+        markSeq.finalize();
+        db.close();
+      }),
+  };
+}
+
+/** Runs the calls one after another, each after the previous one settled. */
+function createSerial(): <T>(f: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (f) => {
+    const run = tail.then(f, f);
+    tail = run.catch(() => {});
+    return run;
   };
 }
 

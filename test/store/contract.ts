@@ -127,6 +127,26 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       ]);
     });
 
+    test("writes a 20 000-row export whole, letting the event loop turn meanwhile", async () => {
+      const rows: Cell[][] = [];
+      for (let i = 0; i < 20_000; i++) rows.push([`10.0.${i >> 8}.${i & 255}`, 443, 1500 + i, 1 + (i % 7)]);
+      let turns = 0;
+      let spinning = true;
+      const spin = () => {
+        turns++;
+        if (spinning) setImmediate(spin);
+      };
+      setImmediate(spin);
+      await h.sink.write(talkers(T0, rows), 7);
+      spinning = false;
+      // The single-thread collector receives on this loop: a write must not hold it throughout.
+      expect(turns).toBeGreaterThan(1);
+      const got = await h.rows("web_talkers");
+      expect(got.length).toBe(20_000);
+      expect(sorted(got)).toEqual(sorted(rows.map((r) => [T0, ...r])));
+      expect(await h.seqs()).toEqual([7]);
+    });
+
     test("adds a column a window gained to the existing table", async () => {
       await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]));
       await h.sink.write({ ...talkers(T0 + 30, [["10.0.0.1", 443, 100, 1, 9]]), values: ["octets", "packets", "flows"] });

@@ -89,6 +89,17 @@ describe("spooled sink", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  test("writes to the database in a later event-loop turn than the append", async () => {
+    const db = fakeDb();
+    const s = spool(db.sink());
+    await s.write(exp(0));
+    // Microtasks only: a drainer that wrote in the append's own turn would have committed by now.
+    for (let k = 0; k < 20; k++) await Promise.resolve();
+    expect(db.committed).toEqual([]);
+    expect(await s.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([exp(0).time]);
+  });
+
   test("drain reports false while the store stays down", async () => {
     const db = fakeDb();
     db.state.down = true;

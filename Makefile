@@ -22,8 +22,10 @@ run: deps
 typecheck: deps
 	$(BUN) x tsc -p tsconfig.json
 
+# Bun 1.4 reads no per-test timeout from bunfig.toml: the flag sets it (5 s by default; the build
+# and end-to-end tests compile binaries and start collectors, and take longer on a busy machine).
 unit: deps
-	$(BUN) test
+	$(BUN) test --timeout 30000
 
 test: typecheck unit
 

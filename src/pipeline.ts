@@ -18,6 +18,7 @@ import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import type { MovingAverage } from "./monitor/mavg.ts";
 import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
+import { rawExportRenderer } from "./monitor/raw-rows.ts";
 import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { type ExporterStats, createIngest } from "./ingest.ts";
@@ -70,7 +71,10 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const decoder = own ? own.decoder : (pool as WorkerPool).decoder;
   if (!pool) restoreTemplates(decoder, config.dataDir, log);
 
-  let monitor = pool ? pool.monitor : createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
+  // Closed windows leave this thread's monitor as numbers and are rendered a slice per turn
+  // (store/paced.ts), between the receiver's reads.
+  const ownMonitor = (c: Config, reuse?: Monitor) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
+  let monitor = pool ? pool.monitor : ownMonitor(config);
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {
@@ -155,7 +159,14 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       void sink.write(e);
     }
   };
-  const paced = createPacedWriter((e) => write([e]));
+  // The key that renders a raw export is the window's in the monitor in force when it closed.
+  const rendererOf = (e: WindowExport) => {
+    if (!e.raw) return null;
+    const w = monitor.windows.find((x) => x.table === e.table && x.key.signature === e.raw?.signature);
+    if (w === undefined) throw new XenoflowError("E_INTERNAL", `window ${e.table}: no key ${e.raw.signature} to render its rows`);
+    return rawExportRenderer({ ...e, raw: e.raw }, w.key, w.def.top);
+  };
+  const paced = createPacedWriter((e) => write([e]), undefined, rendererOf);
   const persist = () => {
     if (!decoder.templates.dirty) return;
     try {
@@ -198,12 +209,12 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       nextMonitor = pool.monitor;
       if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) notes.push("monitoring objects changed");
     } else if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
-      nextMonitor = createMonitor(next, compilePredicates(next, extras), { extras, lookup: ianaLookup, reuse: monitor });
+      nextMonitor = ownMonitor(next, monitor);
       // Windows that did not survive end here: export what they counted so far, nothing is lost.
       const kept = new Set<unknown>(nextMonitor.windows);
       const ended = monitor.windows.filter((w) => !kept.has(w));
+      paced.push(ended.flatMap((w) => w.flush()));
       paced.flush();
-      write(ended.flatMap((w) => w.flush()));
       const fresh = nextMonitor.windows.filter((w) => !monitor.windows.includes(w)).length;
       notes.push(`monitoring objects changed: ${nextMonitor.windows.length - fresh} windows kept, ${fresh} new, ${ended.length} ended`);
     }
@@ -239,8 +250,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         await http?.stop();
         await receiver.close();
         if (!pool) ingest.flush();
+        paced.push(pool ? await pool.stop() : monitor.flush());
         paced.flush();
-        write(pool ? await pool.stop() : monitor.flush());
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
         if (!drained) log.warn(`store: ${sink.stats().entries} window exports stay in the spool for the next start`);

@@ -9,12 +9,23 @@ import type { HashTable } from "./table.ts";
 
 export type Row = (KeyValue | number)[];
 
+/** What rendering reads of a table: a live HashTable, or a closed window's raw copy (raw-rows.ts). */
+export type RowTable = Pick<HashTable, "valueCount" | "size" | "keys" | "vals" | "keyBase" | "valBase">;
+
 /** Rows of table t: top N (all, in insertion order, when n = 0), then the remainder row if any. */
-export function renderRows(t: HashTable, key: CompositeKey, strings: StringTable, n: number, overflow: Float64Array, overflowRecords: number): Row[] {
-  const nv = t.valueCount;
+export function renderRows(t: RowTable, key: CompositeKey, strings: StringTable, n: number, overflow: Float64Array, overflowRecords: number): Row[] {
   const order = topEntries(t, n);
   const rows: Row[] = [];
-  for (let j = 0; j < order.length; j++) {
+  renderEntries(t, key, strings, order, 0, order.length, rows);
+  const rest = remainderRow(t, key, order, overflow, overflowRecords);
+  if (rest !== null) rows.push(rest);
+  return rows;
+}
+
+/** Appends the rows of entries order[from .. to) to `rows`. */
+export function renderEntries(t: RowTable, key: CompositeKey, strings: StringTable, order: Uint32Array, from: number, to: number, rows: Row[]): void {
+  const nv = t.valueCount;
+  for (let j = from; j < to; j++) {
     const e = order[j]!;
     const row: Row = [];
     key.render(t.keys, t.keyBase(e), strings, row);
@@ -22,6 +33,11 @@ export function renderRows(t: HashTable, key: CompositeKey, strings: StringTable
     for (let v = 0; v < nv; v++) row.push(t.vals[vb + v]!);
     rows.push(row);
   }
+}
+
+/** The null-key row: entries not in `order` plus the records that found the table full; null when there are none. */
+export function remainderRow(t: RowTable, key: CompositeKey, order: Uint32Array, overflow: Float64Array, overflowRecords: number): Row | null {
+  const nv = t.valueCount;
   const rest = Array.from(overflow);
   let leftOver = overflowRecords > 0;
   if (order.length < t.size) {
@@ -34,12 +50,11 @@ export function renderRows(t: HashTable, key: CompositeKey, strings: StringTable
       for (let v = 0; v < nv; v++) rest[v]! += t.vals[vb + v]!;
     }
   }
-  if (leftOver) rows.push([...key.columns.map(() => null), ...rest]);
-  return rows;
+  return leftOver ? [...key.columns.map(() => null), ...rest] : null;
 }
 
 /** Entry indexes ordered by value 0 descending (ties: lower entry first); all entries in insertion order when n = 0. */
-export function topEntries(t: HashTable, n: number): Uint32Array {
+export function topEntries(t: RowTable, n: number): Uint32Array {
   const size = t.size;
   const vals = t.vals;
   if (n <= 0) {

@@ -31,19 +31,46 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8Array {
-  const payload = encoder.encode(JSON.stringify(exp));
-  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  return frame(seq, at, exp.rows.length, [encoder.encode(JSON.stringify(exp))]);
+}
+
+/**
+ * encodeRecord() a slice of rows at a time, awaiting `pause()` between slices, for a caller on
+ * the thread that also receives: 100 000 rows in one JSON.stringify held it for tens of ms. The
+ * payload is the same JSON object (decodeRecord() returns the same export).
+ */
+export async function encodeRecordSliced(seq: number, at: number, exp: WindowExport, pause: () => Promise<void>, rowsPerSlice: number): Promise<Uint8Array> {
+  const { rows, ...head } = exp;
+  if (rows.length <= rowsPerSlice) return encodeRecord(seq, at, exp);
+  const h = JSON.stringify(head);
+  const pieces = [encoder.encode(`${h.slice(0, -1)}${h === "{}" ? "" : ","}"rows":[`)];
+  for (let i = 0; i < rows.length; i += rowsPerSlice) {
+    if (i > 0) await pause();
+    const json = JSON.stringify(rows.slice(i, i + rowsPerSlice));
+    pieces.push(encoder.encode(`${i > 0 ? "," : ""}${json.slice(1, -1)}`));
+  }
+  pieces.push(encoder.encode("]}"));
+  return frame(seq, at, rows.length, pieces);
+}
+
+function frame(seq: number, at: number, rows: number, payload: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of payload) length += p.length;
+  const out = new Uint8Array(HEADER_BYTES + length);
+  let o = HEADER_BYTES;
+  for (const p of payload) {
+    out.set(p, o);
+    o += p.length;
+  }
   const dv = new DataView(out.buffer);
-  dv.setUint32(0, payload.length, true);
+  dv.setUint32(0, length, true);
   dv.setFloat64(8, seq, true);
   dv.setFloat64(16, at, true);
-  dv.setUint32(24, exp.rows.length, true);
-  out.set(payload, HEADER_BYTES);
+  dv.setUint32(24, rows, true);
   dv.setUint32(4, Bun.hash.crc32(out.subarray(8)), true);
   return out;
 }
 
-/** Reads the record at `offset`; null when it is truncated or fails its checksum. */
 export function readRecordInfo(buf: Uint8Array, offset: number): RecordInfo | null {
   if (buf.length - offset < HEADER_BYTES) return null;
   const dv = new DataView(buf.buffer, buf.byteOffset + offset);

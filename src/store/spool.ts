@@ -17,9 +17,12 @@ import { columnsOf } from "./ddl.ts";
 import type { Sink, WindowExport } from "./sink.ts";
 import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
-import { encodeRecord } from "./spool-record.ts";
+import { encodeRecordSliced } from "./spool-record.ts";
 import { StoreError, isTransient } from "./store-error.ts";
 import { nextTurn } from "./turn.ts";
+
+/** Rows turned into JSON per event-loop turn when a big export is spooled. */
+const SLICE_ROWS = 5000;
 
 export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
 
@@ -74,6 +77,9 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
   let lastSeq = 0;
   let inflight: SpoolEntry | null = null;
   let inflightGone = false; // its segment was dropped while the write was running
+  // Appends run one at a time, in the order write() numbered them.
+  let appending: Promise<void> = Promise.resolve();
+  let appendsPending = 0;
   let dirty = false;
   let closing = false;
   // New exports wake an idle drainer; only close() cuts a backoff short, so an outage is not
@@ -105,7 +111,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
   }
 
   function settle(): void {
-    if (queue.length === 0 && inflight === null) for (const w of drainWaiters) w();
+    if (queue.length === 0 && inflight === null && appendsPending === 0) for (const w of drainWaiters) w();
   }
 
   function lost(exports: number, rows: number, segment: string): void {
@@ -208,36 +214,51 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     }
   }
 
+  async function append(seq: number, exp: WindowExport): Promise<void> {
+    let entry: SpoolEntry;
+    try {
+      const at = Date.now();
+      const rec = await encodeRecordSliced(seq, at, exp, nextTurn, SLICE_ROWS);
+      while (queue.bytes + rec.length > maxBytes && dropOldest()) {}
+      entry = files.append(seq, at, exp, rec);
+    } catch (err) {
+      emit("spool_error", { error: (err as Error).message });
+      throw new StoreError(`cannot spool export of ${exp.table} in ${dir}: ${(err as Error).message}`, false, { cause: err });
+    }
+    dirty = true;
+    queue.push(entry);
+    emit("spooled", { seq, rows: entry.rows, ...counts() });
+    wakeIdle?.();
+  }
+
   const running = drainer();
 
   return {
     kind: inner.kind,
     // The spool numbers exports itself; a caller's seq would break the monotonic order.
-    async write(exp) {
-      if (closing) throw new StoreError("spool is closed", false);
-      columnsOf(exp, inner.kind); // a malformed export is a bug: refuse it now, not at replay
-      const seq = Math.max(lastSeq + 1, Date.now() * 1000);
-      let entry: SpoolEntry;
+    write(exp) {
+      if (closing) return Promise.reject(new StoreError("spool is closed", false));
       try {
-        const at = Date.now();
-        const rec = encodeRecord(seq, at, exp);
-        while (queue.bytes + rec.length > maxBytes && dropOldest()) {}
-        entry = files.append(seq, at, exp, rec);
+        columnsOf(exp, inner.kind); // a malformed export is a bug: refuse it now, not at replay
       } catch (err) {
-        emit("spool_error", { error: (err as Error).message });
-        throw new StoreError(`cannot spool export of ${exp.table} in ${dir}: ${(err as Error).message}`, false, { cause: err });
+        return Promise.reject(err);
       }
+      // Numbered now, appended in this order: a big export is encoded over several turns.
+      const seq = Math.max(lastSeq + 1, Date.now() * 1000);
       lastSeq = seq;
-      dirty = true;
-      queue.push(entry);
-      emit("spooled", { seq, rows: entry.rows, ...counts() });
-      wakeIdle?.();
+      appendsPending++;
+      const run = appending.then(() => append(seq, exp));
+      appending = run.catch(() => {});
+      return run.finally(() => {
+        appendsPending--;
+        settle();
+      });
     },
     prune(tables, before) {
       return inner.prune(tables, before);
     },
     drain(timeoutMs) {
-      if (queue.length === 0 && inflight === null) return Promise.resolve(true);
+      if (queue.length === 0 && inflight === null && appendsPending === 0) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const done = (ok: boolean) => {
           clearTimeout(timer);
@@ -252,6 +273,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     stats: () => ({ ...st, bytes: queue.bytes, entries: queue.length }),
     async close() {
       closing = true;
+      await appending; // what write() accepted is on disk before the files close
       wakeIdle?.();
       wakeSleep?.();
       await running;

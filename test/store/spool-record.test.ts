@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { WindowExport } from "../../src/store/sink.ts";
-import { HEADER_BYTES, decodeRecord, encodeRecord, readRecordInfo, scanRecords } from "../../src/store/spool-record.ts";
+import { HEADER_BYTES, decodeRecord, encodeRecord, encodeRecordSliced, readRecordInfo, scanRecords } from "../../src/store/spool-record.ts";
 
 const exp: WindowExport = { mo: "all", window: "proto", table: "all_proto", time: 1_700_000_000, keys: [{ name: "proto", type: "uint" }], values: ["flows"], rows: [[6, 1], [null, 2]] };
 const SEQ = 1_764_000_000_000_001;
@@ -15,6 +15,22 @@ describe("spool records", () => {
     expect(new TextDecoder().decode(rec.subarray(HEADER_BYTES))).toBe(json);
     expect(readRecordInfo(rec, 0)).toEqual({ seq: SEQ, at: 1_764_000_000_123, rows: 2, offset: 0, bytes: rec.length });
     expect(decodeRecord(rec)).toEqual(exp);
+  });
+
+  test("sliced encoding pauses between slices and decodes to the same export, header included", async () => {
+    const big: WindowExport = { ...exp, rows: [[6, 1], [17, 2], [1, 3], ["x\"y,]", 4], [null, 5]] };
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const rec = await encodeRecordSliced(SEQ, 7, big, pause, 2);
+    expect(pauses).toBe(2); // slices of 2, 2 and 1 rows
+    expect(decodeRecord(rec)).toEqual(big);
+    expect(readRecordInfo(rec, 0)).toEqual({ seq: SEQ, at: 7, rows: 5, offset: 0, bytes: rec.length });
+    expect(scanRecords(rec).validBytes).toBe(rec.length); // the CRC covers the joined payload
+    // Small exports: one piece, the same bytes as encodeRecord.
+    expect(await encodeRecordSliced(SEQ, 7, exp, pause, 2)).toEqual(encodeRecord(SEQ, 7, exp));
+    expect(pauses).toBe(2);
   });
 
   test("scan stops at a torn or flipped record and reports the intact prefix", () => {

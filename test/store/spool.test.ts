@@ -100,6 +100,38 @@ describe("spooled sink", () => {
     expect(times(db.committed)).toEqual([exp(0).time]);
   });
 
+  test("spools a 12 000-row export over several turns; exports written meanwhile keep their order", async () => {
+    const db = fakeDb();
+    const s = spool(db.sink(), 64 << 20);
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const big = s.write(exp(0, 12_000));
+    const small = s.write(exp(1));
+    await Promise.all([big, small]);
+    spinning = false;
+    expect(turns).toBeGreaterThan(1);
+    expect(await s.drain(5000)).toBe(true);
+    expect(db.committed.map((c) => [c.time, c.rows])).toEqual([
+      [exp(0).time, 12_000],
+      [exp(1).time, 2],
+    ]);
+    expect(db.committed[0]!.seq).toBeLessThan(db.committed[1]!.seq);
+  });
+
+  test("drain waits for an export still being spooled", async () => {
+    const db = fakeDb();
+    const s = spool(db.sink(), 64 << 20);
+    const writing = s.write(exp(0, 12_000));
+    expect(await s.drain(5000)).toBe(true);
+    expect(db.committed.map((c) => c.rows)).toEqual([12_000]);
+    await writing;
+  });
+
   test("drain reports false while the store stays down", async () => {
     const db = fakeDb();
     db.state.down = true;

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
 import type { Sink, WindowExport } from "../../src/store/sink.ts";
+import { turnsDuring } from "./turns.ts";
 
 export type Cell = string | number | null;
 
@@ -130,15 +131,7 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
     test("writes a 20 000-row export whole, letting the event loop turn meanwhile", async () => {
       const rows: Cell[][] = [];
       for (let i = 0; i < 20_000; i++) rows.push([`10.0.${i >> 8}.${i & 255}`, 443, 1500 + i, 1 + (i % 7)]);
-      let turns = 0;
-      let spinning = true;
-      const spin = () => {
-        turns++;
-        if (spinning) setImmediate(spin);
-      };
-      setImmediate(spin);
-      await h.sink.write(talkers(T0, rows), 7);
-      spinning = false;
+      const { turns } = await turnsDuring(() => h.sink.write(talkers(T0, rows), 7));
       // The single-thread collector receives on this loop: a write must not hold it throughout.
       expect(turns).toBeGreaterThan(1);
       const got = await h.rows("web_talkers");

@@ -6,6 +6,7 @@ import { XenoflowError } from "../../src/errors.ts";
 import type { Sink, WindowExport } from "../../src/store/sink.ts";
 import { type SpoolEventKind, type SpooledSink, createSpooledSink } from "../../src/store/spool.ts";
 import { StoreError } from "../../src/store/store-error.ts";
+import { turnsDuring } from "./turns.ts";
 
 /** A database double with the same seq bookkeeping as the real sinks. */
 function fakeDb() {
@@ -103,17 +104,7 @@ describe("spooled sink", () => {
   test("spools a 12 000-row export over several turns; exports written meanwhile keep their order", async () => {
     const db = fakeDb();
     const s = spool(db.sink(), 64 << 20);
-    let turns = 0;
-    let spinning = true;
-    const spin = () => {
-      turns++;
-      if (spinning) setImmediate(spin);
-    };
-    setImmediate(spin);
-    const big = s.write(exp(0, 12_000));
-    const small = s.write(exp(1));
-    await Promise.all([big, small]);
-    spinning = false;
+    const { turns } = await turnsDuring(() => Promise.all([s.write(exp(0, 12_000)), s.write(exp(1))]));
     expect(turns).toBeGreaterThan(1);
     expect(await s.drain(5000)).toBe(true);
     expect(db.committed.map((c) => [c.time, c.rows])).toEqual([

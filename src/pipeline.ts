@@ -156,7 +156,9 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     for (const e of exports) {
       latest.set(`${e.mo}/${e.window}`, e);
       exportedAt.set(`${e.mo}/${e.window}`, Date.now());
-      void sink.write(e);
+      // A failed append is the spool's to report (spool_error, logged above); the export is lost
+      // and the collector goes on: unhandled, the rejection would end the process.
+      sink.write(e).catch(() => {});
     }
   };
   // The key that renders a raw export is the window's in the monitor in force when it closed.

@@ -163,10 +163,11 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   };
   // The key that renders a raw export is the window's in the monitor in force when it closed.
   const rendererOf = (e: WindowExport) => {
-    if (!e.raw) return null;
-    const w = monitor.windows.find((x) => x.table === e.table && x.key.signature === e.raw?.signature);
-    if (w === undefined) throw new XenoflowError("E_INTERNAL", `window ${e.table}: no key ${e.raw.signature} to render its rows`);
-    return rawExportRenderer({ ...e, raw: e.raw }, w.key, w.def.top);
+    const raw = e.raw;
+    if (!raw) return null;
+    const w = monitor.windows.find((x) => x.table === e.table && x.key.signature === raw.signature);
+    if (w === undefined) throw new XenoflowError("E_INTERNAL", `window ${e.table}: no key ${raw.signature} to render its rows`);
+    return rawExportRenderer(e, raw, w.key, w.def.top);
   };
   const paced = createPacedWriter((e) => write([e]), undefined, rendererOf);
   const persist = () => {

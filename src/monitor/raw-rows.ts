@@ -8,50 +8,28 @@ import type { CompositeKey } from "./key.ts";
 import { createStringTable } from "./strings.ts";
 import { type Row, type RowTable, remainderRow, renderEntries, topEntries } from "./topn.ts";
 
-/** The raw copy read as a table: entry e's key words at words[e * keyWords], its values at vals[e * values]. */
-export function rawRowTable(raw: RawTable): RowTable {
+/**
+ * Renders `exp`'s rows from `raw` up to `limit` rows per call; returns the finished export (its
+ * rows, no raw table) once every row is there, null before. `top` as the window's (0 = every row);
+ * raw tables never have string key fields.
+ */
+export function rawExportRenderer(exp: WindowExport, raw: RawTable, key: CompositeKey, top: number): (limit: number) => WindowExport | null {
   const kw = raw.keyWords;
   const nv = raw.overflow.length; // one overflow sum per value
-  return { valueCount: nv, size: raw.size, keys: raw.words, vals: raw.vals, keyBase: (e) => e * kw, valBase: (e) => e * nv };
-}
-
-export interface RowRenderer {
-  /** Renders up to `limit` more rows; true once every row, the remainder row included, is in `rows`. */
-  next(limit: number): boolean;
-  readonly rows: Row[];
-}
-
-/** `top` as the window's `top` (0 = every row). Raw tables never have string key fields. */
-export function createRowRenderer(raw: RawTable, key: CompositeKey, top: number): RowRenderer {
-  const t = rawRowTable(raw);
+  const t: RowTable = { valueCount: nv, size: raw.size, keys: raw.words, vals: raw.vals, keyBase: (e) => e * kw, valBase: (e) => e * nv };
   const strings = createStringTable();
   // Top-N selection needs every entry at once; its output is short. Every row: insertion order.
   const order = topEntries(t, top);
   const rows: Row[] = [];
   let at = 0;
-  let done = false;
-  return {
-    rows,
-    next(limit) {
-      if (done) return true;
-      const to = Math.min(order.length, at + Math.max(1, limit));
-      renderEntries(t, key, strings, order, at, to, rows);
-      at = to;
-      if (at < order.length) return false;
-      const rest = remainderRow(t, key, order, raw.overflow, raw.overflowRecords);
-      if (rest !== null) rows.push(rest);
-      done = true;
-      return true;
-    },
-  };
-}
-
-/** The finished export of a raw one: its rows, without the raw table. `top` as the window's. */
-export function rawExportRenderer(exp: WindowExport & { raw: RawTable }, key: CompositeKey, top: number): (limit: number) => WindowExport | null {
-  const r = createRowRenderer(exp.raw, key, top);
   return (limit) => {
-    if (!r.next(limit)) return null;
-    const { raw: _, ...rest } = exp;
-    return { ...rest, rows: r.rows };
+    const to = Math.min(order.length, at + Math.max(1, limit));
+    renderEntries(t, key, strings, order, at, to, rows);
+    at = to;
+    if (at < order.length) return null;
+    const rest = remainderRow(t, key, order, raw.overflow, raw.overflowRecords);
+    if (rest !== null) rows.push(rest);
+    const { raw: _, ...head } = exp;
+    return { ...head, rows };
   };
 }

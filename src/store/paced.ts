@@ -4,11 +4,9 @@
 // cold code: ~100 ms for the benchmark's two windows (55 ms rendering, 44 ms spooling), and with
 // a 4 MiB buffer the kernel dropped ~2 000 datagrams at 1 M flows/s. Written one per turn, each
 // export waits behind the receiver's next read; a raw export (WindowExport.raw) is also rendered
-// SLICE_ROWS rows per turn first, and written in the turn after its last slice.
+// ROWS_PER_TURN rows per turn first, and written in the turn after its last slice.
 import type { WindowExport } from "./sink.ts";
-
-/** Rows rendered per turn: a few milliseconds. */
-export const SLICE_ROWS = 5000;
+import { ROWS_PER_TURN } from "./turn.ts";
 
 /** Renders up to `limit` more rows of one raw export per call; the finished export once every row is there, null before. */
 export type ExportRenderer = (limit: number) => WindowExport | null;
@@ -43,7 +41,7 @@ export function createPacedWriter(
     const job = queue[0];
     if (job !== undefined) {
       if (job.render !== null) {
-        const done = job.render(SLICE_ROWS);
+        const done = job.render(ROWS_PER_TURN);
         if (done !== null) {
           job.exp = done;
           job.render = null;

@@ -71,6 +71,7 @@ function frame(seq: number, at: number, rows: number, payload: readonly Uint8Arr
   return out;
 }
 
+/** Reads the record at `offset`; null when it is truncated or fails its checksum. */
 export function readRecordInfo(buf: Uint8Array, offset: number): RecordInfo | null {
   if (buf.length - offset < HEADER_BYTES) return null;
   const dv = new DataView(buf.buffer, buf.byteOffset + offset);

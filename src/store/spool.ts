@@ -19,10 +19,7 @@ import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
 import { encodeRecordSliced } from "./spool-record.ts";
 import { StoreError, isTransient } from "./store-error.ts";
-import { nextTurn } from "./turn.ts";
-
-/** Rows turned into JSON per event-loop turn when a big export is spooled. */
-const SLICE_ROWS = 5000;
+import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
 
 export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
 
@@ -78,7 +75,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
   let inflight: SpoolEntry | null = null;
   let inflightGone = false; // its segment was dropped while the write was running
   // Appends run one at a time, in the order write() numbered them.
-  let appending: Promise<void> = Promise.resolve();
+  const inOrder = createSerial();
   let appendsPending = 0;
   let dirty = false;
   let closing = false;
@@ -218,7 +215,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     let entry: SpoolEntry;
     try {
       const at = Date.now();
-      const rec = await encodeRecordSliced(seq, at, exp, nextTurn, SLICE_ROWS);
+      const rec = await encodeRecordSliced(seq, at, exp, nextTurn, ROWS_PER_TURN);
       while (queue.bytes + rec.length > maxBytes && dropOldest()) {}
       entry = files.append(seq, at, exp, rec);
     } catch (err) {
@@ -247,9 +244,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
       const seq = Math.max(lastSeq + 1, Date.now() * 1000);
       lastSeq = seq;
       appendsPending++;
-      const run = appending.then(() => append(seq, exp));
-      appending = run.catch(() => {});
-      return run.finally(() => {
+      return inOrder(() => append(seq, exp)).finally(() => {
         appendsPending--;
         settle();
       });
@@ -273,7 +268,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     stats: () => ({ ...st, bytes: queue.bytes, entries: queue.length }),
     async close() {
       closing = true;
-      await appending; // what write() accepted is on disk before the files close
+      await inOrder(async () => {}); // what write() accepted is on disk before the files close
       wakeIdle?.();
       wakeSleep?.();
       await running;

@@ -16,13 +16,11 @@ import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import type { Sink, WindowExport } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
-import { nextTurn } from "./turn.ts";
+import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
 
 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below and keep statements small.
 const MAX_PARAMS = 8000;
 const MAX_ROWS_PER_INSERT = 500;
-/** Rows written per event-loop turn: a few milliseconds of inserts. */
-const SLICE_ROWS = 4000;
 
 type Cell = string | number | null;
 
@@ -90,9 +88,9 @@ export function createSqliteSink(path: string): Sink {
     try {
       if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
         ensure(exp.table, cols);
-        for (let from = 0; from < exp.rows.length; from += SLICE_ROWS) {
+        for (let from = 0; from < exp.rows.length; from += ROWS_PER_TURN) {
           if (from > 0) await nextTurn();
-          insertRows(exp, cols, from, Math.min(exp.rows.length, from + SLICE_ROWS));
+          insertRows(exp, cols, from, Math.min(exp.rows.length, from + ROWS_PER_TURN));
         }
       }
       db.run("COMMIT");
@@ -136,16 +134,6 @@ export function createSqliteSink(path: string): Sink {
         markSeq.finalize();
         db.close();
       }),
-  };
-}
-
-/** Runs the calls one after another, each after the previous one settled. */
-function createSerial(): <T>(f: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (f) => {
-    const run = tail.then(f, f);
-    tail = run.catch(() => {});
-    return run;
   };
 }
 

@@ -12,6 +12,8 @@ import { parseProcNetUdp } from "../../src/http/kernel-drops.ts";
 
 const BUN = resolve("node_modules/.bin/bun");
 const MAIN = resolve("src/main.ts");
+/** The windows' `every` in config/examples/bench.toml: a step that must hold a close waits on it. */
+export const WINDOW_MS = 30_000;
 const CLK_TCK = 100; // USER_HZ, the unit of utime/stime in /proc/<pid>/stat on Linux
 
 export interface Collector {

@@ -7,13 +7,12 @@
 //   node_modules/.bin/bun test/bench/run.ts [--quick] [--no-write]
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { startCollector, step, type Step } from "./e2e.ts";
+import { WINDOW_MS, startCollector, step, type Step } from "./e2e.ts";
 import { genPool, runInProcess, stat, type InProcResult, type Stat } from "./inproc.ts";
 import { workersInProcess } from "../workers/inproc-bench.ts";
 import { workersLoopback } from "../workers/loopback-bench.ts";
 
 const CONFIG = "config/examples/bench.toml";
-const WINDOW_MS = 30_000; // the windows' `every` in CONFIG
 const DOC = "docs/PERFORMANCE.md";
 const BEGIN = "<!-- bench:begin -->";
 const END = "<!-- bench:end -->";

@@ -1,7 +1,10 @@
 // Issue 8 item 3: the disk spool is bounded by storage.spool_max. With the database unreachable and
 // a 256 KiB spool, 1 s windows of ~2 000 rows fill it within seconds; from then on whole segments
 // are dropped OLDEST first, each drop is logged and counted on /metrics, the spool stays under
-// its bound, and what is left is the newest, unbroken run of windows.
+// its bound, and what is left is the newest, unbroken run of windows. And a spool that cannot be
+// written at all (its directory gone, the disk full) loses the exports it cannot append, says so
+// in the log, and the collector keeps receiving: a failed append must not end the process (Bun
+// exits on an unhandled promise rejection).
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,10 +25,11 @@ name = "all"
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "xf-spoolmax-"));
+const failDir = mkdtempSync(join(tmpdir(), "xf-spoolfail-"));
 let c: RunningCollector | null = null;
 afterAll(() => {
   c?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of [dir, failDir]) rmSync(d, { recursive: true, force: true });
 });
 
 test(
@@ -80,4 +84,26 @@ test(
     console.log(`spool_max e2e: ${metrics.dropped} exports (${metrics.droppedRows} rows) dropped in ${drops.length} logged drops; ${times.length} newest windows kept in ${metrics.bytes} bytes of ${SPOOL_MAX}`);
   },
   { timeout: 60_000 },
+);
+
+test(
+  "with its spool directory removed, the collector logs spool errors and keeps decoding",
+  async () => {
+    c?.cleanup();
+    const dead = await freeTcpPort(); // no database: every export stays in the spool
+    const http = await freeTcpPort();
+    // 256 KiB of spool: 64 KiB segments, so new segment files are opened within seconds.
+    c = await startCollector(MO, { dir: failDir, storage: `postgres://xenoflow@127.0.0.1:${dead}/xenoflow"\nspool_max = "256KiB`, http: `listen = "127.0.0.1:${http}"` });
+    rmSync(join(failDir, "spool"), { recursive: true, force: true });
+    const send = (count: number) => Bun.spawnSync([BUN, MAIN, "gen", "--to", `127.0.0.1:${c!.port}`, "--count", String(count), "--fps", "2000", "--hosts-src", "20000", "--version", "9"]);
+    expect(send(8000).exitCode).toBe(0);
+    await c.waitForLog(/error store: spool_error /, 10_000);
+    expect(send(2000).exitCode).toBe(0);
+    await Bun.sleep(1500);
+    const m = (await scrape(`http://127.0.0.1:${http}/`)).samples;
+    expect(m.get("xenoflow_decoded_flows_total")).toBe(10_000);
+    expect(c.logs.some((l) => /error store: spool_error error=.*ENOENT/.test(l))).toBe(true);
+    expect(await c.stop()).toBe(0);
+  },
+  60_000,
 );

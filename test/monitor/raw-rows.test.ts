@@ -27,7 +27,7 @@ describe("raw window rows, rendered a slice at a time", () => {
       const { w, exp } = closed(top, true);
       expect(exp.rows).toEqual([]);
       expect(exp.raw?.size).toBe(8);
-      const render = rawExportRenderer(exp as WindowExport & { raw: RawTable }, w.key, top);
+      const render = rawExportRenderer(exp, exp.raw!, w.key, top);
       const calls: (WindowExport | null)[] = [];
       for (let k = 0; k < 6 && calls.at(-1) == null; k++) calls.push(render(3));
       // Every row: 3 + 3 + 2 entries, the remainder with the last slice. Top 3: all in one call.
@@ -40,12 +40,13 @@ describe("raw window rows, rendered a slice at a time", () => {
   }
 
   test("an empty table with overflow renders the remainder row alone", () => {
-    const exp: WindowExport & { raw: RawTable } = {
+    const raw: RawTable = { signature: "", keyWords: 1, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: Float64Array.of(42), overflowRecords: 2 };
+    const exp: WindowExport = {
       mo: "edge", window: "talkers", table: "edge_talkers", time: 1, keys: [], values: ["octets"], rows: [],
-      raw: { signature: "", keyWords: 1, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: Float64Array.of(42), overflowRecords: 2 },
+      raw,
     };
     const { w } = closed(0, true);
-    const r = rawExportRenderer(exp, { ...w.key, columns: [] }, 0)(100);
+    const r = rawExportRenderer(exp, raw, { ...w.key, columns: [] }, 0)(100);
     expect(r).toEqual({ mo: "edge", window: "talkers", table: "edge_talkers", time: 1, keys: [], values: ["octets"], rows: [[42]] });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { SLICE_ROWS, createPacedWriter } from "../../src/store/paced.ts";
+import { createPacedWriter } from "../../src/store/paced.ts";
+import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 
 const exp = (table: string): WindowExport => ({ mo: "m", window: "w", table, time: 0, keys: [], values: [], rows: [] });
@@ -53,7 +54,7 @@ describe("paced writer", () => {
       seen.push(written.slice());
     }
     expect(seen).toEqual([[], [], [], ["rendered"], ["rendered", "b"]]);
-    expect(limits).toEqual([SLICE_ROWS, SLICE_ROWS, SLICE_ROWS]);
+    expect(limits).toEqual([ROWS_PER_TURN, ROWS_PER_TURN, ROWS_PER_TURN]);
   });
 
   test("a flush renders what is left of a raw export at once and writes everything in order", () => {
@@ -65,7 +66,7 @@ describe("paced writer", () => {
     turns.shift()!(); // writes a
     turns.shift()!(); // the first slice of raw
     w.flush();
-    expect([written, limits, w.pending]).toEqual([["a", "rendered", "c"], [SLICE_ROWS, Number.POSITIVE_INFINITY], 0]);
+    expect([written, limits, w.pending]).toEqual([["a", "rendered", "c"], [ROWS_PER_TURN, Number.POSITIVE_INFINITY], 0]);
   });
 });
 

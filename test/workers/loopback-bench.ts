@@ -14,11 +14,10 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Collector, startCollector, step } from "../bench/e2e.ts";
+import { type Collector, WINDOW_MS, startCollector, step } from "../bench/e2e.ts";
 import { stat } from "../bench/inproc.ts";
 
 const MIN_WARMUPS = 4;
-const WINDOW_MS = 30_000; // config/examples/bench.toml
 const FLAGS = ["--exporters", "4"];
 
 export interface WorkersLoopback {

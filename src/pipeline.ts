@@ -18,13 +18,15 @@ import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import type { MovingAverage } from "./monitor/mavg.ts";
 import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
-import { rawExportRenderer } from "./monitor/raw-rows.ts";
+import { type LatestExport, latestOf } from "./monitor/latest.ts";
+import { withRowSource } from "./monitor/raw-rows.ts";
 import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { type ExporterStats, createIngest } from "./ingest.ts";
 import { type Receiver, startReceiver } from "./receive/udp.ts";
 import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
+import { createHeapTrim } from "./store/heap-trim.ts";
 import { createPacedWriter } from "./store/paced.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
@@ -41,8 +43,8 @@ export interface Collector {
   readonly exporters: ReadonlyMap<string, ExporterStats>;
   readonly alerts: AlertEngine;
   readonly runner: ScriptRunner;
-  /** The latest export of each window, by "mo/window". */
-  readonly latest: ReadonlyMap<string, WindowExport>;
+  /** The latest export of each window, by "mo/window": its largest rows (src/monitor/latest.ts). */
+  readonly latest: ReadonlyMap<string, LatestExport>;
   /**
    * Applies a new, already validated configuration: limits, limit files, scripts, exporters, the
    * allowlist, and new or changed monitoring objects. Throws (and changes nothing) when the new
@@ -58,6 +60,8 @@ const ALERT_TICK_MS = 250;
 const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
+const TRIM_AFTER_ROWS = 10_000;
+const TRIM_DELAY_MS = 1000;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -71,18 +75,20 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const decoder = own ? own.decoder : (pool as WorkerPool).decoder;
   if (!pool) restoreTemplates(decoder, config.dataDir, log);
 
-  // Closed windows leave this thread's monitor as numbers and are rendered a slice per turn
-  // (store/paced.ts), between the receiver's reads.
+  // Closed windows leave this thread's monitor as numbers; the store renders their rows a slice
+  // per turn (monitor/raw-rows.ts, store/paced.ts), between the receiver's reads.
   const ownMonitor = (c: Config, reuse?: Monitor) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
   let monitor = pool ? pool.monitor : ownMonitor(config);
+  const trim = createHeapTrim({ minRows: TRIM_AFTER_ROWS, delayMs: TRIM_DELAY_MS });
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {
+      if (kind === "written") trim.written(Number(d.rows));
       if (kind === "written" || kind === "spooled") return;
       log.log(kind === "write_error" ? "warn" : "error", `store: ${kind} ${Object.entries(d).map(([k, v]) => `${k}=${v}`).join(" ")}`, `store:${kind}`);
     },
   });
-  const latest = new Map<string, WindowExport>();
+  const latest = new Map<string, LatestExport>();
   const exportedAt = new Map<string, number>();
   const runner = createScriptRunner({
     timeoutMs: config.alerts.scriptTimeout * 1000,
@@ -154,7 +160,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const status = createStatus(view);
   const write = (exports: WindowExport[]) => {
     for (const e of exports) {
-      latest.set(`${e.mo}/${e.window}`, e);
+      latest.set(`${e.mo}/${e.window}`, latestOf(e));
       exportedAt.set(`${e.mo}/${e.window}`, Date.now());
       // A failed append is the spool's to report (spool_error, logged above); the export is lost
       // and the collector goes on: unhandled, the rejection would end the process.
@@ -162,14 +168,14 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     }
   };
   // The key that renders a raw export is the window's in the monitor in force when it closed.
-  const rendererOf = (e: WindowExport) => {
+  const prepareOf = (e: WindowExport) => {
     const raw = e.raw;
     if (!raw) return null;
     const w = monitor.windows.find((x) => x.table === e.table && x.key.signature === raw.signature);
     if (w === undefined) throw new XenoflowError("E_INTERNAL", `window ${e.table}: no key ${raw.signature} to render its rows`);
-    return rawExportRenderer(e, raw, w.key, w.def.top);
+    return () => withRowSource(e, raw, w.key, w.def.top);
   };
-  const paced = createPacedWriter((e) => write([e]), undefined, rendererOf);
+  const paced = createPacedWriter((e) => write([e]), undefined, prepareOf);
   const persist = () => {
     if (!decoder.templates.dirty) return;
     try {
@@ -250,6 +256,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     stop() {
       stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
+        trim.stop();
         await http?.stop();
         await receiver.close();
         if (!pool) ingest.flush();

@@ -5,6 +5,7 @@ import type { HealthReport } from "./health.ts";
 import type { UdpSocketRow } from "./kernel-drops.ts";
 import type { CollectorView } from "./sources.ts";
 import { describeAlert } from "../alert/event.ts";
+import { isRemainder } from "../store/sink.ts";
 
 export interface ApiContext {
   c: CollectorView;
@@ -54,9 +55,7 @@ export function summary(x: ApiContext) {
   };
 }
 
-type Cell = string | number | null;
-
-/** One window's latest export, largest first by its first value, the remainder row last. */
+/** One window's latest export, largest first by its first value (as latestOf keeps it), the remainder row last. */
 export function topOf(c: CollectorView, path: string, limit: number) {
   const [mo = "", window = ""] = path.split("/");
   const known = c.monitor.windows.find((w) => w.mo === mo && w.def.name === window);
@@ -64,11 +63,8 @@ export function topOf(c: CollectorView, path: string, limit: number) {
   const e = c.latest.get(path);
   if (!e) return { mo, window, path, time: null, columns: [], keys: 0, rows: [], totalRows: 0 };
   const nk = e.keys.length;
-  const isOther = (r: readonly Cell[]) => nk > 0 && r.slice(0, nk).every((v) => v === null);
-  const first = (r: readonly Cell[]) => Number(r[nk] ?? 0);
-  const rows = [...e.rows].sort((a, b) => (isOther(a) ? 1 : 0) - (isOther(b) ? 1 : 0) || first(b) - first(a));
-  const shown = rows.filter((r) => !isOther(r)).slice(0, limit);
-  const other = rows.find(isOther);
+  const shown = e.rows.filter((r) => !isRemainder(r, nk)).slice(0, limit);
+  const other = e.rows.find((r) => isRemainder(r, nk));
   return {
     mo,
     window,
@@ -77,7 +73,7 @@ export function topOf(c: CollectorView, path: string, limit: number) {
     columns: [...e.keys.map((k) => k.name), ...e.values],
     keys: nk,
     rows: other ? [...shown, other] : shown,
-    totalRows: e.rows.length,
+    totalRows: e.totalRows,
   };
 }
 

@@ -62,15 +62,24 @@ export function topEntries(t: RowTable, n: number): Uint32Array {
     for (let e = 0; e < size; e++) all[e] = e;
     return all;
   }
-  const k = Math.min(n, size);
   // "a ranks below b": smaller value, or equal value and later entry.
-  const below = (a: number, b: number) => {
+  return largest(size, n, (a, b) => {
     const x = vals[t.valBase(a)]!;
     const y = vals[t.valBase(b)]!;
     return x < y || (x === y && a > b);
-  };
-  const heap = new Uint32Array(k);
+  });
+}
+
+/** The `k` highest ranked of the indexes 0 .. count-1, highest first: a min-heap of k over one pass. */
+export function largest(count: number, k: number, below: (a: number, b: number) => boolean): Uint32Array {
+  const heap = new Uint32Array(Math.max(0, Math.min(k, count)));
+  if (heap.length === 0) return heap;
   let len = 0;
+  const swap = (i: number, j: number) => {
+    const tmp = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = tmp;
+  };
   const siftDown = (i: number) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -79,22 +88,18 @@ export function topEntries(t: RowTable, n: number): Uint32Array {
       if (l < len && below(heap[l]!, heap[m]!)) m = l;
       if (r < len && below(heap[r]!, heap[m]!)) m = r;
       if (m === i) return;
-      const tmp = heap[i]!;
-      heap[i] = heap[m]!;
-      heap[m] = tmp;
+      swap(i, m);
       i = m;
     }
   };
-  for (let e = 0; e < size; e++) {
-    if (len < k) {
+  for (let e = 0; e < count; e++) {
+    if (len < heap.length) {
       let i = len++;
       heap[i] = e;
       while (i > 0) {
         const p = (i - 1) >> 1;
         if (!below(heap[i]!, heap[p]!)) break;
-        const tmp = heap[i]!;
-        heap[i] = heap[p]!;
-        heap[p] = tmp;
+        swap(i, p);
         i = p;
       }
     } else if (below(heap[0]!, e)) {

@@ -1,56 +1,36 @@
-// Window exports handed to the store one piece per event-loop turn. A window close renders and
-// spools thousands of rows; on the thread that also receives, done in one piece it holds the loop
-// long enough for the kernel's receive buffer to overflow. The first close after a start runs
-// cold code: ~100 ms for the benchmark's two windows (55 ms rendering, 44 ms spooling), and with
-// a 4 MiB buffer the kernel dropped ~2 000 datagrams at 1 M flows/s. Written one per turn, each
-// export waits behind the receiver's next read; a raw export (WindowExport.raw) is also rendered
-// ROWS_PER_TURN rows per turn first, and written in the turn after its last slice.
+// Window exports handed to the store one per event-loop turn. A window close hands over an
+// export per window; on the thread that also receives, preparing and spooling them all in one
+// turn holds the loop long enough for the kernel's receive buffer to overflow. The first close
+// after a start runs cold code: ~100 ms for the benchmark's two windows (55 ms rendering, 44 ms
+// spooling), and with a 4 MiB buffer the kernel dropped ~2 000 datagrams at 1 M flows/s. Written
+// one per turn, each export waits behind the receiver's next read; `prepare` (a raw export's row
+// source, src/monitor/raw-rows.ts) runs in the export's own turn, and the consumers render its
+// rows ROWS_PER_TURN per turn (store/turn.ts).
 import type { WindowExport } from "./sink.ts";
-import { ROWS_PER_TURN } from "./turn.ts";
-
-/** Renders up to `limit` more rows of one raw export per call; the finished export once every row is there, null before. */
-export type ExportRenderer = (limit: number) => WindowExport | null;
 
 export interface PacedWriter {
   /** Queues exports (oldest first); they are written in later turns, one per turn. */
   push(exports: readonly WindowExport[]): void;
-  /** Renders and writes everything queued now, in order (before a reload's own exports, and at stop). */
+  /** Prepares and writes everything queued now, in order (before a reload's own exports, and at stop). */
   flush(): void;
   readonly pending: number;
 }
 
-interface Job {
-  exp: WindowExport;
-  /** Set for a raw export until its rows are rendered. */
-  render: ExportRenderer | null;
-}
+/** An export to write, made in its turn; its preparation was chosen at push time, while the monitor that closed the window was still the one in force. */
+type Job = () => WindowExport;
 
-/**
- * `rendererOf` makes the renderer of a raw export at push time, while the monitor that made it
- * is still the one in force; it returns null for an export that already has its rows.
- */
+/** `prepareOf(e)` returns what turns `e` into the export to write, or null when `e` is that already. */
 export function createPacedWriter(
   write: (e: WindowExport) => void,
   later: (f: () => void) => void = (f) => void setTimeout(f, 0),
-  rendererOf: (e: WindowExport) => ExportRenderer | null = () => null,
+  prepareOf: (e: WindowExport) => (() => WindowExport) | null = () => null,
 ): PacedWriter {
   const queue: Job[] = [];
   let scheduled = false;
   const next = () => {
     scheduled = false;
-    const job = queue[0];
-    if (job !== undefined) {
-      if (job.render !== null) {
-        const done = job.render(ROWS_PER_TURN);
-        if (done !== null) {
-          job.exp = done;
-          job.render = null;
-        }
-      } else {
-        queue.shift();
-        write(job.exp);
-      }
-    }
+    const job = queue.shift();
+    if (job !== undefined) write(job());
     schedule();
   };
   const schedule = () => {
@@ -60,15 +40,11 @@ export function createPacedWriter(
   };
   return {
     push(exports) {
-      for (const exp of exports) queue.push({ exp, render: rendererOf(exp) });
+      for (const exp of exports) queue.push(prepareOf(exp) ?? (() => exp));
       schedule();
     },
     flush() {
-      for (const job of queue.splice(0)) {
-        let exp: WindowExport | null = job.exp;
-        if (job.render !== null) exp = job.render(Number.POSITIVE_INFINITY);
-        if (exp !== null) write(exp);
-      }
+      for (const job of queue.splice(0)) write(job());
     },
     get pending() {
       return queue.length;

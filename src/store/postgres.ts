@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { copyChunks } from "./copy-text.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
-import type { Sink, WindowExport } from "./sink.ts";
+import { type Sink, type WindowExport, rowCount } from "./sink.ts";
 import { StoreError, maskUrl, pgStoreError } from "./store-error.ts";
 
 export interface PostgresOptions {
@@ -93,7 +93,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
       if (fresh.length === 0) return null; // written before a crash or a lost commit acknowledgement
     }
     const sig = await ensure(tx, exp.table, cols);
-    if (exp.rows.length > 0) {
+    if (rowCount(exp) > 0) {
       const stream = await tx.unsafe(`COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`).writable();
       await pipeline(Readable.from(copyChunks(exp, cols)), stream);
     }

@@ -30,6 +30,44 @@ export interface WindowExport {
    * `rows` before any Sink sees the export (src/workers/merge-windows.ts); `rows` is then empty.
    */
   raw?: RawTable;
+  /**
+   * The rows rendered on demand, a slice at a time, from a closed window's raw table
+   * (src/monitor/raw-rows.ts); `rows` is then empty. Read rows through rowsOf().
+   */
+  source?: RowSource;
+}
+
+export type Row = ReadonlyArray<string | number | null>;
+
+/** An export's rows, by index: an export of 100 000 keys is never all rows at once. */
+export interface RowSource {
+  readonly count: number;
+  /** The index of the top-N remainder row (every key null), -1 when there is none. */
+  readonly remainder: number;
+  /** Row i's first value, for ranking. */
+  first(i: number): number;
+  /** Rows from .. to - 1. */
+  slice(from: number, to: number): Row[];
+}
+
+/** How many rows the export has, without rendering them. */
+export const rowCount = (e: WindowExport): number => (e.source !== undefined ? e.source.count : e.rows.length);
+
+/** The export's rows: its source, or its `rows` array seen as one. */
+export function rowsOf(e: WindowExport): RowSource {
+  if (e.source !== undefined) return e.source;
+  const rows = e.rows;
+  const nk = e.keys.length;
+  let remainder = -1;
+  for (let i = rows.length - 1; i >= 0 && remainder < 0 && nk > 0; i--) if (isRemainder(rows[i]!, nk)) remainder = i;
+  return { count: rows.length, remainder, first: (i) => Number(rows[i]?.[nk] ?? 0), slice: (from, to) => rows.slice(from, to) };
+}
+
+/** The remainder row of a top-N window: every key cell null. */
+export function isRemainder(r: Row, keyCount: number): boolean {
+  if (keyCount === 0) return false;
+  for (let k = 0; k < keyCount; k++) if (r[k] !== null) return false;
+  return true;
 }
 
 /** A closed window's table as numbers: entry e's key words at words[e * keyWords ..], its values at vals[e * values.length ..]. */

@@ -7,7 +7,7 @@
 // of the last sync interval. A new segment's directory entry is synced when it is created.
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { WindowExport } from "./sink.ts";
+import { type WindowExport, rowCount } from "./sink.ts";
 import { decodeRecord, scanRecords } from "./spool-record.ts";
 
 export interface Segment {
@@ -99,7 +99,7 @@ export function createSegmentFiles(dir: string, segmentBytes: number) {
       const seg: Segment = tail;
       let done = 0;
       while (done < rec.length) done += writeSync(seg.fd!, rec, done);
-      const entry: SpoolEntry = { seq, at, rows: exp.rows.length, bytes: rec.length, offset: seg.size, seg, exp };
+      const entry: SpoolEntry = { seq, at, rows: rowCount(exp), bytes: rec.length, offset: seg.size, seg, exp };
       seg.size += rec.length;
       seg.pending++;
       return entry;

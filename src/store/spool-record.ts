@@ -11,7 +11,7 @@
 //
 // A crash mid-append leaves a short or mismatching record at the end of a segment; the scan stops
 // there and recovery truncates it.
-import type { WindowExport } from "./sink.ts";
+import { type WindowExport, rowCount, rowsOf } from "./sink.ts";
 
 export const HEADER_BYTES = 28;
 // A single export above this is corruption, not data (a top-less window of 1M keys is ~100 MB).
@@ -31,7 +31,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8Array {
-  return frame(seq, at, exp.rows.length, [encoder.encode(JSON.stringify(exp))]);
+  const { raw: _, source, ...head } = exp;
+  return frame(seq, at, rowCount(exp), [encoder.encode(JSON.stringify(source ? { ...head, rows: source.slice(0, source.count) } : head))]);
 }
 
 /**
@@ -40,17 +41,18 @@ export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8A
  * payload is the same JSON object (decodeRecord() returns the same export).
  */
 export async function encodeRecordSliced(seq: number, at: number, exp: WindowExport, pause: () => Promise<void>, rowsPerSlice: number): Promise<Uint8Array> {
-  const { rows, ...head } = exp;
-  if (rows.length <= rowsPerSlice) return encodeRecord(seq, at, exp);
+  const { rows: _, raw: __, source: ___, ...head } = exp;
+  const rows = rowsOf(exp);
+  if (rows.count <= rowsPerSlice) return encodeRecord(seq, at, exp);
   const h = JSON.stringify(head);
   const pieces = [encoder.encode(`${h.slice(0, -1)}${h === "{}" ? "" : ","}"rows":[`)];
-  for (let i = 0; i < rows.length; i += rowsPerSlice) {
+  for (let i = 0; i < rows.count; i += rowsPerSlice) {
     if (i > 0) await pause();
     const json = JSON.stringify(rows.slice(i, i + rowsPerSlice));
     pieces.push(encoder.encode(`${i > 0 ? "," : ""}${json.slice(1, -1)}`));
   }
   pieces.push(encoder.encode("]}"));
-  return frame(seq, at, rows.length, pieces);
+  return frame(seq, at, rows.count, pieces);
 }
 
 function frame(seq: number, at: number, rows: number, payload: readonly Uint8Array[]): Uint8Array {

@@ -14,7 +14,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
-import type { Sink, WindowExport } from "./sink.ts";
+import { type Row, type Sink, type WindowExport, rowsOf } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
 
@@ -66,12 +66,12 @@ export function createSqliteSink(path: string): Sink {
     return st;
   }
 
-  function insertRows(exp: WindowExport, cols: readonly ColumnSpec[], from: number, to: number): void {
+  /** Inserts `rows` (a slice of exp's). */
+  function insertRows(exp: WindowExport, cols: readonly ColumnSpec[], rows: readonly Row[]): void {
     const width = cols.length;
     const perStmt = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / width)));
-    const rows = exp.rows;
-    for (let start = from; start < to; start += perStmt) {
-      const n = Math.min(perStmt, to - start);
+    for (let start = 0; start < rows.length; start += perStmt) {
+      const n = Math.min(perStmt, rows.length - start);
       const params: Cell[] = new Array(n * width);
       let p = 0;
       for (let i = start; i < start + n; i++) {
@@ -88,9 +88,10 @@ export function createSqliteSink(path: string): Sink {
     try {
       if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
         ensure(exp.table, cols);
-        for (let from = 0; from < exp.rows.length; from += ROWS_PER_TURN) {
+        const rows = rowsOf(exp);
+        for (let from = 0; from < rows.count; from += ROWS_PER_TURN) {
           if (from > 0) await nextTurn();
-          insertRows(exp, cols, from, Math.min(exp.rows.length, from + ROWS_PER_TURN));
+          insertRows(exp, cols, rows.slice(from, Math.min(rows.count, from + ROWS_PER_TURN)));
         }
       }
       db.run("COMMIT");

@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log.ts";
 import { startHttpServer } from "../../src/http/server.ts";
 import type { CollectorView } from "../../src/http/sources.ts";
+import { type LatestExport, latestOf } from "../../src/monitor/latest.ts";
 import { freeTcpPort } from "./support.ts";
 import { view } from "./view.ts";
 
@@ -33,20 +34,23 @@ describe("http server in process", () => {
 
   test("/api/top sorts by the first value, the remainder row last, and limits rows", async () => {
     const v = view({ droppedExports: 0 });
-    (v.latest as Map<string, unknown>).set("all/proto", {
-      mo: "all",
-      window: "proto",
-      table: "all_proto",
-      time: 1_700_000_000,
-      keys: [{ name: "proto", type: "uint" }],
-      values: ["octets", "flows"],
-      rows: [
-        [17, 500, 5],
-        [null, 9000, 90],
-        [6, 7000, 70],
-        [1, 20, 2],
-      ],
-    });
+    (v.latest as Map<string, LatestExport>).set(
+      "all/proto",
+      latestOf({
+        mo: "all",
+        window: "proto",
+        table: "all_proto",
+        time: 1_700_000_000,
+        keys: [{ name: "proto", type: "uint" }],
+        values: ["octets", "flows"],
+        rows: [
+          [17, 500, 5],
+          [null, 9000, 90],
+          [6, 7000, 70],
+          [1, 20, 2],
+        ],
+      }),
+    );
     await serve(v, async (base) => {
       expect(await (await fetch(`${base}api/top?window=all/proto&n=2`)).json()).toEqual({
         mo: "all",

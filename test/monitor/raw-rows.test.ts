@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { parseKey, type KeySpec } from "../../src/monitor/keyspec.ts";
-import { rawExportRenderer } from "../../src/monitor/raw-rows.ts";
+import { rawRowSource, withRowSource } from "../../src/monitor/raw-rows.ts";
 import { createWindow, type FixedWindow } from "../../src/monitor/window.ts";
-import type { RawTable, WindowExport } from "../../src/store/sink.ts";
+import { type RawTable, type Row, type WindowExport, rowCount, rowsOf } from "../../src/store/sink.ts";
 import { push, win } from "./helpers.ts";
 
 const T = 1_700_000_040_000;
@@ -27,26 +27,30 @@ describe("raw window rows, rendered a slice at a time", () => {
       const { w, exp } = closed(top, true);
       expect(exp.rows).toEqual([]);
       expect(exp.raw?.size).toBe(8);
-      const render = rawExportRenderer(exp, exp.raw!, w.key, top);
-      const calls: (WindowExport | null)[] = [];
-      for (let k = 0; k < 6 && calls.at(-1) == null; k++) calls.push(render(3));
-      // Every row: 3 + 3 + 2 entries, the remainder with the last slice. Top 3: all in one call.
-      expect(calls.length).toBe(top === 0 ? 3 : 1);
-      expect(calls.slice(0, -1)).toEqual(top === 0 ? [null, null] : []);
-      expect(calls.at(-1)).toEqual(expected);
-      expect(expected.rows.length).toBe(top === 0 ? 9 : 4);
+      const out = withRowSource(exp, exp.raw!, w.key, top);
+      const src = out.source!;
+      // Every row: 8 entries and the remainder; top 3: 3 and the remainder.
+      expect([src.count, src.remainder]).toEqual(top === 0 ? [9, 8] : [4, 3]);
+      const slices = [src.slice(0, 3), src.slice(3, 6), src.slice(6, 9)];
+      expect(slices.flat()).toEqual(expected.rows as Row[]);
+      expect(slices.map((x) => x.length)).toEqual(top === 0 ? [3, 3, 3] : [3, 1, 0]);
+      expect(Array.from({ length: src.count }, (_, i) => src.first(i))).toEqual(expected.rows.map((r) => r[2] as number));
+      // Slices are rendered anew each time: a consumer may drop them.
+      expect(src.slice(0, 2)).toEqual(src.slice(0, 2));
+      expect(src.slice(src.count - 1, src.count)[0]).not.toBe(src.slice(src.count - 1, src.count)[0]);
+      const { source: _, ...head } = out;
+      const { rows: __, ...expectedHead } = expected;
+      expect(head).toEqual({ ...expectedHead, rows: [] });
+      expect(rowsOf(out)).toBe(src);
+      expect(rowCount(out)).toBe(expected.rows.length);
       expect(expected.rows.at(-1)!.slice(0, 2)).toEqual([null, null]);
     });
   }
 
   test("an empty table with overflow renders the remainder row alone", () => {
     const raw: RawTable = { signature: "", keyWords: 1, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: Float64Array.of(42), overflowRecords: 2 };
-    const exp: WindowExport = {
-      mo: "edge", window: "talkers", table: "edge_talkers", time: 1, keys: [], values: ["octets"], rows: [],
-      raw,
-    };
     const { w } = closed(0, true);
-    const r = rawExportRenderer(exp, raw, { ...w.key, columns: [] }, 0)(100);
-    expect(r).toEqual({ mo: "edge", window: "talkers", table: "edge_talkers", time: 1, keys: [], values: ["octets"], rows: [[42]] });
+    const src = rawRowSource(raw, { ...w.key, columns: [] }, 0);
+    expect([src.count, src.remainder, src.slice(0, 100), src.first(0)]).toEqual([1, 0, [[42]], 42]);
   });
 });

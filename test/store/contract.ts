@@ -3,7 +3,8 @@
 // look inside it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
-import type { Sink, WindowExport } from "../../src/store/sink.ts";
+import type { RowSource, Sink, WindowExport } from "../../src/store/sink.ts";
+import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
 export type Cell = string | number | null;
@@ -45,6 +46,22 @@ export function talkers(time: number, rows: Cell[][], table = "web_talkers"): Wi
     values: ["octets", "packets"],
     rows,
   };
+}
+
+/** An export whose rows come from a source over `rows` (rows rendered anew per slice, as from a raw table); `asked` records every slice. */
+export function sourced(exp: WindowExport, asked: [number, number][] = []): WindowExport {
+  const rows = exp.rows;
+  const nk = exp.keys.length;
+  const source: RowSource = {
+    count: rows.length,
+    remainder: rows.findIndex((r) => nk > 0 && r.slice(0, nk).every((c) => c === null)),
+    first: (i) => Number(rows[i]?.[nk] ?? 0),
+    slice(from, to) {
+      asked.push([from, to]);
+      return rows.slice(from, to).map((r) => [...r]);
+    },
+  };
+  return { ...exp, rows: [], source };
 }
 
 /** Rows sorted the way a person reads them, so results compare independently of insertion order. */
@@ -138,6 +155,19 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       expect(got.length).toBe(20_000);
       expect(sorted(got)).toEqual(sorted(rows.map((r) => [T0, ...r])));
       expect(await h.seqs()).toEqual([7]);
+    });
+
+    test("writes an export whose rows come from a row source, asking for a slice at a time", async () => {
+      const rows: Cell[][] = [];
+      for (let i = 0; i < 12_000; i++) rows.push([`10.1.${i >> 8}.${i & 255}`, 80, 100 + i, 1]);
+      rows.push([null, null, 5, 5]);
+      const asked: [number, number][] = [];
+      await h.sink.write(sourced(talkers(T0, rows), asked), 8);
+      expect(sorted(await h.rows("web_talkers"))).toEqual(sorted(rows.map((r) => [T0, ...r])));
+      expect(await h.seqs()).toEqual([8]);
+      // Every row asked for once, never more than a turn's worth at a time.
+      expect(asked.reduce((n, [a, b]) => n + b - a, 0)).toBe(12_001);
+      expect(Math.max(...asked.map(([a, b]) => b - a))).toBeLessThanOrEqual(ROWS_PER_TURN);
     });
 
     test("adds a column a window gained to the existing table", async () => {

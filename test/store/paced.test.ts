@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { createPacedWriter } from "../../src/store/paced.ts";
-import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 
 const exp = (table: string): WindowExport => ({ mo: "m", window: "w", table, time: 0, keys: [], values: [], rows: [] });
@@ -32,41 +31,38 @@ describe("paced writer", () => {
     expect(written).toEqual(["a", "b"]);
   });
 
-  // A stand-in for a raw export's renderer: `slices` calls, the last one returns the export with its rows.
-  const slices = (n: number, limits: number[]) => (e: WindowExport) => {
+  // A stand-in for a raw export's preparation (its row source): counts the calls.
+  const preparing = (calls: string[]) => (e: WindowExport) => {
     if (e.table !== "raw") return null;
-    let left = n;
-    return (limit: number) => {
-      limits.push(limit);
-      return --left > 0 && limit !== Number.POSITIVE_INFINITY ? null : { ...e, table: "rendered", rows: [[1]] };
+    return () => {
+      calls.push(e.table);
+      return { ...e, table: "prepared", rows: [[1]] };
     };
   };
 
-  test("a raw export is rendered a slice per turn, then written in the next turn", () => {
+  test("a raw export is prepared in its own turn, where it is written", () => {
     const turns: (() => void)[] = [];
     const written: string[] = [];
-    const limits: number[] = [];
-    const w = createPacedWriter((e) => written.push(e.table), (f) => turns.push(f), slices(3, limits));
+    const calls: string[] = [];
+    const w = createPacedWriter((e) => written.push(e.table), (f) => turns.push(f), preparing(calls));
     w.push([exp("raw"), exp("b")]);
+    expect(calls).toEqual([]);
     const seen: string[][] = [];
     while (turns.length > 0) {
       turns.shift()!();
       seen.push(written.slice());
     }
-    expect(seen).toEqual([[], [], [], ["rendered"], ["rendered", "b"]]);
-    expect(limits).toEqual([ROWS_PER_TURN, ROWS_PER_TURN, ROWS_PER_TURN]);
+    expect([seen, calls]).toEqual([[["prepared"], ["prepared", "b"]], ["raw"]]);
   });
 
-  test("a flush renders what is left of a raw export at once and writes everything in order", () => {
+  test("a flush prepares and writes everything in order", () => {
     const turns: (() => void)[] = [];
     const written: string[] = [];
-    const limits: number[] = [];
-    const w = createPacedWriter((e) => written.push(e.table), (f) => turns.push(f), slices(5, limits));
+    const calls: string[] = [];
+    const w = createPacedWriter((e) => written.push(e.table), (f) => turns.push(f), preparing(calls));
     w.push([exp("a"), exp("raw"), exp("c")]);
     turns.shift()!(); // writes a
-    turns.shift()!(); // the first slice of raw
     w.flush();
-    expect([written, limits, w.pending]).toEqual([["a", "rendered", "c"], [ROWS_PER_TURN, Number.POSITIVE_INFINITY], 0]);
+    expect([written, calls, w.pending]).toEqual([["a", "prepared", "c"], ["raw"], 0]);
   });
 });
-

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { WindowExport } from "../../src/store/sink.ts";
+import { sourced } from "./contract.ts";
 import { HEADER_BYTES, decodeRecord, encodeRecord, encodeRecordSliced, readRecordInfo, scanRecords } from "../../src/store/spool-record.ts";
 
 const exp: WindowExport = { mo: "all", window: "proto", table: "all_proto", time: 1_700_000_000, keys: [{ name: "proto", type: "uint" }], values: ["flows"], rows: [[6, 1], [null, 2]] };
@@ -31,6 +32,18 @@ describe("spool records", () => {
     // Small exports: one piece, the same bytes as encodeRecord.
     expect(await encodeRecordSliced(SEQ, 7, exp, pause, 2)).toEqual(encodeRecord(SEQ, 7, exp));
     expect(pauses).toBe(2);
+  });
+
+  test("an export whose rows come from a source encodes to the same bytes, a slice asked per pause", async () => {
+    const big: WindowExport = { ...exp, rows: [[6, 1], [17, 2], [1, 3], [2, 4], [null, 5]] };
+    const asked: [number, number][] = [];
+    expect(await encodeRecordSliced(SEQ, 7, sourced(big, asked), async () => {}, 2)).toEqual(await encodeRecordSliced(SEQ, 7, big, async () => {}, 2));
+    expect(asked).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 6],
+    ]);
+    expect(encodeRecord(SEQ, 7, sourced(exp))).toEqual(encodeRecord(SEQ, 7, exp));
   });
 
   test("scan stops at a torn or flipped record and reports the intact prefix", () => {

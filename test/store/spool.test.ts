@@ -3,14 +3,16 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XenoflowError } from "../../src/errors.ts";
-import type { Sink, WindowExport } from "../../src/store/sink.ts";
+import { type Sink, type WindowExport, rowsOf } from "../../src/store/sink.ts";
 import { type SpoolEventKind, type SpooledSink, createSpooledSink } from "../../src/store/spool.ts";
 import { StoreError } from "../../src/store/store-error.ts";
+import { ROWS_PER_TURN } from "../../src/store/turn.ts";
+import { sourced } from "./contract.ts";
 import { turnsDuring } from "./turns.ts";
 
 /** A database double with the same seq bookkeeping as the real sinks. */
 function fakeDb() {
-  const committed: { seq: number; table: string; time: number; rows: number }[] = [];
+  const committed: { seq: number; table: string; time: number; rows: number; cells: unknown[] }[] = [];
   const seen = new Set<number>();
   const state = { failures: 0, down: false, commitThenLose: 0, refuseTable: "", attempts: 0 };
   const sink = (): Sink => ({
@@ -25,7 +27,10 @@ function fakeDb() {
       if (seq === undefined) throw new Error("spool must pass a seq");
       if (seen.has(seq)) return;
       seen.add(seq);
-      committed.push({ seq, table: exp.table, time: exp.time, rows: exp.rows.length });
+      const rows = rowsOf(exp);
+      const cells: unknown[] = [];
+      for (let i = 0; i < rows.count; i += ROWS_PER_TURN) cells.push(...rows.slice(i, i + ROWS_PER_TURN));
+      committed.push({ seq, table: exp.table, time: exp.time, rows: rows.count, cells });
       if (state.commitThenLose > 0) {
         state.commitThenLose--;
         throw new StoreError("CONNECTION_CLOSED after COMMIT", true);
@@ -113,6 +118,20 @@ describe("spooled sink", () => {
     ]);
     expect(db.committed[0]!.seq).toBeLessThan(db.committed[1]!.seq);
   });
+
+  for (const cacheBytes of [16 << 20, 0]) {
+    test(`an export whose rows come from a source reaches the database whole (${cacheBytes ? "from the memory cache" : "read back from disk"})`, async () => {
+      const db = fakeDb();
+      const s = createSpooledSink(db.sink(), dir, { maxBytes: 64 << 20, cacheBytes, minBackoffMs: 1, maxBackoffMs: 4 });
+      open.push(s);
+      const asked: [number, number][] = [];
+      await s.write(sourced(exp(0, 12_000), asked));
+      expect(await s.drain(5000)).toBe(true);
+      expect(db.committed.map((c) => [c.time, c.rows])).toEqual([[exp(0).time, 12_000]]);
+      expect(db.committed[0]!.cells).toEqual([...exp(0, 12_000).rows]);
+      expect(Math.max(...asked.map(([a, b]) => b - a))).toBeLessThanOrEqual(ROWS_PER_TURN);
+    });
+  }
 
   test("drain waits for an export still being spooled", async () => {
     const db = fakeDb();

@@ -18,7 +18,7 @@ import { startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import type { MovingAverage } from "./monitor/mavg.ts";
 import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
-import { type LatestExport, latestOf } from "./monitor/latest.ts";
+import { type LatestWindows, createLatestWindows } from "./monitor/latest.ts";
 import { withRowSource } from "./monitor/raw-rows.ts";
 import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
@@ -44,7 +44,7 @@ export interface Collector {
   readonly alerts: AlertEngine;
   readonly runner: ScriptRunner;
   /** The latest export of each window, by "mo/window": its largest rows (src/monitor/latest.ts). */
-  readonly latest: ReadonlyMap<string, LatestExport>;
+  readonly latest: LatestWindows;
   /**
    * Applies a new, already validated configuration: limits, limit files, scripts, exporters, the
    * allowlist, and new or changed monitoring objects. Throws (and changes nothing) when the new
@@ -88,7 +88,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       log.log(kind === "write_error" ? "warn" : "error", `store: ${kind} ${Object.entries(d).map(([k, v]) => `${k}=${v}`).join(" ")}`, `store:${kind}`);
     },
   });
-  const latest = new Map<string, LatestExport>();
+  const latest = createLatestWindows();
   const exportedAt = new Map<string, number>();
   const runner = createScriptRunner({
     timeoutMs: config.alerts.scriptTimeout * 1000,
@@ -160,7 +160,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const status = createStatus(view);
   const write = (exports: WindowExport[]) => {
     for (const e of exports) {
-      latest.set(`${e.mo}/${e.window}`, latestOf(e));
+      latest.set(`${e.mo}/${e.window}`, e);
       exportedAt.set(`${e.mo}/${e.window}`, Date.now());
       // A failed append is the spool's to report (spool_error, logged above); the export is lost
       // and the collector goes on: unhandled, the rejection would end the process.

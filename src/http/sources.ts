@@ -9,7 +9,7 @@ import type { MoCounters } from "../monitor/mo.ts";
 import type { ExporterStats } from "../ingest.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
 import type { SpoolStats } from "../store/spool.ts";
-import type { LatestExport } from "../monitor/latest.ts";
+import type { LatestWindows } from "../monitor/latest.ts";
 
 export interface CollectorView {
   readonly config: Pick<Config, "storage" | "exporters">;
@@ -28,7 +28,7 @@ export interface CollectorView {
   readonly exporters: ReadonlyMap<string, ExporterStats>;
   readonly alerts: { readonly counters: AlertCounters; active(): readonly AlertState[] };
   readonly runner: { readonly stats: ScriptStats };
-  readonly latest: ReadonlyMap<string, LatestExport>;
+  readonly latest: LatestWindows;
   /** With collector.workers > 1, per worker as of its latest report; empty otherwise. */
   readonly workers: readonly { readonly datagrams: number; readonly records: number }[];
 }

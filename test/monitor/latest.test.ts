@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { LATEST_ROWS, latestOf } from "../../src/monitor/latest.ts";
+import { LATEST_ROWS, createLatestWindows, latestOf } from "../../src/monitor/latest.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
+import { sourced } from "../store/contract.ts";
 
 type Row = (string | number | null)[];
 
@@ -75,5 +76,26 @@ describe("latestOf: the largest rows of a closed window", () => {
   test("a keyless window has no remainder row; keep 0 leaves only the remainder", () => {
     expect(latestOf(exportOf([[5], [9]], 0)).rows).toEqual([[9], [5]]);
     expect(latestOf(exportOf([[1, 5, 1], [null, 9, 1]], 1), 0)).toMatchObject({ rows: [[null, 9, 1]], totalRows: 2 });
+  });
+});
+
+describe("createLatestWindows", () => {
+  test("ranks a sourced export when first read, once; an export with rows at once", () => {
+    const rows: Row[] = [
+      [1, 80, 500, 5],
+      [2, 443, 7000, 70],
+    ];
+    const asked: [number, number][] = [];
+    const latest = createLatestWindows(1);
+    latest.set("edge/talkers", sourced(exportOf(rows), asked));
+    expect(asked).toEqual([]);
+    expect(latest.get("edge/talkers")).toMatchObject({ rows: [[2, 443, 7000, 70]], totalRows: 2 });
+    expect(latest.get("edge/talkers")).toMatchObject({ rows: [[2, 443, 7000, 70]], totalRows: 2 });
+    expect(asked).toEqual([[1, 2]]);
+    const plain = exportOf(rows);
+    latest.set("edge/talkers", plain);
+    (plain.rows as Row[]).length = 0; // what is kept no longer depends on the export
+    expect(latest.get("edge/talkers")).toMatchObject({ rows: [[2, 443, 7000, 70]], totalRows: 2 });
+    expect(latest.get("edge/other")).toBeUndefined();
   });
 });

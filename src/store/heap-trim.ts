@@ -2,8 +2,8 @@
 // that are garbage once the database has them. The collector allocates almost nothing per flow,
 // so the next full collection can be 10 s or more away, and RSS stays that much higher until
 // then (measured: 142-146 MiB for ~10 s after each close, 92-96 MiB once collected). One
-// collection a while after the last large export was written returns it; on the benchmark's
-// windows it took 3-12 ms, less than one slice of the window's rendering (store/turn.ts).
+// collection a while after the last large export was written returns it: 3-12 ms on the
+// benchmark's windows, once per close.
 
 export interface HeapTrim {
   /** An export of `rows` rows was written to the database. */

@@ -2,7 +2,7 @@
 // tab-separated columns, newline-terminated rows, \N for NULL, backslash escapes for the four
 // characters that would break the framing. Chunked so a large export streams with backpressure.
 import type { ColumnSpec } from "./ddl.ts";
-import { type WindowExport, rowsOf } from "./sink.ts";
+import { type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { ROWS_PER_TURN } from "./turn.ts";
 
 const CHUNK_CHARS = 256 * 1024;
@@ -25,10 +25,9 @@ function encodeCell(v: string | number | null, col: ColumnSpec): string {
 /** Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters, rendering them ROWS_PER_TURN at a time. */
 export function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[]): Generator<string> {
   const time = new Date(exp.time * 1000).toISOString();
-  const rows = rowsOf(exp);
   let buf = "";
-  for (let from = 0; from < rows.count; from += ROWS_PER_TURN) {
-    for (const r of rows.slice(from, Math.min(rows.count, from + ROWS_PER_TURN))) {
+  for (const slice of slicesOf(rowsOf(exp), ROWS_PER_TURN)) {
+    for (const r of slice) {
       let line = time;
       for (let j = 0; j < r.length; j++) line += "\t" + encodeCell(r[j] ?? null, cols[j + 1]!);
       buf += line + "\n";

@@ -53,14 +53,25 @@ export interface RowSource {
 /** How many rows the export has, without rendering them. */
 export const rowCount = (e: WindowExport): number => (e.source !== undefined ? e.source.count : e.rows.length);
 
-/** The export's rows: its source, or its `rows` array seen as one. */
+/** The export's rows: its source, or its `rows` array seen as one (the remainder looked up only when asked for). */
 export function rowsOf(e: WindowExport): RowSource {
   if (e.source !== undefined) return e.source;
   const rows = e.rows;
   const nk = e.keys.length;
-  let remainder = -1;
-  for (let i = rows.length - 1; i >= 0 && remainder < 0 && nk > 0; i--) if (isRemainder(rows[i]!, nk)) remainder = i;
-  return { count: rows.length, remainder, first: (i) => Number(rows[i]?.[nk] ?? 0), slice: (from, to) => rows.slice(from, to) };
+  return {
+    count: rows.length,
+    get remainder() {
+      for (let i = rows.length - 1; i >= 0; i--) if (isRemainder(rows[i]!, nk)) return i;
+      return -1;
+    },
+    first: (i) => Number(rows[i]?.[nk] ?? 0),
+    slice: (from, to) => rows.slice(from, to),
+  };
+}
+
+/** The rows of `src`, `n` at a time, in order. */
+export function* slicesOf(src: RowSource, n: number): Generator<Row[]> {
+  for (let from = 0; from < src.count; from += n) yield src.slice(from, Math.min(src.count, from + n));
 }
 
 /** The remainder row of a top-N window: every key cell null. */

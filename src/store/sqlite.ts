@@ -14,7 +14,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
-import { type Row, type Sink, type WindowExport, rowsOf } from "./sink.ts";
+import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
 
@@ -88,10 +88,11 @@ export function createSqliteSink(path: string): Sink {
     try {
       if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
         ensure(exp.table, cols);
-        const rows = rowsOf(exp);
-        for (let from = 0; from < rows.count; from += ROWS_PER_TURN) {
-          if (from > 0) await nextTurn();
-          insertRows(exp, cols, rows.slice(from, Math.min(rows.count, from + ROWS_PER_TURN)));
+        let first = true;
+        for (const rows of slicesOf(rowsOf(exp), ROWS_PER_TURN)) {
+          if (!first) await nextTurn();
+          first = false;
+          insertRows(exp, cols, rows);
         }
       }
       db.run("COMMIT");

@@ -3,7 +3,7 @@
 // look inside it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
-import type { RowSource, Sink, WindowExport } from "../../src/store/sink.ts";
+import { type RowSource, type Sink, type WindowExport, isRemainder } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
@@ -54,7 +54,7 @@ export function sourced(exp: WindowExport, asked: [number, number][] = []): Wind
   const nk = exp.keys.length;
   const source: RowSource = {
     count: rows.length,
-    remainder: rows.findIndex((r) => nk > 0 && r.slice(0, nk).every((c) => c === null)),
+    remainder: rows.findIndex((r) => isRemainder(r, nk)),
     first: (i) => Number(rows[i]?.[nk] ?? 0),
     slice(from, to) {
       asked.push([from, to]);

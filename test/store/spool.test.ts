@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XenoflowError } from "../../src/errors.ts";
-import { type Sink, type WindowExport, rowsOf } from "../../src/store/sink.ts";
+import { type Sink, type WindowExport, rowsOf, slicesOf } from "../../src/store/sink.ts";
 import { type SpoolEventKind, type SpooledSink, createSpooledSink } from "../../src/store/spool.ts";
 import { StoreError } from "../../src/store/store-error.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
@@ -29,7 +29,7 @@ function fakeDb() {
       seen.add(seq);
       const rows = rowsOf(exp);
       const cells: unknown[] = [];
-      for (let i = 0; i < rows.count; i += ROWS_PER_TURN) cells.push(...rows.slice(i, i + ROWS_PER_TURN));
+      for (const slice of slicesOf(rows, ROWS_PER_TURN)) cells.push(...slice);
       committed.push({ seq, table: exp.table, time: exp.time, rows: rows.count, cells });
       if (state.commitThenLose > 0) {
         state.commitThenLose--;

@@ -61,7 +61,7 @@ const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
 const TRIM_AFTER_ROWS = 10_000;
-const TRIM_DELAY_MS = 1000;
+const TRIM_DELAY_MS = 0;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -83,8 +83,10 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {
-      if (kind === "written") trim.written(Number(d.rows));
-      if (kind === "written" || kind === "spooled") return;
+      if (kind === "written" || kind === "spooled") {
+        trim.written(Number(d.rows));
+        return;
+      }
       log.log(kind === "write_error" ? "warn" : "error", `store: ${kind} ${Object.entries(d).map(([k, v]) => `${k}=${v}`).join(" ")}`, `store:${kind}`);
     },
   });

@@ -56,6 +56,12 @@ export interface HashTable {
   remove(e: number): number;
   /** Forgets every entry; keeps the memory. */
   clear(): void;
+  /**
+   * Grows the table once to hold `n` entries (up to maxEntries) without growing again: a new
+   * window of as many keys as the last one would otherwise double its way up, each step a new
+   * buffer and index with the old ones left as garbage.
+   */
+  reserve(n: number): void;
   /** Written by the generated prefetch passes (kernel.ts) so that their loads are not dropped. */
   sink: number;
 }
@@ -112,6 +118,7 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
     find,
     remove,
     clear,
+    reserve,
     sink: 0,
   };
 
@@ -141,10 +148,15 @@ export function createHashTable(keyWords: number, valueCount: number, maxEntries
     }
   }
 
-  function grow(): void {
+  function reserve(n: number): void {
+    const want = Math.min(pow2AtLeast(n), pow2AtLeast(maxEntries));
+    if (want > cap) grow(want);
+  }
+
+  function grow(to = cap * 2): void {
     const old = index;
     const oldMask = mask;
-    cap *= 2;
+    cap = to;
     const nbuf = new ArrayBuffer(cap * stride * 8);
     new Uint8Array(nbuf).set(new Uint8Array(buf));
     buf = nbuf;

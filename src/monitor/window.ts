@@ -101,6 +101,7 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const ready: WindowExport[] = [];
   let open: Slot | null = null;
   let closedUntil = -Infinity;
+  let lastSize = 0; // keys of the last window to close: the next one is sized for as many
   let refs = 0;
   const kw = key.words;
   let kbuf = new Uint32Array(0);
@@ -147,6 +148,7 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   function close(): void {
     if (open === null) return;
     closedUntil = open.start + everyMs;
+    lastSize = open.table.size;
     closed.push(open);
     open = null;
   }
@@ -160,6 +162,7 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
       s = free.pop()!;
     }
     s.start = start;
+    s.table.reserve(lastSize);
     open = s;
     return s;
   }

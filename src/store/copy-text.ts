@@ -3,7 +3,7 @@
 // characters that would break the framing. Chunked so a large export streams with backpressure.
 import type { ColumnSpec } from "./ddl.ts";
 import { type WindowExport, rowsOf, slicesOf } from "./sink.ts";
-import { ROWS_PER_TURN } from "./turn.ts";
+import { ROWS_PER_TURN, betweenSlices } from "./turn.ts";
 
 const CHUNK_CHARS = 256 * 1024;
 
@@ -22,11 +22,14 @@ function encodeCell(v: string | number | null, col: ColumnSpec): string {
   return escapeCopyText(v);
 }
 
-/** Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters, rendering them ROWS_PER_TURN at a time. */
-export function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[]): Generator<string> {
+/**
+ * Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters, rendering
+ * them ROWS_PER_TURN per turn (a stream reads ahead: a sync generator was read whole in one turn).
+ */
+export async function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[]): AsyncGenerator<string> {
   const time = new Date(exp.time * 1000).toISOString();
   let buf = "";
-  for (const slice of slicesOf(rowsOf(exp), ROWS_PER_TURN)) {
+  for await (const slice of slicesOf(rowsOf(exp), ROWS_PER_TURN, betweenSlices)) {
     for (const r of slice) {
       let line = time;
       for (let j = 0; j < r.length; j++) line += "\t" + encodeCell(r[j] ?? null, cols[j + 1]!);

@@ -1,12 +1,13 @@
 // A window close of 100 000 keys renders ~144 000 rows (JS arrays and strings, ~50 MiB of heap)
-// that are garbage once the database has them. The collector allocates almost nothing per flow,
-// so the next full collection can be 10 s or more away, and RSS stays that much higher until
-// then (measured: 142-146 MiB for ~10 s after each close, 92-96 MiB once collected). One
-// collection a while after the last large export was written returns it: 3-12 ms on the
-// benchmark's windows, once per close.
-
+// twice, for the spool's record and for the database. The pauses between slices collect most of
+// it (store/turn.ts); the rest, and an export's own last slices, would wait for the heap's next
+// full collection, 10 s or more away on a collector that allocates almost nothing per flow (RSS
+// stayed at 142-146 MiB for ~10 s after each close). A full collection in the turn after each
+// large export is spooled or written returns it before the next piece of the close adds its own:
+// 7-11 ms, four per close of the benchmark's two windows; peak RSS of a close 109-110 MiB with one
+// collection a second after the last export, 106-108 with these.
 export interface HeapTrim {
-  /** An export of `rows` rows was written to the database. */
+  /** An export of `rows` rows was spooled or written to the database. */
   written(rows: number): void;
   /** Cancels a pending collection; later writes (the drain at stop) start none. */
   stop(): void;
@@ -15,7 +16,7 @@ export interface HeapTrim {
 export interface HeapTrimOptions {
   /** Exports at least this large are followed by a collection. */
   minRows: number;
-  /** Quiet time after the last large export: the exports of one close come as one collection. */
+  /** Quiet time after the last large export: exports done within it come as one collection. */
   delayMs: number;
   collect?: () => void;
 }

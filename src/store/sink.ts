@@ -69,9 +69,12 @@ export function rowsOf(e: WindowExport): RowSource {
   };
 }
 
-/** The rows of `src`, `n` at a time, in order. */
-export function* slicesOf(src: RowSource, n: number): Generator<Row[]> {
-  for (let from = 0; from < src.count; from += n) yield src.slice(from, Math.min(src.count, from + n));
+/** The rows of `src`, `n` at a time, in order; each slice after the first is rendered only once `pause()` settled. */
+export async function* slicesOf(src: RowSource, n: number, pause: () => Promise<void>): AsyncGenerator<Row[]> {
+  for (let from = 0; from < src.count; from += n) {
+    if (from > 0) await pause();
+    yield src.slice(from, Math.min(src.count, from + n));
+  }
 }
 
 /** The remainder row of a top-N window: every key cell null. */

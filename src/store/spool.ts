@@ -19,7 +19,7 @@ import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
 import { encodeRecordSliced } from "./spool-record.ts";
 import { StoreError, isTransient } from "./store-error.ts";
-import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
+import { ROWS_PER_TURN, betweenSlices, createSerial, nextTurn } from "./turn.ts";
 
 export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
 
@@ -215,7 +215,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     let entry: SpoolEntry;
     try {
       const at = Date.now();
-      const rec = await encodeRecordSliced(seq, at, exp, nextTurn, ROWS_PER_TURN);
+      const rec = await encodeRecordSliced(seq, at, exp, betweenSlices, ROWS_PER_TURN);
       while (queue.bytes + rec.length > maxBytes && dropOldest()) {}
       entry = files.append(seq, at, exp, rec);
     } catch (err) {

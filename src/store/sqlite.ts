@@ -16,7 +16,7 @@ import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
-import { ROWS_PER_TURN, createSerial, nextTurn } from "./turn.ts";
+import { ROWS_PER_TURN, betweenSlices, createSerial } from "./turn.ts";
 
 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below and keep statements small.
 const MAX_PARAMS = 8000;
@@ -88,12 +88,7 @@ export function createSqliteSink(path: string): Sink {
     try {
       if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
         ensure(exp.table, cols);
-        let first = true;
-        for (const rows of slicesOf(rowsOf(exp), ROWS_PER_TURN)) {
-          if (!first) await nextTurn();
-          first = false;
-          insertRows(exp, cols, rows);
-        }
+        for await (const rows of slicesOf(rowsOf(exp), ROWS_PER_TURN, betweenSlices)) insertRows(exp, cols, rows);
       }
       db.run("COMMIT");
     } catch (err) {

@@ -115,6 +115,30 @@ describe("hash table", () => {
     expect(contents(t)).toEqual(["7.7=0"]);
   });
 
+  test("reserve() grows once to hold n entries, keeping what it holds; never beyond maxEntries", () => {
+    const t = createHashTable(2, 1, 100_000, 16);
+    for (let x = 0; x < 10; x++) t.vals[t.valBase(t.upsert(key(x, 1), 0))] = x;
+    t.reserve(5000);
+    const keys = t.keys;
+    const index = t.index;
+    for (let x = 10; x < 8192; x++) t.upsert(key(x, 1), 0); // 5000 rounded up to 8192
+    expect(t.keys).toBe(keys);
+    expect(t.index).toBe(index);
+    expect(t.size).toBe(8192);
+    for (let x = 0; x < 10; x++) expect(t.vals[t.valBase(t.find(key(x, 1), 0))]).toBe(x);
+    t.reserve(100); // already holds more
+    expect(t.keys).toBe(keys);
+    t.upsert(key(9999, 1), 0);
+    expect(t.keys).not.toBe(keys); // growth by doubling goes on from there
+
+    const small = createHashTable(1, 1, 100, 16);
+    small.reserve(1_000_000);
+    const k = small.keys;
+    for (let x = 0; x < 100; x++) expect(small.upsert(key(x), 0)).toBe(x);
+    expect(small.upsert(key(100), 0)).toBe(-1);
+    expect(small.keys).toBe(k);
+  });
+
   test("matches a Map through random inserts and removes", () => {
     const t = createHashTable(2, 1, 4096, 16);
     const model = new Map<string, number>();

@@ -29,7 +29,7 @@ function fakeDb() {
       seen.add(seq);
       const rows = rowsOf(exp);
       const cells: unknown[] = [];
-      for (const slice of slicesOf(rows, ROWS_PER_TURN)) cells.push(...slice);
+      for await (const slice of slicesOf(rows, ROWS_PER_TURN, async () => {})) cells.push(...slice);
       committed.push({ seq, table: exp.table, time: exp.time, rows: rows.count, cells });
       if (state.commitThenLose > 0) {
         state.commitThenLose--;

@@ -117,8 +117,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   };
   alerts.onChange(saveAlerts);
   saveAlerts();
+  // With workers, they decode and write the dump themselves.
   const dump: FlowDump | null = config.debug.dumpFlows && !pool ? openFlowDump(config.debug.dumpFlows) : null;
-  if (config.debug.dumpFlows && pool) log.warn("debug.dump_flows is not written with collector.workers > 1; set workers = 1 to dump flows");
 
   const ingest = createIngest({
     decoder,

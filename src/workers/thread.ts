@@ -7,6 +7,7 @@ import type { Config, WindowDef } from "../config/types.ts";
 import { createConfiguredDecoder } from "../config-decoder.ts";
 import { ianaLookup } from "../expressions.ts";
 import { createBatch } from "../flow/batch.ts";
+import { openFlowDump } from "../flow/dump.ts";
 import { createIngest } from "../ingest.ts";
 import type { Level } from "../log.ts";
 import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
@@ -47,11 +48,14 @@ async function start(init: WorkerInit): Promise<void> {
   // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
   const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
   let monitor: Monitor = newMonitor(config);
+  // Each worker appends its own lines to the debug dump (flow/dump.ts: lines stay whole).
+  const dump = config.debug.dumpFlows ? openFlowDump(config.debug.dumpFlows, true) : null;
   // The same per-datagram path as the single-thread collector (src/ingest.ts).
   const ingest = createIngest({
     decoder,
     batch: createBatch(extras),
     monitor: () => monitor,
+    dump,
     onNewExporter: (e) => log("info", `new exporter ${e.addr}:${e.port}`, "new-exporter"),
   });
   const onDatagram = ingest.onDatagram;
@@ -162,8 +166,9 @@ async function start(init: WorkerInit): Promise<void> {
       }
       case "stop":
         clearInterval(timer);
-        void receiver.close().then(() => {
+        void receiver.close().then(async () => {
           flush();
+          await dump?.close();
           const out = parts(monitor.flush());
           post({ type: "stopped", parts: out, stats: stats(), templates: templates() }, buffersOf(out));
         });

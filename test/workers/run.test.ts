@@ -1,9 +1,10 @@
 // `xenoflow run` with collector.workers = 2 fed by `xenoflow gen --exporters 4`, from the checkout
 // and as the compiled binary (where the worker is an extra entry point of the compile): window
-// totals equal what gen sent, each key is one row, and the merged top-N holds.
+// totals equal what gen sent, each key is one row, the merged top-N holds, and the workers' debug
+// dump holds every flow once.
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostBinary } from "../build/helpers.ts";
@@ -16,7 +17,7 @@ afterAll(() => {
 
 const COUNT = 80_000;
 
-async function runWith(cmd: string[]): Promise<{ code: number; log: string; db: Database }> {
+async function runWith(cmd: string[]): Promise<{ code: number; log: string; db: Database; dump: string }> {
   const dir = mkdtempSync(join(tmpdir(), "xf-workers-run-"));
   dirs.push(dir);
   const port = await freeUdpPort();
@@ -32,6 +33,8 @@ recv_buffer = "8MiB"
 url = "sqlite:${dir}/xf.sqlite"
 [http]
 listen = ""
+[debug]
+dump_flows = "${dir}/flows.jsonl"
 [[mo]]
 name = "all"
 filter = ""
@@ -64,11 +67,17 @@ filter = ""
   proc.kill("SIGTERM");
   const code = await proc.exited;
   await reader;
-  return { code, log, db: new Database(join(dir, "xf.sqlite"), { readonly: true }) };
+  return { code, log, db: new Database(join(dir, "xf.sqlite"), { readonly: true }), dump: readFileSync(join(dir, "flows.jsonl"), "utf8") };
 }
 
-function check(r: { code: number; log: string; db: Database }) {
+function check(r: { code: number; log: string; db: Database; dump: string }) {
   expect({ code: r.code, log: r.log.includes("error") ? r.log : "" }).toEqual({ code: 0, log: "" });
+  // Both workers append to the debug dump: every flow one whole line, from all four exporters.
+  const lines = r.dump.split("\n");
+  expect(lines.pop()).toBe("");
+  const flows = lines.map((l) => JSON.parse(l) as { packetDeltaCount?: number; options?: boolean; exporter: string });
+  const data = flows.filter((f) => f.options !== true);
+  expect({ flows: data.length, packets: data.reduce((s, f) => s + (f.packetDeltaCount ?? 0), 0) }).toEqual({ flows: COUNT, packets: COUNT });
   const q = (sql: string) => r.db.query(sql).get() as Record<string, number>;
   // One row per key and window (a run that straddles the hour has two windows).
   expect(

@@ -1,16 +1,16 @@
 // The batched receiver: non-blocking UDP sockets read with recvmmsg(2), up to VLEN datagrams per
 // system call, into one buffer reused for every call. Instead of an event-loop wakeup per
-// datagram it drains every socket on a short timer: while traffic flows, every POLL_MS to
-// ACTIVE_MAX_MS, long enough for about PER_WAKEUP datagrams at the current rate; backing off to
-// IDLE_MS when it stops. At a million flows per second one wakeup and one system call carry
-// dozens of datagrams; the kernel's receive buffer holds what arrives in between (5 ms at the
-// rate just seen is ~100 KB: far below even Debian's default net.core.rmem_max).
+// datagram it drains every socket on a short timer (pace.ts: sized for about PER_WAKEUP datagrams
+// at the current rate, within the receive buffer, longer when traffic stops). At a million flows
+// per second one wakeup and a few system calls carry dozens of datagrams; the kernel's receive
+// buffer holds what arrives in between.
 import { lookup } from "node:dns/promises";
 import { ptr } from "bun:ffi";
 import type { ListenAddress } from "../config/types.ts";
 import { formatV4Bytes, formatV6Bytes, parseAddressWords } from "../net/address.ts";
 import { cappedBufferWarning, createAllowCheck } from "./checks.ts";
 import * as C from "./libc.ts";
+import { POLL_MS, createPace } from "./pace.ts";
 import type { Datagram, Receiver, ReceiverOptions } from "./types.ts";
 
 const VLEN = 64; // datagrams per recvmmsg(2)
@@ -19,11 +19,6 @@ const NAME = 32; // struct sockaddr_in6 (28 bytes), rounded up
 const IOVEC = 16; // struct iovec on LP64
 const MMSGHDR = 64; // struct mmsghdr on LP64: struct msghdr (56) + msg_len, padded
 const SCRATCH = 64; // bind/getsockname address and socket option values
-const POLL_MS = 1; // the shortest sleep between reads
-const ACTIVE_MAX_MS = 5; // the longest sleep while traffic flows
-const PER_WAKEUP = 48; // datagrams a read should find, when the rate allows
-const IDLE_MS = 8; // a burst after a quiet spell waits at most this long in the kernel's buffer
-const QUIET_MS = 200; // no datagram for this long: back off towards IDLE_MS
 const ROUND = 1024; // datagrams per socket before the event loop gets a turn (timers, HTTP)
 
 export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver> {
@@ -60,6 +55,7 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
     return libc.setsockopt(fd, level, name, base + SCR, 4) === 0;
   };
   let warnedBuffer = false;
+  let granted = Number.POSITIVE_INFINITY; // the smallest receive buffer of all sockets
   for (const l of opts.listen) {
     const w = new Uint32Array(4);
     let family = parseAddressWords(l.host, w);
@@ -84,6 +80,7 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
     setInt(fd, C.SOL_SOCKET, C.SO_RCVBUF, Math.min(opts.recvBuffer, 0x7fffffff));
     view.setUint32(SCR + 32, 4, true);
     const got = libc.getsockopt(fd, C.SOL_SOCKET, C.SO_RCVBUF, base + SCR, base + SCR + 32) === 0 ? Math.floor(view.getInt32(SCR, true) / 2) : 0;
+    granted = Math.min(granted, got);
     if (got < opts.recvBuffer && !warnedBuffer) {
       warnedBuffer = true;
       opts.warn(cappedBufferWarning(got, opts.recvBuffer));
@@ -150,34 +147,21 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
   };
 
   let closed = false;
-  let wait = POLL_MS;
-  let lastData = 0;
-  let lastRound = Date.now();
+  const pace = createPace(Number.isFinite(granted) ? granted : 0, Date.now());
   let timer: ReturnType<typeof setTimeout> | null = null;
   let immediate: ReturnType<typeof setImmediate> | null = null;
   const drain = () => {
     timer = null;
     immediate = null;
     if (closed) return;
-    const before = counters.datagrams;
+    const datagrams = counters.datagrams;
+    const bytes = counters.bytes;
     let more = false;
     try {
       for (const fd of fds) if (drainSocket(fd)) more = true;
     } finally {
       if (!closed) {
-        // Traffic in the last QUIET_MS keeps the short interval: exporters and senders pace in
-        // bursts, and an empty read between two of them is no sign of a quiet spell.
-        const t = Date.now();
-        const got = counters.datagrams - before;
-        if (got > 0) lastData = t;
-        if (t - lastData >= QUIET_MS) wait = Math.min(wait * 2, IDLE_MS);
-        else {
-          // Sleep long enough for about PER_WAKEUP datagrams at the rate just seen: a wakeup
-          // finds the tables cold, so fewer, fuller reads cost less per flow at low rates.
-          const perMs = got / Math.max(1, t - lastRound);
-          wait = perMs <= 0 ? POLL_MS : Math.max(POLL_MS, Math.min(ACTIVE_MAX_MS, Math.round(PER_WAKEUP / perMs)));
-        }
-        lastRound = t;
+        const wait = pace.next(counters.datagrams - datagrams, counters.bytes - bytes, Date.now());
         if (more) immediate = setImmediate(drain);
         else timer = setTimeout(drain, wait);
       }

@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import { ACTIVE_MAX_MS, DATAGRAM_OVERHEAD, DEFAULT_BUFFER, IDLE_MS, POLL_MS, QUIET_MS, createPace } from "../../src/receive/pace.ts";
+
+const MiB = 1 << 20;
+const V9 = 1388; // a NetFlow v9 datagram of 29 records (`xenoflow gen`)
+
+/** A read round that found `perMs` datagrams per ms of `size` bytes over `dt` ms, ending at `t`. */
+function round(pace: ReturnType<typeof createPace>, t: number, dt: number, perMs: number, size = V9): number {
+  const n = Math.round(perMs * dt);
+  return pace.next(n, n * size, t);
+}
+
+describe("pace", () => {
+  test("sleeps for about PER_WAKEUP datagrams while the buffer is large", () => {
+    const pace = createPace(4 * MiB, 0);
+    // 1 M flows/s of 29 records: 34.5 datagrams per ms, 160 of them in 4.6 ms.
+    expect([round(pace, 5, 5, 34.5), round(pace, 9, 4, 34.5), round(pace, 13, 4, 34.5)]).toEqual([4, 4, 4]);
+    // 4 M flows/s: 138 per ms, the shortest sleep.
+    expect(round(pace, 14, 1, 138)).toBe(POLL_MS);
+    // 2 000 flows/s: ACTIVE_MAX_MS at most.
+    expect(round(pace, 24, 10, 0.069)).toBe(ACTIVE_MAX_MS);
+  });
+
+  test("a small receive buffer shortens the sleep to a quarter of what the kernel keeps", () => {
+    // Debian's net.core.rmem_max: at 1 M flows/s a quarter of the buffer holds 1.3 ms.
+    const small = createPace(212992, 0);
+    expect(round(small, 5, 5, 34.5)).toBe(1);
+    // 300 000 flows/s: 15 ms for 160 datagrams, but the buffer's quarter fills in 4.3 ms.
+    expect(round(small, 10, 5, 10.3)).toBe(4);
+    // Unknown (getsockopt failed): the kernel's default, the same figures.
+    const unknown = createPace(0, 0);
+    expect([round(unknown, 5, 5, 34.5), round(unknown, 10, 5, 10.3)]).toEqual([1, 4]);
+    // Small datagrams cost the kernel more than their payload: 25 per ms of 100 bytes fill the
+    // quarter in 3.8 ms counted with their overhead (42 ms counting payload alone).
+    const v5 = createPace(212992, 0);
+    expect(round(v5, 5, 5, 25, 100)).toBe(3);
+  });
+
+  test("what arrives during one sleep never takes more than a quarter of the buffer", () => {
+    for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
+      const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
+      for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) {
+        for (const size of [100, 600, V9, 8000]) {
+          const wait = round(createPace(buffer, 0), 10, 10, perMs, size);
+          expect(wait).toBeGreaterThanOrEqual(POLL_MS);
+          expect(wait).toBeLessThanOrEqual(ACTIVE_MAX_MS);
+          if (wait > POLL_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+  });
+
+  test("an empty read between bursts polls again soon; a quiet spell backs off to IDLE_MS", () => {
+    const pace = createPace(4 * MiB, 0);
+    expect(round(pace, 5, 5, 34.5)).toBe(4);
+    expect(pace.next(0, 0, 9)).toBe(POLL_MS);
+    expect(pace.next(0, 0, 5 + QUIET_MS - 1)).toBe(POLL_MS);
+    const backoff = [QUIET_MS + 5, QUIET_MS + 7, QUIET_MS + 11, QUIET_MS + 19, QUIET_MS + 27].map((t) => pace.next(0, 0, t));
+    expect(backoff).toEqual([2, 4, IDLE_MS, IDLE_MS, IDLE_MS]);
+    // Traffic again: the rate decides at once.
+    expect(round(pace, QUIET_MS + 35, 8, 34.5)).toBe(4);
+  });
+
+  test("a fresh receiver with nothing to read backs off from the start", () => {
+    const pace = createPace(4 * MiB, 1_000_000);
+    expect([1_000_001, 1_000_003, 1_000_007, 1_000_015].map((t) => pace.next(0, 0, t))).toEqual([2, 4, 8, 8]);
+  });
+});

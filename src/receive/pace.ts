@@ -1,10 +1,11 @@
 // How long the batched receiver (mmsg.ts) sleeps between two reads of its sockets. Every wakeup
 // has a fixed price, whatever it reads: ~75 µs of CPU on the benchmark VM (the event loop, the
-// system calls, a thread switch, caches gone cold), against ~1.5 µs per datagram of 29 records.
-// So while traffic flows it sleeps long enough for about PER_WAKEUP datagrams at the rate just
-// seen, bounded twice: by ACTIVE_MAX_MS, so that a jump in the rate after a slow spell finds at
-// most that much time's worth of datagrams waiting, and by the receive buffer, so that what
-// arrives during one sleep takes at most a quarter of what the kernel keeps for the socket.
+// system calls, a thread switch, caches gone cold), where all the work on a datagram of 29
+// records costs ~7 µs (docs/PERFORMANCE.md, "Seventh round"). So while traffic flows it sleeps
+// long enough for about PER_WAKEUP datagrams at the rate just seen, bounded twice: by
+// ACTIVE_MAX_MS, so that a jump in the rate after a slow spell finds at most that much time's
+// worth of datagrams waiting, and by the receive buffer, so that what arrives during one sleep
+// takes at most a quarter of what the kernel keeps for the socket.
 
 export const POLL_MS = 1; // the shortest sleep between reads
 export const ACTIVE_MAX_MS = 10; // the longest sleep while traffic flows

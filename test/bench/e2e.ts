@@ -5,7 +5,7 @@
 // Loss per step is split in two: datagrams the kernel dropped because the receive buffer was
 // full (the collector was too slow to read) and flows the generator sent but the decoder did
 // not count for any other reason (lost in flight, undecodable: should be zero).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseProcNetUdp } from "../../src/http/kernel-drops.ts";
@@ -21,6 +21,8 @@ export interface Collector {
   port: number;
   metrics(): Promise<Map<string, number>>;
   cpuSeconds(): number;
+  /** CPU time of the JIT's compiler threads (JavaScriptCore's JITWorker) so far, from schedstat. */
+  jitSeconds(): number;
   memory(): { rssKiB: number; hwmKiB: number };
   kernelDrops(): number;
   stop(): Promise<void>;
@@ -87,6 +89,8 @@ export async function startCollector(baseConfig: string, core: number): Promise<
   }
   // taskset execs bun, so the pid is the collector's.
   const pid = proc.pid;
+  const jitSeen = new Map<string, number>();
+  let jitNs = 0;
   return {
     pid,
     port,
@@ -96,6 +100,21 @@ export async function startCollector(baseConfig: string, core: number): Promise<
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    },
+    jitSeconds() {
+      // JSC starts and ends compiler threads as work comes: what a thread ran before it ended
+      // stays counted, so the figure never goes back.
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          if (!readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").startsWith("JITWorker")) continue;
+          const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+          jitNs += Math.max(0, ns - (jitSeen.get(tid) ?? 0));
+          jitSeen.set(tid, ns);
+        } catch {
+          // The thread ended between readdir and read.
+        }
+      }
+      return jitNs / 1e9;
     },
     memory() {
       const s = readFileSync(`/proc/${pid}/status`, "utf8");

@@ -117,8 +117,8 @@ async function main(): Promise<void> {
   console.error("(c) memory with 100 000 keys per window");
   const mem = await memory();
   console.error("(d) every core: one and two workers");
-  const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, quick ? 3 : 7);
-  const wLoop = await workersLoopback(1e6, quick ? 3 : 5, 5);
+  const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, quick ? 3 : 11);
+  const wLoop = await workersLoopback(1e6, quick ? 3 : 5, quick ? 3 : 9);
 
   const lossFree = stat(ramps.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
   const atM = ramps.map((st) => st.find((s) => s.fps === 1e6)).filter((s): s is Step => s !== undefined);

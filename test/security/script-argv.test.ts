@@ -4,7 +4,7 @@
 // its limit and runs the script, which records its argv. The unit tests of the runner itself
 // (no shell, timeout kills the process group, concurrency cap) are in test/alert/scripts.test.ts.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningCollector, sendAll, startCollector } from "../support/collector.ts";
@@ -54,8 +54,9 @@ function ipfix(names: readonly string[]): Uint8Array {
 let c: RunningCollector | null = null;
 beforeAll(() => {
   writeFileSync(join(dir, "victim"), "still here\n");
-  // One argument a line, then a separator: the test compares the lines with the contracted argv.
-  writeFileSync(join(dir, "record.sh"), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> "${dir}/argv.txt"\necho --- >> "${dir}/argv.txt"\n`);
+  // One argument a line, in a file of each run's own: the two scripts run at once, and lines they
+  // appended to one file interleaved.
+  writeFileSync(join(dir, "record.sh"), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > "${dir}/argv.$$.tmp" && mv "${dir}/argv.$$.tmp" "${dir}/argv.$$.txt"\n`);
   chmodSync(join(dir, "record.sh"), 0o755);
 });
 afterAll(() => {
@@ -83,7 +84,7 @@ name = "all"
 `);
   await sendAll(c.port, [ipfix(KEYS)]);
   const end = Date.now() + 15_000;
-  const runs = () => (existsSync(join(dir, "argv.txt")) ? readFileSync(join(dir, "argv.txt"), "utf8").split("---\n").filter((r) => r !== "") : []);
+  const runs = () => readdirSync(dir).filter((f) => /^argv\.\d+\.txt$/.test(f)).map((f) => readFileSync(join(dir, f), "utf8"));
   while (runs().length < KEYS.length && Date.now() < end) await Bun.sleep(50);
   await Bun.sleep(500); // a script the shell would have run as a command gets the time to do it
   const argvs = runs()

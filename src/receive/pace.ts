@@ -5,13 +5,17 @@
 // long enough for about PER_WAKEUP datagrams at the rate just seen, bounded twice: by
 // ACTIVE_MAX_MS, so that a jump in the rate after a slow spell finds at most that much time's
 // worth of datagrams waiting, and by the receive buffer, so that what arrives during one sleep
-// takes at most a quarter of what the kernel keeps for the socket.
+// takes at most a quarter of what the kernel keeps for the socket. When traffic stops it backs
+// off: to IDLE_MS at first, and further, up to QUIET_MAX_MS, as far as the buffer would hold a
+// quarter's worth at the highest rate this receiver has seen. An idle collector on a small
+// board then wakes ~20 times a second instead of ~125, each wakeup as dear as when it reads.
 
 export const POLL_MS = 1; // the shortest sleep between reads
 export const ACTIVE_MAX_MS = 10; // the longest sleep while traffic flows
 export const PER_WAKEUP = 160; // datagrams a read should find, when the rate and buffer allow
-export const IDLE_MS = 8; // a burst after a quiet spell waits at most this long in the kernel's buffer
-export const QUIET_MS = 200; // no datagram for this long: back off towards IDLE_MS
+export const IDLE_MS = 8; // the back-off's ceiling until the buffer is known to hold more
+export const QUIET_MAX_MS = 50; // the longest sleep: a burst after a quiet spell waits at most this long
+export const QUIET_MS = 200; // no datagram for this long: back off
 /**
  * What the kernel charges a datagram beyond its payload (struct sk_buff, struct skb_shared_info,
  * the payload rounded up to its allocation): the receive buffer fills by "truesize", not by
@@ -36,15 +40,29 @@ export function createPace(buffer: number, startMs: number): Pace {
   let wait = POLL_MS;
   let lastData = 0;
   let lastRound = startMs;
+  // The most the buffer has been charged per ms over ACTIVE_MAX_MS or more; 0 until traffic
+  // came. Not per round: a round of 1 ms that caught a sender's burst would speak for 50.
+  let peak = 0;
+  let charged = 0;
+  let chargedMs = 0;
   return {
     next(datagrams, bytes, nowMs) {
       if (datagrams > 0) lastData = nowMs;
       const dt = Math.max(1, nowMs - lastRound);
       lastRound = nowMs;
+      const charge = bytes + datagrams * DATAGRAM_OVERHEAD;
+      charged += charge;
+      chargedMs += dt;
+      if (chargedMs >= ACTIVE_MAX_MS) {
+        peak = Math.max(peak, charged / chargedMs);
+        charged = 0;
+        chargedMs = 0;
+      }
       // Traffic in the last QUIET_MS keeps the short interval: exporters and senders pace in
       // bursts, and an empty read between two of them is no sign of a quiet spell.
       if (nowMs - lastData >= QUIET_MS) {
-        wait = Math.min(wait * 2, IDLE_MS);
+        const ceiling = peak > 0 ? Math.min(QUIET_MAX_MS, Math.max(IDLE_MS, Math.floor(budget / peak))) : IDLE_MS;
+        wait = Math.min(wait * 2, ceiling);
         return wait;
       }
       if (datagrams <= 0) {
@@ -52,7 +70,7 @@ export function createPace(buffer: number, startMs: number): Pace {
         return wait;
       }
       const perMs = datagrams / dt;
-      const chargePerMs = (bytes + datagrams * DATAGRAM_OVERHEAD) / dt;
+      const chargePerMs = charge / dt;
       const want = Math.min(PER_WAKEUP / perMs, budget / chargePerMs, ACTIVE_MAX_MS);
       wait = Math.max(POLL_MS, Math.floor(want));
       return wait;

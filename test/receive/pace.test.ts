@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ACTIVE_MAX_MS, DATAGRAM_OVERHEAD, DEFAULT_BUFFER, IDLE_MS, POLL_MS, QUIET_MS, createPace } from "../../src/receive/pace.ts";
+import { ACTIVE_MAX_MS, DATAGRAM_OVERHEAD, DEFAULT_BUFFER, IDLE_MS, POLL_MS, QUIET_MAX_MS, QUIET_MS, createPace } from "../../src/receive/pace.ts";
 
 const MiB = 1 << 20;
 const V9 = 1388; // a NetFlow v9 datagram of 29 records (`xenoflow gen`)
@@ -50,15 +50,62 @@ describe("pace", () => {
     }
   });
 
-  test("an empty read between bursts polls again soon; a quiet spell backs off to IDLE_MS", () => {
+  test("an empty read between bursts polls again soon; a quiet spell backs off", () => {
     const pace = createPace(4 * MiB, 0);
-    expect(round(pace, 5, 5, 34.5)).toBe(4);
-    expect(pace.next(0, 0, 9)).toBe(POLL_MS);
-    expect(pace.next(0, 0, 5 + QUIET_MS - 1)).toBe(POLL_MS);
-    const backoff = [QUIET_MS + 5, QUIET_MS + 7, QUIET_MS + 11, QUIET_MS + 19, QUIET_MS + 27].map((t) => pace.next(0, 0, t));
-    expect(backoff).toEqual([2, 4, IDLE_MS, IDLE_MS, IDLE_MS]);
+    expect([round(pace, 5, 5, 34.5), round(pace, 10, 5, 34.5), round(pace, 15, 5, 34.5)]).toEqual([4, 4, 4]);
+    expect(pace.next(0, 0, 19)).toBe(POLL_MS);
+    expect(pace.next(0, 0, 15 + QUIET_MS - 1)).toBe(POLL_MS);
+    // A quarter of the 8 MiB the kernel keeps holds 25 ms of 1 M flows/s (34.5 datagrams of
+    // 1388 bytes and 1 KiB of overhead per ms): the back-off stops there.
+    const at = [15, 17, 21, 29, 45, 70, 95].map((t) => QUIET_MS + t);
+    expect(at.map((t) => pace.next(0, 0, t))).toEqual([2, 4, 8, 16, 25, 25, 25]);
     // Traffic again: the rate decides at once.
-    expect(round(pace, QUIET_MS + 35, 8, 34.5)).toBe(4);
+    expect(round(pace, QUIET_MS + 120, 25, 34.5)).toBe(4);
+  });
+
+  test("how far a quiet spell backs off: what the buffer holds at the highest rate seen", () => {
+    const quiet = (buffer: number, perMs: number, size = V9) => {
+      const pace = createPace(buffer, 0);
+      round(pace, 10, 10, perMs, size);
+      let wait = 0;
+      for (let t = 10 + QUIET_MS; t < 10 + QUIET_MS + 2000; t += wait) wait = pace.next(0, 0, t);
+      return wait;
+    };
+    // 64 MiB and 1 M flows/s, or Debian's buffer and a datagram every 10 ms: the ceiling.
+    expect(quiet(64 * MiB, 34.5)).toBe(QUIET_MAX_MS);
+    expect(quiet(212992, 0.1)).toBe(QUIET_MAX_MS);
+    // Debian's buffer after 1 M flows/s: IDLE_MS, as before the rate was known (the quarter
+    // holds 1.3 ms; sleeping less would only add wakeups while nothing comes).
+    expect(quiet(212992, 34.5)).toBe(IDLE_MS);
+    expect(quiet(0, 34.5)).toBe(IDLE_MS);
+    // 4 MiB at 4 M flows/s: 6 ms, so IDLE_MS; at 300 000 flows/s: 84 ms, so the ceiling.
+    expect([quiet(4 * MiB, 138), quiet(4 * MiB, 10.3)]).toEqual([IDLE_MS, QUIET_MAX_MS]);
+    // The highest rate counts, not the last: 1 M flows/s, then a trickle (whose 10 ms sleeps
+    // the back-off doubles from).
+    const pace = createPace(4 * MiB, 0);
+    round(pace, 10, 10, 34.5);
+    round(pace, 20, 10, 0.1);
+    const waits = [250, 252, 256, 264, 280, 305].map((t) => pace.next(0, 0, t));
+    expect(waits).toEqual([20, 25, 25, 25, 25, 25]);
+    // Over ACTIVE_MAX_MS, not per round: a burst of 2 ms at 4 M flows/s in 10 ms of 1 M/s
+    // counts as ~1.6 M/s (15 ms of the quarter), not as 4 M/s (6 ms, so IDLE_MS).
+    const bursty = createPace(4 * MiB, 0);
+    round(bursty, 8, 8, 34.5);
+    round(bursty, 10, 2, 138);
+    expect([250, 252, 256, 264, 280].map((t) => bursty.next(0, 0, t))).toEqual([2, 4, 8, 15, 15]);
+    // Whatever the sizes and rates, a quiet sleep beyond IDLE_MS leaves room for what the
+    // fastest round seen would bring in it.
+    for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
+      const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
+      for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) {
+        for (const size of [100, 600, V9, 8000]) {
+          const wait = quiet(buffer, perMs, size);
+          expect(wait).toBeGreaterThanOrEqual(IDLE_MS);
+          expect(wait).toBeLessThanOrEqual(QUIET_MAX_MS);
+          if (wait > IDLE_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
   });
 
   test("a fresh receiver with nothing to read backs off from the start", () => {

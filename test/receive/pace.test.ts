@@ -93,8 +93,8 @@ describe("pace", () => {
     round(bursty, 8, 8, 34.5);
     round(bursty, 10, 2, 138);
     expect([250, 252, 256, 264, 280].map((t) => bursty.next(0, 0, t))).toEqual([2, 4, 8, 15, 15]);
-    // Whatever the sizes and rates, a quiet sleep beyond IDLE_MS leaves room for what the
-    // fastest round seen would bring in it.
+    // Whatever the sizes and rates, a quiet sleep beyond IDLE_MS leaves room in the quarter for
+    // what the fastest 10 ms seen would bring in it.
     for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
       const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
       for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) {

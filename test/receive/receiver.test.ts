@@ -61,6 +61,21 @@ test("recvmmsg is the default on Linux; XENOFLOW_RECEIVER=dgram picks node:dgram
   expect(receiverKind({ XENOFLOW_RECEIVER: "dgram" })).toBe("dgram");
 });
 
+test("recvmmsg: close hands on what the kernel already holds before it closes the sockets", async () => {
+  const { r, got } = await receiver("recvmmsg");
+  const to = r.bound[0]!;
+  const s = await Bun.udpSocket({ hostname: "127.0.0.1" });
+  try {
+    // Sent and closed in one turn of the event loop: the receiver's timer cannot read them first.
+    for (let k = 0; k < 300; k++) expect(s.send(bytes(100, k), to.port, to.host)).toBe(true);
+    await r.close();
+  } finally {
+    s.close();
+  }
+  expect(got.map((g) => g.payload)).toEqual(Array.from({ length: 300 }, (_, k) => [...bytes(100, k)]));
+  expect(r.counters.datagrams).toBe(300);
+});
+
 describe.each(["recvmmsg", "dgram"] as const)("%s receiver", (kind) => {
   test("hands on every datagram with its sender, whole, from 1 byte to the largest IPv4 payload", async () => {
     const { r, got } = await receiver(kind);

@@ -181,8 +181,11 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
       if (immediate) clearImmediate(immediate);
       // What the kernel already holds arrived before the stop: it is read and handed on, not
       // dropped with the socket. Bounded, for a sender that keeps sending.
-      for (const fd of fds) for (let k = 0; k < CLOSE_ROUNDS && drainSocket(fd); k++);
-      for (const fd of fds) libc.close(fd);
+      try {
+        for (const fd of fds) for (let k = 0; k < CLOSE_ROUNDS && drainSocket(fd); k++);
+      } finally {
+        for (const fd of fds) libc.close(fd);
+      }
     },
   };
 }

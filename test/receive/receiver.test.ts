@@ -76,6 +76,25 @@ test("recvmmsg: close hands on what the kernel already holds before it closes th
   expect(r.counters.datagrams).toBe(300);
 });
 
+test("recvmmsg: a consumer that throws while close reads still leaves the port free", async () => {
+  const { r, opts } = await receiver("recvmmsg", {
+    onDatagram: () => {
+      throw new Error("consumer failed");
+    },
+  });
+  const to = r.bound[0]!;
+  const s = await Bun.udpSocket({ hostname: "127.0.0.1" });
+  try {
+    expect(s.send(bytes(10, 1), to.port, to.host)).toBe(true);
+    await expect(r.close()).rejects.toThrow("consumer failed");
+  } finally {
+    s.close();
+  }
+  const again = await startReceiver({ ...opts, listen: [to] }, "recvmmsg");
+  open.push(again);
+  expect(again.bound).toEqual([to]);
+});
+
 describe.each(["recvmmsg", "dgram"] as const)("%s receiver", (kind) => {
   test("hands on every datagram with its sender, whole, from 1 byte to the largest IPv4 payload", async () => {
     const { r, got } = await receiver(kind);

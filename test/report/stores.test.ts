@@ -4,9 +4,9 @@
 // PostgreSQL unreachable: skipped on a developer machine, a failure under CI=true.
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
 import type { Config } from "../../src/config/types.ts";
 import { XenoflowError } from "../../src/errors.ts";
@@ -44,6 +44,7 @@ let q: postgres.Sql;
 beforeAll(async () => {
   config = loadFixtureConfig();
   sqlitePath = join(mkdtempSync(join(tmpdir(), "xenoflow-report-")), "x.sqlite");
+  scratch.push(dirname(sqlitePath));
   const sink = createSqliteSink(sqlitePath);
   await writeData(config, sink);
   await sink.close();
@@ -63,8 +64,11 @@ beforeAll(async () => {
   q = postgres(URL, { max: 1, onnotice: () => {}, connection: { search_path: `"${schema}"` } });
 });
 
+const scratch: string[] = [];
+
 afterAll(async () => {
   await lite?.close();
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
   if (reachable) {
     await pg?.close();
     await q?.end();
@@ -255,6 +259,7 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
 
   test("a missing table is E_USAGE in both stores", async () => {
     const dir = mkdtempSync(join(tmpdir(), "xenoflow-report-"));
+    scratch.push(dir);
     const empty = createSqliteSink(join(dir, "e.sqlite"));
     await empty.close();
     const db = openSqliteReports(join(dir, "e.sqlite"));

@@ -10,6 +10,15 @@ function round(pace: ReturnType<typeof createPace>, t: number, dt: number, perMs
   return pace.next(n, n * size, t);
 }
 
+/** Every granted buffer (0: unknown), rate in datagrams per ms and datagram size of the sweeps. */
+function grid(check: (buffer: number, budget: number, perMs: number, size: number) => void): void {
+  for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
+    // A quarter of what the kernel keeps: twice the granted size, or the default when unknown.
+    const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
+    for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) for (const size of [100, 600, V9, 8000]) check(buffer, budget, perMs, size);
+  }
+}
+
 describe("pace", () => {
   test("sleeps for about PER_WAKEUP datagrams while the buffer is large", () => {
     const pace = createPace(4 * MiB, 0);
@@ -37,17 +46,12 @@ describe("pace", () => {
   });
 
   test("what arrives during one sleep never takes more than a quarter of the buffer", () => {
-    for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
-      const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
-      for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) {
-        for (const size of [100, 600, V9, 8000]) {
-          const wait = round(createPace(buffer, 0), 10, 10, perMs, size);
-          expect(wait).toBeGreaterThanOrEqual(POLL_MS);
-          expect(wait).toBeLessThanOrEqual(ACTIVE_MAX_MS);
-          if (wait > POLL_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
-        }
-      }
-    }
+    grid((buffer, budget, perMs, size) => {
+      const wait = round(createPace(buffer, 0), 10, 10, perMs, size);
+      expect(wait).toBeGreaterThanOrEqual(POLL_MS);
+      expect(wait).toBeLessThanOrEqual(ACTIVE_MAX_MS);
+      if (wait > POLL_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
+    });
   });
 
   test("an empty read between bursts polls again soon; a quiet spell backs off", () => {
@@ -95,17 +99,12 @@ describe("pace", () => {
     expect([250, 252, 256, 264, 280].map((t) => bursty.next(0, 0, t))).toEqual([2, 4, 8, 15, 15]);
     // Whatever the sizes and rates, a quiet sleep beyond IDLE_MS leaves room in the quarter for
     // what the fastest 10 ms seen would bring in it.
-    for (const buffer of [0, 212992, MiB, 4 * MiB, 64 * MiB]) {
-      const budget = (2 * (buffer || DEFAULT_BUFFER)) / 4;
-      for (const perMs of [0.01, 0.5, 3, 10, 34.5, 70, 138]) {
-        for (const size of [100, 600, V9, 8000]) {
-          const wait = quiet(buffer, perMs, size);
-          expect(wait).toBeGreaterThanOrEqual(IDLE_MS);
-          expect(wait).toBeLessThanOrEqual(QUIET_MAX_MS);
-          if (wait > IDLE_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
-        }
-      }
-    }
+    grid((buffer, budget, perMs, size) => {
+      const wait = quiet(buffer, perMs, size);
+      expect(wait).toBeGreaterThanOrEqual(IDLE_MS);
+      expect(wait).toBeLessThanOrEqual(QUIET_MAX_MS);
+      if (wait > IDLE_MS) expect(wait * perMs * (size + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual(budget);
+    });
   });
 
   test("a fresh receiver with nothing to read backs off from the start", () => {

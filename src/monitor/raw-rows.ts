@@ -11,19 +11,29 @@ import { type Row, type RowTable, remainderRow, renderEntries, topEntries } from
 
 /** `raw`'s rows; `top` as the window's (0 = every row). Raw tables never have string key fields. */
 export function rawRowSource(raw: RawTable, key: CompositeKey, top: number): RowSource {
+  return tableRowSource(rawRowTable(raw), key, top, raw.overflow, raw.overflowRecords);
+}
+
+/** A raw table's entries as rendering reads them. */
+export function rawRowTable(raw: RawTable): RowTable {
   const kw = raw.keyWords;
   const nv = raw.overflow.length; // one overflow sum per value
-  const t: RowTable = { valueCount: nv, size: raw.size, keys: raw.words, vals: raw.vals, keyBase: (e) => e * kw, valBase: (e) => e * nv };
+  return { valueCount: nv, size: raw.size, keys: raw.words, vals: raw.vals, keyBase: (e) => e * kw, valBase: (e) => e * nv };
+}
+
+/** The rows of table `t` (a raw copy, or a table no longer written to), with its overflow sums. */
+export function tableRowSource(t: RowTable, key: CompositeKey, top: number, overflow: Float64Array, overflowRecords: number): RowSource {
+  const nv = t.valueCount;
   const strings = createStringTable();
   // Top-N selection needs every entry at once; its output is short. Every row: insertion order.
   const order = topEntries(t, top);
   const n = order.length;
-  const rest = remainderRow(t, key, order, raw.overflow, raw.overflowRecords);
+  const rest = remainderRow(t, key, order, overflow, overflowRecords);
   const first = key.columns.length;
   return {
     count: rest === null ? n : n + 1,
     remainder: rest === null ? -1 : n,
-    first: (i) => (nv === 0 ? 0 : i < n ? raw.vals[order[i]! * nv]! : Number(rest?.[first] ?? 0)),
+    first: (i) => (nv === 0 ? 0 : i < n ? t.vals[t.valBase(order[i]!)]! : Number(rest?.[first] ?? 0)),
     slice(from, to) {
       const rows: Row[] = [];
       renderEntries(t, key, strings, order, Math.min(from, n), Math.min(to, n), rows);

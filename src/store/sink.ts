@@ -26,8 +26,9 @@ export interface WindowExport {
    */
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /**
-   * Set only between a collector worker and the main thread, which merges and renders it into
-   * `rows` before any Sink sees the export (src/workers/merge-windows.ts); `rows` is then empty.
+   * Set only between a window and what hands its export on (src/pipeline.ts, and with workers
+   * src/workers/merge-windows.ts), which turn it into a `source` before any Sink sees the
+   * export; `rows` is then empty.
    */
   raw?: RawTable;
   /**

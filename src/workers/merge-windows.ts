@@ -3,14 +3,17 @@
 // (a key that is small in each worker may still be large in total).
 //
 // Workers export every row (their windows run with top = 0), as numbers (WindowExport.raw) where
-// the key has no string field: those are summed in a hash table on the key words and rendered
-// once, with the main thread's own compiled key. Rows rendered by a worker are merged by text.
+// the key has no string field: those are summed in a hash table on the key words (a part with
+// no other to sum is taken as it came) and rendered with the main thread's own compiled key, a
+// slice at a time as the store asks (raw-rows.ts): all rows of a 100 000-key window at once were
+// ~50 MiB of arrays and strings in this thread's heap. Rows rendered by a worker are merged by text.
 // An export is complete when every live worker has collected past the window's end: each worker
 // sends its exports before the watermark that covers them, and messages from one worker arrive
 // in order.
 import type { KeyColumn, RawTable, WindowExport } from "../store/sink.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { KeyValue } from "../monitor/keyspec.ts";
+import { rawRowTable, tableRowSource } from "../monitor/raw-rows.ts";
 import { createStringTable } from "../monitor/strings.ts";
 import { createHashTable, type HashTable } from "../monitor/table.ts";
 import { renderRows } from "../monitor/topn.ts";
@@ -44,8 +47,11 @@ interface Group extends Pick<WindowExport, "mo" | "window" | "table" | "time" | 
   index: Map<string, number>;
   cells: KeyValue[][];
   sums: number[];
-  /** The sums of raw parts, by key words, and the key that renders them. */
-  raw: { table: HashTable; key: CompositeKey; overflow: Float64Array; overflowRecords: number } | null;
+  /**
+   * Raw parts and the key that renders them: the first part as it came, until a second one
+   * needs summing with it in `table`, by key words.
+   */
+  raw: { first: RawTable; table: HashTable | null; key: CompositeKey; overflow: Float64Array; overflowRecords: number } | null;
 }
 
 /** The main thread's compiled key of a window, by table name and key signature. */
@@ -97,24 +103,32 @@ export function createWindowMerger(workers: number, keyOf: KeyLookup = () => und
         lost(`window ${g.table}: no key ${r.signature} on the main thread; ${r.size} rows of one worker dropped`);
         return;
       }
-      g.raw = { table: createHashTable(r.keyWords, nv, 1 << 30, Math.max(16, r.size)), key, overflow: new Float64Array(nv), overflowRecords: 0 };
+      // One worker's part has each key once: it needs no summing until another part comes.
+      g.raw = { first: r, table: null, key, overflow: r.overflow.slice(), overflowRecords: r.overflowRecords };
+      return;
     }
     const m = g.raw;
-    const t = m.table;
-    for (let e = 0; e < r.size; e++) {
-      const at = t.upsert(r.words, e * r.keyWords);
-      const vb = t.valBase(at);
-      const vals = t.vals;
-      for (let v = 0; v < nv; v++) vals[vb + v] = vals[vb + v]! + r.vals[e * nv + v]!;
-    }
     for (let v = 0; v < nv; v++) m.overflow[v] = m.overflow[v]! + (r.overflow[v] ?? 0);
     m.overflowRecords += r.overflowRecords;
+    if (r.size === 0) return;
+    if (m.table === null && m.first.size === 0) {
+      m.first = r;
+      return;
+    }
+    if (m.table === null) {
+      m.table = createHashTable(r.keyWords, nv, 1 << 30, Math.max(16, m.first.size + r.size));
+      sumInto(m.table, m.first, nv);
+    }
+    sumInto(m.table, r, nv);
   }
 
   function finish(g: Group): WindowExport {
-    if (g.raw !== null) {
-      const rows = renderRows(g.raw.table, g.raw.key, createStringTable(), g.top, g.raw.overflow, g.raw.overflowRecords);
-      return { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values, rows };
+    const head = { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values };
+    const m = g.raw;
+    if (m !== null) {
+      // Rendered a slice at a time as the store asks (raw-rows.ts), never all rows at once.
+      const t = m.table ?? rawRowTable(m.first);
+      return { ...head, rows: [], source: tableRowSource(t, m.key, g.top, m.overflow, m.overflowRecords) };
     }
     const nv = g.values.length;
     const n = g.cells.length;
@@ -129,7 +143,7 @@ export function createWindowMerger(workers: number, keyOf: KeyLookup = () => und
       for (let v = 0; v < nv; v++) t.vals[vb + v] = g.sums[i * nv + v]!;
     }
     const rows = renderRows(t, cellsKey(g.keys, g.cells), createStringTable(), g.top, new Float64Array(nv), 0);
-    return { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values, rows };
+    return { ...head, rows };
   }
 
   function take(pred: (g: Group) => boolean): WindowExport[] {
@@ -179,4 +193,14 @@ function cellsKey(columns: readonly KeyColumn[], cells: readonly KeyValue[][]): 
     writeByRecord: unused,
     signature: "",
   };
+}
+
+/** Adds each entry of raw part `r` to the sums in `t`. */
+function sumInto(t: HashTable, r: RawTable, nv: number): void {
+  for (let e = 0; e < r.size; e++) {
+    const at = t.upsert(r.words, e * r.keyWords);
+    const vb = t.valBase(at);
+    const vals = t.vals;
+    for (let v = 0; v < nv; v++) vals[vb + v] = vals[vb + v]! + r.vals[e * nv + v]!;
+  }
 }

@@ -153,6 +153,19 @@ export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = 
   return out;
 }
 
+/** Lines in the file, read into one reused buffer: the runs' heap growth must not count it. */
+function countLines(file: string): number {
+  const fd = openSync(file, "r");
+  let lines = 0;
+  try {
+    for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) for (let q = 0; q < n; q++) if (scratch[q] === 10) lines++;
+  } finally {
+    closeSync(fd);
+  }
+  return lines;
+}
+const scratch = new Uint8Array(1 << 20);
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const hosts = args[0] ?? "10000";
@@ -170,16 +183,3 @@ if (import.meta.main) {
     );
   }
 }
-
-/** Lines in the file, read into one reused buffer: the runs' heap growth must not count it. */
-function countLines(file: string): number {
-  const fd = openSync(file, "r");
-  let lines = 0;
-  try {
-    for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) for (let q = 0; q < n; q++) if (scratch[q] === 10) lines++;
-  } finally {
-    closeSync(fd);
-  }
-  return lines;
-}
-const scratch = new Uint8Array(1 << 20);

@@ -2,6 +2,7 @@
 // pushed into a real FlowBatch from readable values.
 import type { Config, FieldDef, MavgDef, MoDef, WindowDef } from "../../src/config/types.ts";
 import type { FlowBatch } from "../../src/flow/batch.ts";
+import { type WindowExport, rowCount, rowsOf } from "../../src/store/sink.ts";
 
 export function config(mos: MoDef[], fields: FieldDef[] = []): Config {
   return {
@@ -106,4 +107,10 @@ export function push(b: FlowBatch, r: Rec): number {
   b.domain[i] = r.domain ?? 0;
   b.sampler[i] = r.sampler ?? 0;
   return i;
+}
+
+/** The export with every row in `rows`, as a window that renders its own rows exports it (no source). */
+export function rendered(e: WindowExport): WindowExport {
+  const { source: _, ...head } = e;
+  return { ...head, rows: rowsOf(e).slice(0, rowCount(e)) };
 }

@@ -5,7 +5,7 @@ import { parseKey, type KeySpec } from "../../src/monitor/keyspec.ts";
 import { createWindow, type FixedWindow } from "../../src/monitor/window.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { createWindowMerger, type PartialExport } from "../../src/workers/merge-windows.ts";
-import { push, type Rec, win } from "../monitor/helpers.ts";
+import { push, type Rec, rendered, win } from "../monitor/helpers.ts";
 
 const T = 1_700_000_010; // window start, epoch s
 const END = (T + 10) * 1000;
@@ -129,12 +129,36 @@ describe("window merge of raw parts", () => {
     m.advance(0, TS + 30_000);
     m.advance(1, TS + 30_000);
     const merged = m.ready();
-    expect(merged).toEqual(expected);
-    expect(merged[0]!.rows).toEqual([
+    // The merged rows are rendered as the store asks for them, never all at once.
+    expect(merged.map((e) => [e.rows, e.source?.count])).toEqual([[[], 3]]);
+    expect(merged.map(rendered)).toEqual(expected);
+    expect(rendered(merged[0]!).rows).toEqual([
       ["10.0.0.2", 443, 120, 2],
       ["10.0.0.1", 80, 101, 2],
       [null, null, 84, 3],
     ]);
+  });
+
+  test("one worker's part with an empty one from the other: the part's own rows, order and overflow", () => {
+    const main = createWindow("all", def, specs, []);
+    const one = createWindow("all", def, specs, [], { maxRows: 3 });
+    feed(one, recs);
+    const expected = one.flush();
+    const workers = [createWindow("all", { ...def, top: 0 }, specs, [], { raw: true }), createWindow("all", { ...def, top: 0 }, specs, [], { raw: true, maxRows: 3 })];
+    feed(workers[1]!, recs);
+    const parts = workers.map((w) => w.flush());
+    expect(parts.map((p) => p.map((e) => e.raw?.size))).toEqual([[], [3]]);
+    // The idle worker's window never opened; an empty part of the same window still counts.
+    const empty = { ...parts[1]![0]!, raw: { ...parts[1]![0]!.raw!, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: new Float64Array(2), overflowRecords: 0 } };
+    for (const emptyFirst of [true, false]) {
+      const m = createWindowMerger(2, (table, signature) => (table === main.table && signature === main.key.signature ? main.key : undefined));
+      if (emptyFirst) m.add(0, [part(empty)]);
+      m.add(1, parts[1]!.map(part));
+      if (!emptyFirst) m.add(0, [part(empty)]);
+      m.advance(0, TS + 30_000);
+      m.advance(1, TS + 30_000);
+      expect(m.ready().map(rendered)).toEqual(expected);
+    }
   });
 
   test("a raw part whose key the main thread does not know is reported, not rendered wrong", () => {
@@ -143,7 +167,7 @@ describe("window merge of raw parts", () => {
     const lost: string[] = [];
     const m = createWindowMerger(1, () => undefined, (why) => lost.push(why));
     m.add(0, w.flush().map(part));
-    expect(m.drainAll().map((e) => e.rows)).toEqual([[]]);
+    expect(m.drainAll().map((e) => rendered(e).rows)).toEqual([[]]);
     expect(lost).toEqual(["window all_pairs: no key src host|dst port on the main thread; 5 rows of one worker dropped"]);
   });
 

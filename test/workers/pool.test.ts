@@ -10,6 +10,7 @@ import { expressionChecker } from "../../src/expressions.ts";
 import { createLogger } from "../../src/log.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { createWorkerPool, type WorkerPool } from "../../src/workers/pool.ts";
+import { rendered } from "../monitor/helpers.ts";
 import { BUN, MAIN, freeUdpPort } from "../support/collector.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "xf-workers-"));
@@ -76,7 +77,7 @@ function totals(exports: readonly WindowExport[]): Record<string, { packets: num
   for (const e of exports) {
     const t = (out[e.table] ??= { packets: 0, rows: 0, repeated: 0 });
     const seen = new Set<string>();
-    for (const r of e.rows) {
+    for (const r of rendered(e).rows) {
       const k = JSON.stringify(r.slice(0, e.keys.length));
       if (seen.has(k)) t.repeated++;
       seen.add(k);

@@ -15,7 +15,7 @@
 //
 // Two workers pre-loaded (issue 6 item 4) plug in at `runWorkers` once workers exist.
 import { heapSize, fullGC } from "bun:jsc";
-import { closeSync, openSync, readSync, truncateSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, truncateSync, unlinkSync } from "node:fs";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import { createDecoder } from "../../src/decode/index.ts";
@@ -83,72 +83,77 @@ export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = 
   const ex = { addr: "127.0.0.1", id: 0 };
   const out: InProcResult[] = [];
   const dumpFile = `/tmp/xenoflow-bench-dump-${process.pid}.jsonl`;
-  for (const stage of stages) {
-    const s = setup(config, stage, dumpFile);
-    const first = new Uint8Array(2048);
-    const len = pool.codec.compose(pool.datagrams[0]!, pool.records, true, first);
-    const T0 = Date.now();
-    s.decoder.decodeToBatch(first.subarray(0, len), ex, T0, s.batch, s.process);
-    const msPerDatagram = (pool.records * 1000) / o.simFps;
-    let k = 0;
-    let now = T0;
-    let nextCollect = T0 + 1000;
-    const lines = s.dump?.lines ?? null;
-    const run = (n: number) => {
-      const dgs = pool.datagrams;
-      for (let d = 0; d < n; d++, k++) {
-        const p = dgs[k % dgs.length]!;
-        now = T0 + Math.floor(k * msPerDatagram);
-        s.decoder.decodeToBatch(p, ex, now, s.batch, s.process, lines);
-        if (now >= nextCollect) {
-          if (s.batch.length > 0) s.process(s.batch);
-          nextCollect += 1000;
-          s.monitor.collect(now);
+  // A run that throws part-way must not leave a dump of a few 100 MB behind.
+  try {
+    for (const stage of stages) {
+      const s = setup(config, stage, dumpFile);
+      const first = new Uint8Array(2048);
+      const len = pool.codec.compose(pool.datagrams[0]!, pool.records, true, first);
+      const T0 = Date.now();
+      s.decoder.decodeToBatch(first.subarray(0, len), ex, T0, s.batch, s.process);
+      const msPerDatagram = (pool.records * 1000) / o.simFps;
+      let k = 0;
+      let now = T0;
+      let nextCollect = T0 + 1000;
+      const lines = s.dump?.lines ?? null;
+      const run = (n: number) => {
+        const dgs = pool.datagrams;
+        for (let d = 0; d < n; d++, k++) {
+          const p = dgs[k % dgs.length]!;
+          now = T0 + Math.floor(k * msPerDatagram);
+          s.decoder.decodeToBatch(p, ex, now, s.batch, s.process, lines);
+          if (now >= nextCollect) {
+            if (s.batch.length > 0) s.process(s.batch);
+            nextCollect += 1000;
+            s.monitor.collect(now);
+          }
+        }
+        if (s.batch.length > 0) s.process(s.batch);
+      };
+      // The dump writes ~400 bytes per record to a file: fewer datagrams keep it to a few 100 MB.
+      const perRun = s.dump ? Math.min(o.datagrams, 10_000) : o.datagrams;
+      run(Math.min(perRun, 20_000)); // warm-up: the JIT's top tier, tables at size
+      const cpu: number[] = [];
+      const wall: number[] = [];
+      let dumped = 0;
+      let growth = 0; // over the measured runs only, not the dump's line count between them
+      fullGC();
+      for (let r = 0; r < o.runs; r++) {
+        const h0 = heapSize();
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        run(perRun);
+        const w = (performance.now() - w0) / 1000;
+        growth += heapSize() - h0;
+        const c = process.cpuUsage(c0);
+        const records = perRun * pool.records;
+        cpu.push(records / ((c.user + c.system) / 1e6));
+        wall.push(records / w);
+        if (s.dump) {
+          // Whole chunks of whole lines reach the file; what is still buffered follows after the truncate.
+          dumped += countLines(dumpFile);
+          truncateSync(dumpFile, 0);
         }
       }
-      if (s.batch.length > 0) s.process(s.batch);
-    };
-    // The dump writes ~400 bytes per record to a file: fewer datagrams keep it to a few 100 MB.
-    const perRun = s.dump ? Math.min(o.datagrams, 10_000) : o.datagrams;
-    run(Math.min(perRun, 20_000)); // warm-up: the JIT's top tier, tables at size
-    const cpu: number[] = [];
-    const wall: number[] = [];
-    let dumped = 0;
-    let growth = 0; // over the measured runs only, not the dump's line count between them
-    fullGC();
-    for (let r = 0; r < o.runs; r++) {
-      const h0 = heapSize();
-      const c0 = process.cpuUsage();
-      const w0 = performance.now();
-      run(perRun);
-      const w = (performance.now() - w0) / 1000;
-      growth += heapSize() - h0;
-      const c = process.cpuUsage(c0);
-      const records = perRun * pool.records;
-      cpu.push(records / ((c.user + c.system) / 1e6));
-      wall.push(records / w);
+      await s.dump?.close();
       if (s.dump) {
-        // Whole chunks of whole lines reach the file; what is still buffered follows after the truncate.
+        // Every record of every datagram is one line in the file.
         dumped += countLines(dumpFile);
-        truncateSync(dumpFile, 0);
+        unlinkSync(dumpFile);
+        if (dumped !== k * pool.records) throw new Error(`flow dump: ${dumped} lines for ${k * pool.records} records`);
       }
+      const faults = Object.entries(s.decoder.faults).filter(([, n]) => n > 0);
+      if (faults.length > 0) throw new Error(`decoder faults in the bench: ${JSON.stringify(faults)}`);
+      out.push({
+        stage,
+        cpu: stat(cpu),
+        wall: stat(wall),
+        heapPerM: growth / ((o.runs * perRun * pool.records) / 1e6),
+        keys: stage === "decode+monitor" ? s.monitor.windows.map((w) => `${w.table} ${w.openRows}`).concat(s.monitor.mavgs.map((a) => `${a.mo}/${a.def.name} ${a.size}`)).join(", ") : "",
+      });
     }
-    await s.dump?.close();
-    if (s.dump) {
-      // Every record of every datagram is one line in the file.
-      dumped += countLines(dumpFile);
-      unlinkSync(dumpFile);
-      if (dumped !== k * pool.records) throw new Error(`flow dump: ${dumped} lines for ${k * pool.records} records`);
-    }
-    const faults = Object.entries(s.decoder.faults).filter(([, n]) => n > 0);
-    if (faults.length > 0) throw new Error(`decoder faults in the bench: ${JSON.stringify(faults)}`);
-    out.push({
-      stage,
-      cpu: stat(cpu),
-      wall: stat(wall),
-      heapPerM: growth / ((o.runs * perRun * pool.records) / 1e6),
-      keys: stage === "decode+monitor" ? s.monitor.windows.map((w) => `${w.table} ${w.openRows}`).concat(s.monitor.mavgs.map((a) => `${a.mo}/${a.def.name} ${a.size}`)).join(", ") : "",
-    });
+  } finally {
+    rmSync(dumpFile, { force: true });
   }
   return out;
 }

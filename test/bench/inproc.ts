@@ -15,7 +15,7 @@
 //
 // Two workers pre-loaded (issue 6 item 4) plug in at `runWorkers` once workers exist.
 import { heapSize, fullGC } from "bun:jsc";
-import { closeSync, openSync, readSync, rmSync, truncateSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, truncateSync } from "node:fs";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import { createDecoder } from "../../src/decode/index.ts";
@@ -139,7 +139,6 @@ export async function runInProcess(o: InProcOptions, stages: readonly Stage[] = 
       if (s.dump) {
         // Every record of every datagram is one line in the file.
         dumped += countLines(dumpFile);
-        unlinkSync(dumpFile);
         if (dumped !== k * pool.records) throw new Error(`flow dump: ${dumped} lines for ${k * pool.records} records`);
       }
       const faults = Object.entries(s.decoder.faults).filter(([, n]) => n > 0);

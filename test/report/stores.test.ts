@@ -4,9 +4,7 @@
 // PostgreSQL unreachable: skipped on a developer machine, a failure under CI=true.
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import postgres from "postgres";
 import type { Config } from "../../src/config/types.ts";
 import { XenoflowError } from "../../src/errors.ts";
@@ -16,6 +14,7 @@ import { reportSeries, reportTop } from "../../src/report/run.ts";
 import { openSqliteReports } from "../../src/report/sqlite.ts";
 import { createPostgresSink } from "../../src/store/postgres.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
+import { tree } from "../config/tmp.ts";
 import { T0, loadFixtureConfig, writeData } from "./fixture.ts";
 
 const URL = process.env.XENOFLOW_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -43,8 +42,7 @@ let q: postgres.Sql;
 
 beforeAll(async () => {
   config = loadFixtureConfig();
-  sqlitePath = join(mkdtempSync(join(tmpdir(), "xenoflow-report-")), "x.sqlite");
-  scratch.push(dirname(sqlitePath));
+  sqlitePath = join(tree({}), "x.sqlite");
   const sink = createSqliteSink(sqlitePath);
   await writeData(config, sink);
   await sink.close();
@@ -64,11 +62,8 @@ beforeAll(async () => {
   q = postgres(URL, { max: 1, onnotice: () => {}, connection: { search_path: `"${schema}"` } });
 });
 
-const scratch: string[] = [];
-
 afterAll(async () => {
   await lite?.close();
-  for (const d of scratch) rmSync(d, { recursive: true, force: true });
   if (reachable) {
     await pg?.close();
     await q?.end();
@@ -258,8 +253,7 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
   });
 
   test("a missing table is E_USAGE in both stores", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "xenoflow-report-"));
-    scratch.push(dir);
+    const dir = tree({});
     const empty = createSqliteSink(join(dir, "e.sqlite"));
     await empty.close();
     const db = openSqliteReports(join(dir, "e.sqlite"));

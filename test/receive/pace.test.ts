@@ -54,17 +54,46 @@ describe("pace", () => {
     });
   });
 
-  test("an empty read between bursts polls again soon; a quiet spell backs off", () => {
+  test("an empty read between bursts sleeps as the last read with data did; a quiet spell backs off", () => {
     const pace = createPace(4 * MiB, 0);
     expect([round(pace, 5, 5, 34.5), round(pace, 10, 5, 34.5), round(pace, 15, 5, 34.5)]).toEqual([4, 4, 4]);
-    expect(pace.next(0, 0, 19)).toBe(POLL_MS);
-    expect(pace.next(0, 0, 15 + QUIET_MS - 1)).toBe(POLL_MS);
+    expect(pace.next(0, 0, 19)).toBe(4);
+    expect(pace.next(0, 0, 15 + QUIET_MS - 1)).toBe(4);
     // A quarter of the 8 MiB the kernel keeps holds 25 ms of 1 M flows/s (34.5 datagrams of
-    // 1388 bytes and 1 KiB of overhead per ms): the back-off stops there.
-    const at = [15, 17, 21, 29, 45, 70, 95].map((t) => QUIET_MS + t);
-    expect(at.map((t) => pace.next(0, 0, t))).toEqual([2, 4, 8, 16, 25, 25, 25]);
+    // 1388 bytes and 1 KiB of overhead per ms): the back-off doubles from the last sleep and
+    // stops there.
+    const at = [15, 23, 39, 64, 89].map((t) => QUIET_MS + t);
+    expect(at.map((t) => pace.next(0, 0, t))).toEqual([8, 16, 25, 25, 25]);
     // Traffic again: the rate decides at once.
-    expect(round(pace, QUIET_MS + 120, 25, 34.5)).toBe(4);
+    expect(round(pace, QUIET_MS + 114, 25, 34.5)).toBe(4);
+  });
+
+  test("a trickle wakes the receiver about every ACTIVE_MAX_MS, not every POLL_MS", () => {
+    // 10 datagrams a second, one every 100 ms: each read with data sleeps ACTIVE_MAX_MS, and so
+    // does every empty read until the next datagram (it was POLL_MS: ~800 wakeups a second).
+    const pace = createPace(4 * MiB, 0);
+    const waits: number[] = [];
+    let t = 0;
+    let next = 0;
+    while (t < 1000) {
+      const n = t >= next ? 1 : 0;
+      if (n > 0) next += 100;
+      const wait = pace.next(n, n * V9, t);
+      waits.push(wait);
+      t += wait;
+    }
+    expect(new Set(waits)).toEqual(new Set([ACTIVE_MAX_MS]));
+    expect(waits.length).toBe(1000 / ACTIVE_MAX_MS);
+  });
+
+  test("an empty read after a fast spell sleeps no longer than the buffer's quarter lasts at that rate", () => {
+    // Debian's buffer: 1 M flows/s fills the quarter in 1.3 ms; a slow read after it decides 10 ms,
+    // but the empty read that follows goes back to what the fast spell allows.
+    const pace = createPace(212992, 0);
+    expect([round(pace, 10, 10, 34.5), round(pace, 20, 10, 0.5), pace.next(0, 0, 30)]).toEqual([1, ACTIVE_MAX_MS, 1]);
+    // The same with 64 MiB: the quarter holds 100 ms of 1 M flows/s, the slow read's 10 ms stays.
+    const large = createPace(64 * MiB, 0);
+    expect([round(large, 10, 10, 34.5), round(large, 20, 10, 0.5), large.next(0, 0, 30)]).toEqual([4, ACTIVE_MAX_MS, ACTIVE_MAX_MS]);
   });
 
   test("how far a quiet spell backs off: what the buffer holds at the highest rate seen", () => {

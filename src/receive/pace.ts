@@ -6,10 +6,11 @@
 // ACTIVE_MAX_MS, so that a jump in the rate after a slow spell finds at most that much time's
 // worth of datagrams waiting, and by the receive buffer, so that what arrives during one sleep
 // takes at most a quarter of what the kernel keeps for the socket. An empty read between two
-// bursts keeps that sleep (within the quarter at the highest rate seen). When traffic stops it backs
-// off: to IDLE_MS at first, and further, up to QUIET_MAX_MS, as far as the buffer would hold a
-// quarter's worth at the highest rate this receiver has seen. An idle collector on a small
-// board then wakes ~20 times a second instead of ~125, each wakeup as dear as when it reads.
+// bursts keeps that sleep (within the quarter at the highest rate seen). When traffic stops it
+// backs off: to IDLE_MS at first, and further, up to QUIET_MAX_MS, as far as the buffer would
+// hold a quarter's worth at the highest rate this receiver has seen. An idle collector on a
+// small board then wakes ~20 times a second instead of ~125, each wakeup as dear as when it
+// reads.
 
 export const POLL_MS = 1; // the shortest sleep between reads
 export const ACTIVE_MAX_MS = 10; // the longest sleep while traffic flows

@@ -140,4 +140,20 @@ describe("pace", () => {
     const pace = createPace(4 * MiB, 1_000_000);
     expect([1_000_001, 1_000_003, 1_000_007, 1_000_015].map((t) => pace.next(0, 0, t))).toEqual([2, 4, 8, 8]);
   });
+
+  test("before any traffic the back-off goes as far as the buffer holds at 4 M flows/s", () => {
+    const ceiling = (buffer: number) => {
+      const pace = createPace(buffer, 0);
+      let wait = 0;
+      for (let t = 0; t < 2000; t += wait) wait = pace.next(0, 0, t);
+      return wait;
+    };
+    // A quarter of what the kernel keeps, at 138 datagrams of 1388 bytes and 1 KiB of overhead
+    // a ms (333 kB): 6 ms for a 4 MiB buffer, so IDLE_MS; 25 ms for 16 MiB (the configuration's
+    // default, where net.core.rmem_max allows it); 100 ms for 64 MiB, so QUIET_MAX_MS. Debian's
+    // default buffer or an unknown one: IDLE_MS.
+    expect([ceiling(4 * MiB), ceiling(16 * MiB), ceiling(64 * MiB), ceiling(212992), ceiling(0)]).toEqual([IDLE_MS, 25, QUIET_MAX_MS, IDLE_MS, IDLE_MS]);
+    // What 4 M flows/s would bring during such a sleep fits the quarter.
+    for (const buffer of [16 * MiB, 32 * MiB]) expect(ceiling(buffer) * 138 * (V9 + DATAGRAM_OVERHEAD)).toBeLessThanOrEqual((2 * buffer) / 4);
+  });
 });

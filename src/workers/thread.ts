@@ -20,9 +20,11 @@ import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.t
 
 declare const self: Worker;
 
-// The counters on /metrics and the merged windows trail the workers by at most this. Not more
-// often: every tick is a wakeup, a stats object and a message in this thread and the main one.
-const TICK_MS = 250;
+// The counters on /metrics and the merged windows trail the workers by at most this, as the
+// single-thread collector's windows do (pipeline.ts, EXPORT_EVERY_MS). Not more often: every tick
+// is a wakeup, a stats object and a message in this thread and the main one; two idle workers
+// spent 11-16 ms of CPU a second at 250 ms, 8-10 at 1 s (docs/PERFORMANCE.md, "Eleventh round").
+const TICK_MS = 1000;
 
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);
 /** The buffers of raw window parts move to the main thread instead of being copied. */

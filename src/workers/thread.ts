@@ -22,8 +22,8 @@ declare const self: Worker;
 
 // The counters on /metrics and the merged windows trail the workers by at most this, as the
 // single-thread collector's windows do (pipeline.ts, EXPORT_EVERY_MS). Not more often: every tick
-// is a wakeup, a stats object and a message in this thread and the main one; two idle workers
-// spent 11-16 ms of CPU a second at 250 ms, 8-10 at 1 s (docs/PERFORMANCE.md, "Eleventh round").
+// is a wakeup, a stats object and a message in this thread and the main one (two idle workers,
+// main thread and allocator: ~10.2 ms of CPU a second at 250 ms, ~8.7 at 1 s; docs/PERFORMANCE.md).
 const TICK_MS = 1000;
 
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);

@@ -8,12 +8,7 @@
 //   taskset -c 0 bun test/bench/idle-decay.bench.ts [datagrams per read] [sleeps, ms] [rounds] [gen flags...]
 //   e.g. taskset -c 0 bun test/bench/idle-decay.bench.ts 140 0,1,4,9,20 5 --hosts-src 64 --hosts-dst 64
 import { loadConfig } from "../../src/config/load.ts";
-import { createDecoder } from "../../src/decode/index.ts";
-import { ianaLookup } from "../../src/expressions.ts";
-import { createBatch, resetBatch, type FlowBatch } from "../../src/flow/batch.ts";
-import { createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../../src/predicates.ts";
-import { genPool } from "./inproc.ts";
+import { genPool, setup, stat } from "./inproc.ts";
 
 const perRead = Number(process.argv[2] ?? 140);
 const sleeps = (process.argv[3] ?? "0,1,4,9,20").split(",").map(Number);
@@ -22,16 +17,8 @@ const gen: Record<string, string> = {};
 for (let k = 5; k + 1 < process.argv.length; k += 2) gen[process.argv[k]!.replace(/^--/, "")] = process.argv[k + 1]!;
 const SECONDS_PER_POINT = 2;
 
-const config = loadConfig("config/examples/bench.toml");
 const pool = genPool(gen);
-const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-const decoder = createDecoder({ templatesPerExporter: 64, templatesTotal: 1024, pendingBytesPerExporter: 1 << 20, pendingMs: 60_000, extras });
-const monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });
-const batch = createBatch(extras);
-const process_ = (b: FlowBatch) => {
-  monitor.process(b);
-  resetBatch(b);
-};
+const { decoder, monitor, batch, process: process_ } = setup(loadConfig("config/examples/bench.toml"), "decode+monitor");
 const ex = { addr: "127.0.0.1", id: 0 };
 const first = new Uint8Array(2048);
 const T0 = Date.now();
@@ -70,6 +57,6 @@ for (let r = 0; r < rounds; r++) {
 const keys = monitor.windows.map((w) => `${w.table} ${w.openRows}`).join(", ");
 console.log(`${perRead} datagrams of ${pool.records} records per read; ${keys}; CPU ns per record, ${rounds} rounds of ${SECONDS_PER_POINT} s:`);
 for (const [s, xs] of results) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  console.log(`  sleep ${String(s).padStart(2)} ms: median ${sorted[sorted.length >> 1]!.toFixed(0)} (${sorted[0]!.toFixed(0)}–${sorted[sorted.length - 1]!.toFixed(0)})`);
+  const { median, min, max } = stat(xs);
+  console.log(`  sleep ${String(s).padStart(2)} ms: median ${median.toFixed(0)} (${min.toFixed(0)}–${max.toFixed(0)})`);
 }

@@ -65,9 +65,10 @@ export function genPool(gen: Record<string, string>): Pool {
 }
 
 /** dump: the collector in debug mode, decode + monitor + every record written to a file. */
-type Stage = "decode" | "decode+monitor" | "dump";
+export type Stage = "decode" | "decode+monitor" | "dump";
 
-function setup(config: Config, stage: Stage, dumpFile: string) {
+/** Decoder, monitor and batch of one stage on the config, as the collector builds them. */
+export function setup(config: Config, stage: Stage, dumpFile = "") {
   const extras = extrasFor(config, requiredExtras(config, ianaLookup));
   const decoder = createDecoder({ templatesPerExporter: 64, templatesTotal: 1024, pendingBytesPerExporter: 1 << 20, pendingMs: 60_000, extras });
   const monitor = createMonitor(config, compilePredicates(config, extras), { extras, lookup: ianaLookup });

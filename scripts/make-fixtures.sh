@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-creates the capture fixtures under test/receive/fixtures (capture-format samples) and
+# Re-creates the capture fixtures under test/capture/fixtures (capture-format samples) and
 # test/fixtures/exporters (real exporters' NetFlow v5/v9/IPFIX). Needs root, tcpdump, tshark,
 # editcap, softflowd, pmacct (pmacctd), nfdump (nfcapd, nfreplay), python3. Every packet goes to
 # loopback only. Usage: scripts/make-fixtures.sh [formats|exporters|jsonl|all]
@@ -32,7 +32,7 @@ capture() { # OUT PORT HOST N tcpdump-args...
 }
 
 formats() {
-  local F=test/receive/fixtures
+  local F=test/capture/fixtures
   mkdir -p $F
   capture $F/lo-ethernet.pcap 39001 127.0.0.1 3 -i lo
   capture $F/any-sll2.pcap 39002 ::1 3 -i any

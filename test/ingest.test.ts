@@ -5,13 +5,13 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeCapture } from "../src/decode/capture.ts";
+import { decodeCapture } from "../src/capture/decode.ts";
 import { createDecoder } from "../src/decode/index.ts";
 import { createBatch, type FlowBatch } from "../src/flow/batch.ts";
 import { openFlowDump } from "../src/flow/dump.ts";
 import { createIngest } from "../src/ingest.ts";
 import type { Monitor } from "../src/monitor/mo.ts";
-import { readCapture } from "../src/receive/pcap.ts";
+import { readCapture } from "../src/capture/pcap.ts";
 import type { Datagram } from "../src/receive/udp.ts";
 import { CORPUS } from "./support/corpus.ts";
 

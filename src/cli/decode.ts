@@ -2,7 +2,7 @@
 // the DESIGN.md section 4 format; decode faults (only the non-zero ones) on stderr at the end.
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
-import { decodeCapture } from "../decode/capture.ts";
+import { decodeCapture } from "../capture/decode.ts";
 import type { FlowRecord } from "../decode/index.ts";
 import { XenoflowError } from "../errors.ts";
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { XenoflowError } from "../errors.ts";
-import { readCapture } from "../receive/pcap.ts";
+import { readCapture } from "../capture/pcap.ts";
 import { type Pace, plan } from "../replay/plan.ts";
 import { isLoopback, parseTarget, send } from "../replay/send.ts";
 

@@ -2,7 +2,7 @@
 // field), each with its send time relative to the start, for every loop. Pure, so the pacing is
 // testable without sockets or clocks.
 import { XenoflowError } from "../errors.ts";
-import type { CapturedDatagram } from "../receive/pcap.ts";
+import type { CapturedDatagram } from "../capture/pcap.ts";
 
 // Smallest header per version: NetFlow v5 (Cisco's 24-byte header), v9 (RFC 3954 section 5.1),
 // IPFIX (RFC 7011 section 3.1, whose length field must match the datagram).

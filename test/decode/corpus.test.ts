@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCapture } from "../../src/decode/capture.ts";
+import { decodeCapture } from "../../src/capture/decode.ts";
 import { type Reference, TSHARK_FIELDS, compareRecord, loadTshark, normalize } from "../support/tshark.ts";
 import { CORPUS } from "../support/corpus.ts";
 

@@ -13,7 +13,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCapture } from "../../src/decode/capture.ts";
+import { decodeCapture } from "../../src/capture/decode.ts";
 import { compareRecord, loadTshark } from "../support/tshark.ts";
 
 const DIR = join(import.meta.dir, "../fixtures/exporters");

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createDecoder } from "../../src/decode/index.ts";
 import { createBatch } from "../../src/flow/batch.ts";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { CORPUS } from "../support/corpus.ts";
 
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { CORPUS } from "../support/corpus.ts";
 import { createDecoder } from "../../src/decode/index.ts";
 import { createBatch } from "../../src/flow/batch.ts";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { OPTS, faultsExcept, hex, records } from "./wire.ts";
 
 // Header: version 5, count, sysUptime 10000 ms, unix_secs 0x65000000, unix_nsecs 250 ms,

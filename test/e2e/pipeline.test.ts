@@ -13,7 +13,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { BUN, MAIN, startCollector } from "../support/collector.ts";
 import { type Packet, prefixOf, readPackets, sortRows, totalsBy } from "../support/traffic.ts";
 import { freeTcpPort, scrapeUntil } from "../http/support.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Version } from "../../src/gen/codec.ts";
 import { parseNets } from "../../src/gen/net.ts";
 import { buildPool } from "../../src/gen/pool.ts";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 
 /** The vendor corpus, vendored into the repository (test/fixtures/vendors/README.md). */
 export const CORPUS = join(import.meta.dir, "../fixtures/vendors");

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { BUN, MAIN, type RunningCollector, startCollector } from "../support/collector.ts";
 import { freeTcpPort, sendFrom } from "./support.ts";
 

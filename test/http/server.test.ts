@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { BUN, MAIN, type RunningCollector, startCollector } from "../support/collector.ts";
 import { FAMILIES } from "./prom.ts";
 import { freeTcpPort, scrape, scrapeUntil, sendFrom } from "./support.ts";

@@ -5,7 +5,7 @@ import { type Socket, createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { XenoflowError } from "../../src/errors.ts";
-import { type CapturedDatagram, readCapture } from "../../src/receive/pcap.ts";
+import { type CapturedDatagram, readCapture } from "../../src/capture/pcap.ts";
 import { isFlowPayload, plan } from "../../src/replay/plan.ts";
 import { isLoopback, parseTarget, send } from "../../src/replay/send.ts";
 import { writePcap } from "../support/pcapwrite.ts";

@@ -9,7 +9,7 @@
 // exporter's systemInitTimeMilliseconds + value, when tshark showed one earlier in the file).
 import { readFileSync } from "node:fs";
 import { formatV6Bytes as formatIPv6 } from "../../src/net/address.ts";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { parseAddress } from "./pcapwrite.ts";
 
 type Kind = "uint" | "hex" | "ipv4" | "ipv6" | "mac";

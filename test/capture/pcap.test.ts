@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import { CORPUS } from "../support/corpus.ts";
 
 const FIXTURES = join(import.meta.dir, "fixtures");

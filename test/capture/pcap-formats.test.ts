@@ -2,7 +2,7 @@
 // frames it must skip (counted) rather than misread or throw on.
 import { describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
-import { readCapture } from "../../src/receive/pcap.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
 import * as W from "../support/pcapwrite.ts";
 import { pcapngFile } from "../support/pcapngwrite.ts";
 

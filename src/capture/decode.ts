@@ -1,8 +1,8 @@
 // Decodes every flow datagram of a pcap/pcapng capture into printed records, in capture order:
 // what `xenoflow decode` prints and what the corpus tests compare with tshark. The capture's
 // frame times stand in for arrival times; each source address is one exporter.
-import { readCapture } from "../receive/pcap.ts";
-import { type DecoderOptions, type Faults, type FlowRecord, createDecoder } from "./index.ts";
+import { readCapture } from "./pcap.ts";
+import { type DecoderOptions, type Faults, type FlowRecord, createDecoder } from "../decode/index.ts";
 
 export interface CaptureOptions extends Partial<DecoderOptions> {
   /** Only datagrams to these UDP destination ports (default: every UDP datagram). */

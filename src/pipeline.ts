@@ -10,7 +10,7 @@ import { writeAlertState } from "./alert/state-file.ts";
 import type { Config, LimitDef } from "./config/types.ts";
 import { createConfiguredDecoder } from "./config-decoder.ts";
 import type { Decoder } from "./decode/index.ts";
-import { loadTemplates, saveTemplates } from "./decode/persist.ts";
+import { loadTemplates, saveTemplates } from "./state/templates.ts";
 import { ianaLookup } from "./expressions.ts";
 import { createBatch } from "./flow/batch.ts";
 import { type FlowDump, openFlowDump } from "./flow/dump.ts";

@@ -5,7 +5,7 @@
 // kernel spreads exporters by 4-tuple hash and each worker's path is the single-thread path.
 import type { Config, LimitDef, ListenAddress } from "../config/types.ts";
 import type { Decoder } from "../decode/index.ts";
-import { loadTemplates } from "../decode/persist.ts";
+import { loadTemplates } from "../state/templates.ts";
 import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
 import type { Logger } from "../log.ts";

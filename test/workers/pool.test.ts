@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { createDecoder } from "../../src/decode/index.ts";
-import { loadTemplates, saveTemplates } from "../../src/decode/persist.ts";
+import { loadTemplates, saveTemplates } from "../../src/state/templates.ts";
 import { expressionChecker } from "../../src/expressions.ts";
 import { createLogger } from "../../src/log.ts";
 import type { WindowExport } from "../../src/store/sink.ts";

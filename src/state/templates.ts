@@ -1,5 +1,7 @@
 // Template state on disk: <data_dir>/templates.json, written to a temporary file with mode 0600
 // and renamed over the old one, so a crash leaves either the old or the new state, never half.
+// Not in decode/ (a pure wire library: no I/O) nor in one engine: the single-thread collector and
+// the worker pool both load this file.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { XenoflowError } from "../errors.ts";

@@ -3,48 +3,43 @@
 import { type Env, dataSet, learned } from "./sets.ts";
 import type { TemplateField } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
-import { allZero } from "./v9.ts";
-
-export const IPFIX_HEADER_LEN = 16; // RFC 7011 section 3.1
-const TEMPLATE_SET = 2; // RFC 7011 section 3.3.2
-const OPTIONS_TEMPLATE_SET = 3;
-const MIN_DATA_SET = 256;
-const ENTERPRISE_BIT = 0x8000; // RFC 7011 section 3.2
-
-const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
-const u32 = (b: Uint8Array, p: number) => ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+import {
+  IPFIX_ENTERPRISE_BIT, IPFIX_HEADER_LENGTH, IPFIX_OPTIONS_TEMPLATE_SET_ID, IPFIX_TEMPLATE_SET_ID, IPFIX_VERSION, MIN_DATA_SET_ID,
+  SET_HEADER_LENGTH, allZero, u16, u32,
+} from "./wire.ts";
 
 export function decodeIpfix(env: Env, e: ExporterState, b: Uint8Array): void {
   const { x, faults } = env;
-  if (b.length < IPFIX_HEADER_LEN) {
+  if (b.length < IPFIX_HEADER_LENGTH) {
     faults.truncatedHeader++;
     return;
   }
   const msgLen = u16(b, 2);
-  if (msgLen < IPFIX_HEADER_LEN) {
+  if (msgLen < IPFIX_HEADER_LENGTH) {
     faults.badMessageLength++;
     return;
   }
   if (msgLen > b.length) faults.badMessageLength++;
   const msgEnd = Math.min(msgLen, b.length);
-  x.version = 10;
+  x.version = IPFIX_VERSION;
   x.uptime = 0;
   x.exportMs = u32(b, 4) * 1000;
   x.domain = u32(b, 12);
   x.headerRate = 0;
-  x.dom = env.store.domainState(e, 10, x.domain);
-  let o = IPFIX_HEADER_LEN;
-  while (msgEnd - o >= 4) {
+  x.dom = env.store.domainState(e, IPFIX_VERSION, x.domain);
+  let o = IPFIX_HEADER_LENGTH;
+  while (msgEnd - o >= SET_HEADER_LENGTH) {
     const id = u16(b, o);
     const len = u16(b, o + 2);
-    if (len < 4 || o + len > msgEnd) {
+    if (len < SET_HEADER_LENGTH || o + len > msgEnd) {
       if (!allZero(b, o, msgEnd)) faults.badSetLength++;
       return;
     }
     const end = o + len;
-    if (id === TEMPLATE_SET) templates(env, e, b, o + 4, end, false);
-    else if (id === OPTIONS_TEMPLATE_SET) templates(env, e, b, o + 4, end, true);
-    else if (id >= MIN_DATA_SET) dataSet(env, e, id, b, o + 4, end);
+    const body = o + SET_HEADER_LENGTH;
+    if (id === IPFIX_TEMPLATE_SET_ID) templates(env, e, b, body, end, false);
+    else if (id === IPFIX_OPTIONS_TEMPLATE_SET_ID) templates(env, e, b, body, end, true);
+    else if (id >= MIN_DATA_SET_ID) dataSet(env, e, id, b, body, end);
     else faults.reservedSetId++;
     o = end;
   }
@@ -58,14 +53,14 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
     const count = u16(b, p + 2);
     if (count === 0) {
       // RFC 7011 section 8.1: withdrawal; id 2 (templates) / 3 (options templates) withdraws all.
-      if (id === (options ? OPTIONS_TEMPLATE_SET : TEMPLATE_SET)) store.withdraw(e, 10, x.domain, null, options);
-      else if (id >= MIN_DATA_SET) store.withdraw(e, 10, x.domain, id, options);
+      if (id === (options ? IPFIX_OPTIONS_TEMPLATE_SET_ID : IPFIX_TEMPLATE_SET_ID)) store.withdraw(e, IPFIX_VERSION, x.domain, null, options);
+      else if (id >= MIN_DATA_SET_ID) store.withdraw(e, IPFIX_VERSION, x.domain, id, options);
       else if (!allZero(b, p, end)) faults.badTemplateId++;
       else return; // padding
       p += 4;
       continue;
     }
-    if (id < MIN_DATA_SET) {
+    if (id < MIN_DATA_SET_ID) {
       faults.badTemplateId++;
       return;
     }
@@ -84,9 +79,9 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
       if (end - q < 4) break;
       const raw = u16(b, q);
       const len = u16(b, q + 2);
-      if (raw & ENTERPRISE_BIT) {
+      if (raw & IPFIX_ENTERPRISE_BIT) {
         if (end - q < 8) break;
-        fields.push({ id: raw & ~ENTERPRISE_BIT, pen: u32(b, q + 4), len });
+        fields.push({ id: raw & ~IPFIX_ENTERPRISE_BIT, pen: u32(b, q + 4), len });
         q += 8;
       } else {
         fields.push({ id: raw, pen: 0, len });
@@ -102,7 +97,7 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
       faults.zeroSizeRecord++;
       continue;
     }
-    const t = store.learn(e, 10, x.domain, id, fields, scopeCount, options);
-    learned(env, e, t, 10, x.domain, id);
+    const t = store.learn(e, IPFIX_VERSION, x.domain, id, fields, scopeCount, options);
+    learned(env, e, t, IPFIX_VERSION, x.domain, id);
   }
 }

@@ -3,11 +3,7 @@
 import type { Env } from "./sets.ts";
 import { type Template, type TemplateField, makeTemplate } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
-
-export const V5_HEADER_LEN = 24;
-export const V5_RECORD_LEN = 48;
-/** Header sampling_interval: the top 2 bits are the mode, the low 14 the interval. */
-const V5_INTERVAL_MASK = 0x3fff;
+import { V5_HEADER_LENGTH, V5_INTERVAL_MASK, V5_RECORD_LENGTH, V5_VERSION, u16, u32 } from "./wire.ts";
 
 // The record layout, as IANA elements (paddingOctets 210 for the pad bytes).
 const V5_FIELDS: readonly TemplateField[] = [
@@ -16,28 +12,28 @@ const V5_FIELDS: readonly TemplateField[] = [
 ].map(([id, len]) => ({ id: id!, pen: 0, len: len! }));
 
 export function v5Template(): Template {
-  return makeTemplate(5, 0, 0, V5_FIELDS, 0, false);
+  return makeTemplate(V5_VERSION, 0, 0, V5_FIELDS, 0, false);
 }
 
 export function decodeV5(env: Env, e: ExporterState, t: Template, b: Uint8Array): void {
   const { x, faults } = env;
-  if (b.length < V5_HEADER_LEN) {
+  if (b.length < V5_HEADER_LENGTH) {
     faults.truncatedHeader++;
     return;
   }
-  const count = (b[2]! << 8) | b[3]!;
-  const uptime = ((b[4]! << 24) | (b[5]! << 16) | (b[6]! << 8) | b[7]!) >>> 0;
-  const secs = ((b[8]! << 24) | (b[9]! << 16) | (b[10]! << 8) | b[11]!) >>> 0;
-  const nsecs = ((b[12]! << 24) | (b[13]! << 16) | (b[14]! << 8) | b[15]!) >>> 0;
-  const present = Math.floor((b.length - V5_HEADER_LEN) / V5_RECORD_LEN);
+  const count = u16(b, 2);
+  const uptime = u32(b, 4);
+  const secs = u32(b, 8);
+  const nsecs = u32(b, 12);
+  const present = Math.floor((b.length - V5_HEADER_LENGTH) / V5_RECORD_LENGTH);
   // The header count is not trusted beyond the bytes present (corrupt and netcat-joined exports).
-  if (count !== present || (b.length - V5_HEADER_LEN) % V5_RECORD_LEN !== 0) faults.countMismatch++;
+  if (count !== present || (b.length - V5_HEADER_LENGTH) % V5_RECORD_LENGTH !== 0) faults.countMismatch++;
   const n = Math.min(count, present);
-  x.version = 5;
+  x.version = V5_VERSION;
   x.domain = 0;
   x.uptime = uptime;
   x.exportMs = secs * 1000 + nsecs / 1e6;
-  x.headerRate = ((b[22]! << 8) | b[23]!) & V5_INTERVAL_MASK;
-  x.dom = env.store.domainState(e, 5, 0);
-  env.out.data(t, b, V5_HEADER_LEN, V5_HEADER_LEN + n * V5_RECORD_LEN, x);
+  x.headerRate = u16(b, 22) & V5_INTERVAL_MASK;
+  x.dom = env.store.domainState(e, V5_VERSION, 0);
+  env.out.data(t, b, V5_HEADER_LENGTH, V5_HEADER_LENGTH + n * V5_RECORD_LENGTH, x);
 }

@@ -4,45 +4,36 @@ import { V9_SCOPE_BASE } from "./elements.ts";
 import { type Env, dataSet, learned } from "./sets.ts";
 import type { TemplateField } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
-
-export const V9_HEADER_LEN = 20; // RFC 3954 section 5.1
-const TEMPLATE_FLOWSET = 0; // RFC 3954 section 5.2
-const OPTIONS_TEMPLATE_FLOWSET = 1; // RFC 3954 section 6.1
-const MIN_DATA_FLOWSET = 256; // RFC 3954 section 5.3
-
-const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
-const u32 = (b: Uint8Array, p: number) => ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
-
-export function allZero(b: Uint8Array, from: number, to: number): boolean {
-  for (let p = from; p < to; p++) if (b[p] !== 0) return false;
-  return true;
-}
+import {
+  MIN_DATA_SET_ID, SET_HEADER_LENGTH, V9_HEADER_LENGTH, V9_OPTIONS_TEMPLATE_FLOWSET_ID, V9_TEMPLATE_FLOWSET_ID, V9_VERSION, allZero, u16, u32,
+} from "./wire.ts";
 
 export function decodeV9(env: Env, e: ExporterState, b: Uint8Array): void {
   const { x, faults } = env;
-  if (b.length < V9_HEADER_LEN) {
+  if (b.length < V9_HEADER_LENGTH) {
     faults.truncatedHeader++;
     return;
   }
-  x.version = 9;
+  x.version = V9_VERSION;
   x.uptime = u32(b, 4);
   x.exportMs = u32(b, 8) * 1000;
   x.domain = u32(b, 16);
   x.headerRate = 0;
-  x.dom = env.store.domainState(e, 9, x.domain);
-  let o = V9_HEADER_LEN;
-  while (b.length - o >= 4) {
+  x.dom = env.store.domainState(e, V9_VERSION, x.domain);
+  let o = V9_HEADER_LENGTH;
+  while (b.length - o >= SET_HEADER_LENGTH) {
     const id = u16(b, o);
     const len = u16(b, o + 2);
-    if (len < 4 || o + len > b.length) {
+    if (len < SET_HEADER_LENGTH || o + len > b.length) {
       // Zero fill after the last flowset (Cisco ACI, PAN-OS) is not a fault; anything else is.
       if (!allZero(b, o, b.length)) faults.badSetLength++;
       return;
     }
     const end = o + len;
-    if (id === TEMPLATE_FLOWSET) templates(env, e, b, o + 4, end);
-    else if (id === OPTIONS_TEMPLATE_FLOWSET) optionsTemplates(env, e, b, o + 4, end);
-    else if (id >= MIN_DATA_FLOWSET) dataSet(env, e, id, b, o + 4, end);
+    const body = o + SET_HEADER_LENGTH;
+    if (id === V9_TEMPLATE_FLOWSET_ID) templates(env, e, b, body, end);
+    else if (id === V9_OPTIONS_TEMPLATE_FLOWSET_ID) optionsTemplates(env, e, b, body, end);
+    else if (id >= MIN_DATA_SET_ID) dataSet(env, e, id, b, body, end);
     else faults.reservedSetId++;
     o = end;
   }
@@ -57,8 +48,8 @@ function learn(env: Env, e: ExporterState, id: number, fields: TemplateField[], 
     env.faults.zeroSizeRecord++;
     return;
   }
-  const t = env.store.learn(e, 9, env.x.domain, id, fields, scopeCount, options);
-  learned(env, e, t, 9, env.x.domain, id);
+  const t = env.store.learn(e, V9_VERSION, env.x.domain, id, fields, scopeCount, options);
+  learned(env, e, t, V9_VERSION, env.x.domain, id);
 }
 
 function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: number): void {
@@ -66,7 +57,7 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
   while (end - p >= 4) {
     const id = u16(b, p);
     const count = u16(b, p + 2);
-    if (id < MIN_DATA_FLOWSET) {
+    if (id < MIN_DATA_SET_ID) {
       if (!allZero(b, p, end)) faults.badTemplateId++;
       return;
     }
@@ -92,7 +83,7 @@ function optionsTemplates(env: Env, e: ExporterState, b: Uint8Array, p: number, 
     const id = u16(b, p);
     const scopeLen = u16(b, p + 2);
     const optionLen = u16(b, p + 4);
-    if (id < MIN_DATA_FLOWSET) {
+    if (id < MIN_DATA_SET_ID) {
       if (!allZero(b, p, end)) faults.badTemplateId++;
       return;
     }

@@ -1,6 +1,7 @@
 // Field positions of one record of a template with variable-length fields (RFC 7011 section 7:
 // a length byte, or 255 followed by a 2-byte length). Fixed-size templates need no walk.
 import { type Template, VARLEN } from "./template.ts";
+import { u16 } from "./wire.ts";
 
 /**
  * Fills pos/lens for the record at `o` and returns the offset after it, or -1 when a field runs
@@ -17,7 +18,7 @@ export function walkRecord(t: Template, b: Uint8Array, o: number, end: number, p
       p += 1;
       if (len === 255) {
         if (p + 2 > end) return -1;
-        len = (b[p]! << 8) | b[p + 1]!;
+        len = u16(b, p);
         p += 2;
       }
     }

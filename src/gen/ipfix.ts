@@ -2,14 +2,12 @@
 // message, template set id 2 (3.3.2), data set with the template id. The sequence number counts
 // data records (not messages) per observation domain; padding is optional and we send none.
 import type { FlowBatch } from "../flow/batch.ts";
+import { IPFIX_HEADER_LENGTH, IPFIX_TEMPLATE_SET_ID, IPFIX_VERSION, SET_HEADER_LENGTH } from "../decode/wire.ts";
 import type { Codec, Header } from "./codec.ts";
 import { MAX_PAYLOAD, RECORD_LENGTH } from "./layout.ts";
-import { SET_HEADER_LENGTH, composeSets, countDataRecords, dataSetLength, templateSet, writeDataSet } from "./sets.ts";
+import { composeSets, countDataRecords, dataSetLength, templateSet, writeDataSet } from "./sets.ts";
 
-export const IPFIX_VERSION = 10; // RFC 7011 section 3.1
-export const IPFIX_HEADER_LENGTH = 16; // RFC 7011 section 3.1
-export const IPFIX_TEMPLATE_SET_ID = 2; // RFC 7011 section 3.3.2
-const ALIGN = 1;
+const ALIGN = 1; // RFC 7011 section 3.3.1: padding is optional
 
 const TEMPLATE = templateSet(IPFIX_TEMPLATE_SET_ID, "ipfix");
 
@@ -38,7 +36,7 @@ function compose(src: Uint8Array, n: number, withTemplate: boolean, out: Uint8Ar
 }
 
 export const ipfix: Codec = {
-  version: 10,
+  version: IPFIX_VERSION,
   headerLength: IPFIX_HEADER_LENGTH,
   maxRecords: Math.floor((MAX_PAYLOAD - IPFIX_HEADER_LENGTH - TEMPLATE.length - SET_HEADER_LENGTH) / RECORD_LENGTH),
   template: TEMPLATE,

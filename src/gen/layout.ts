@@ -8,6 +8,7 @@
 // IPFIX has no sysUpTime in its header, so start/end travel as microseconds before the export
 // time (flowStartDeltaMicroseconds/flowEndDeltaMicroseconds), which, like v9's uptime-relative
 // times, stay correct when only the header's clock is patched at send time.
+import { MIN_DATA_SET_ID } from "../decode/wire.ts";
 
 export type Column =
   | "srcAddr"
@@ -69,8 +70,8 @@ export const LAYOUT: readonly FieldSpec[] = (() => {
 
 export const RECORD_LENGTH = LAYOUT.reduce((sum, f) => sum + f.length, 0);
 
-/** The template id of the one data template; 256 is the first id RFC 3954/7011 leave to data. */
-export const TEMPLATE_ID = 256;
+/** The template id of the one data template: the first id RFC 3954/7011 leave to data. */
+export const TEMPLATE_ID = MIN_DATA_SET_ID;
 
 /** UDP payload that fits a 1500-byte Ethernet MTU over IPv4 (1500 - 20 IP - 8 UDP). */
 export const MAX_PAYLOAD = 1472;

@@ -1,10 +1,9 @@
 // The set framing NetFlow v9 (RFC 3954 section 5) and IPFIX (RFC 7011 section 3.3) share: a
 // header, then sets of {id u16, length u16, body}; templates in a set of their own before data.
+import { MIN_DATA_SET_ID, SET_HEADER_LENGTH } from "../decode/wire.ts";
 import type { FlowBatch } from "../flow/batch.ts";
 import { RECORD_LENGTH, TEMPLATE_ID, TEMPLATE_RECORD_LENGTH, writeTemplateRecord } from "./layout.ts";
 import { writeRecord } from "./record.ts";
-
-export const SET_HEADER_LENGTH = 4;
 
 /** A complete template set (header + the one template record). */
 export function templateSet(setId: number, kind: "v9" | "ipfix"): Uint8Array {
@@ -70,7 +69,7 @@ export function countDataRecords(v: DataView, headerLength: number, length: numb
     const id = v.getUint16(off);
     const len = v.getUint16(off + 2);
     if (len < SET_HEADER_LENGTH) break;
-    if (id >= TEMPLATE_ID) n += Math.floor((len - SET_HEADER_LENGTH) / RECORD_LENGTH);
+    if (id >= MIN_DATA_SET_ID) n += Math.floor((len - SET_HEADER_LENGTH) / RECORD_LENGTH);
     off += len;
   }
   return n;

@@ -1,15 +1,11 @@
 // NetFlow v5 (Cisco's fixed format; no RFC): 24-byte header, then up to 30 48-byte records.
 // Record times are sysUpTime milliseconds, like v9's FIRST/LAST_SWITCHED.
 import type { FlowBatch } from "../flow/batch.ts";
+import { V5_HEADER_LENGTH, V5_MAX_RECORDS, V5_RECORD_LENGTH, V5_VERSION } from "../decode/wire.ts";
 import type { Codec, Header } from "./codec.ts";
 
-export const V5_HEADER_LENGTH = 24;
-export const V5_RECORD_LENGTH = 48;
-/** The format's own limit: exporters never put more than 30 records in a datagram. */
-export const V5_MAX_RECORDS = 30;
-
 function writeHeader(v: DataView, n: number, h: Header): void {
-  v.setUint16(0, 5);
+  v.setUint16(0, V5_VERSION);
   v.setUint16(2, n);
   stamp(v, h);
   v.setUint8(20, 0); // engine_type
@@ -64,7 +60,7 @@ function compose(src: Uint8Array, n: number, _withTemplate: boolean, out: Uint8A
 }
 
 export const v5: Codec = {
-  version: 5,
+  version: V5_VERSION,
   headerLength: V5_HEADER_LENGTH,
   maxRecords: V5_MAX_RECORDS,
   template: new Uint8Array(0),

@@ -2,13 +2,10 @@
 // flowset with the template id, padded to 32 bits (5.3). The header count is every record in the
 // packet, template records included; the sequence counts packets per source id.
 import type { FlowBatch } from "../flow/batch.ts";
+import { SET_HEADER_LENGTH, V9_ALIGN as ALIGN, V9_HEADER_LENGTH, V9_TEMPLATE_FLOWSET_ID, V9_VERSION } from "../decode/wire.ts";
 import type { Codec, Header } from "./codec.ts";
 import { MAX_PAYLOAD, RECORD_LENGTH } from "./layout.ts";
-import { SET_HEADER_LENGTH, composeSets, countDataRecords, dataSetLength, templateSet, writeDataSet } from "./sets.ts";
-
-export const V9_HEADER_LENGTH = 20; // RFC 3954 section 5.1
-export const V9_TEMPLATE_FLOWSET_ID = 0; // RFC 3954 section 5.2
-const ALIGN = 4; // RFC 3954 section 5.3: padding to a 32-bit boundary
+import { composeSets, countDataRecords, dataSetLength, templateSet, writeDataSet } from "./sets.ts";
 
 const TEMPLATE = templateSet(V9_TEMPLATE_FLOWSET_ID, "v9");
 
@@ -21,7 +18,7 @@ function stamp(v: DataView, h: Header): void {
 
 function encode(b: FlowBatch, from: number, n: number, out: Uint8Array, h: Header): number {
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  v.setUint16(0, 9);
+  v.setUint16(0, V9_VERSION);
   v.setUint16(2, n);
   stamp(v, h);
   // FIRST/LAST_SWITCHED: sysUpTime when the flow's first/last packet was switched.
@@ -38,7 +35,7 @@ function compose(src: Uint8Array, n: number, withTemplate: boolean, out: Uint8Ar
 }
 
 export const v9: Codec = {
-  version: 9,
+  version: V9_VERSION,
   headerLength: V9_HEADER_LENGTH,
   maxRecords: Math.floor((MAX_PAYLOAD - V9_HEADER_LENGTH - TEMPLATE.length - SET_HEADER_LENGTH - (ALIGN - 1)) / RECORD_LENGTH),
   template: TEMPLATE,

@@ -3,19 +3,15 @@
 // testable without sockets or clocks.
 import { XenoflowError } from "../errors.ts";
 import type { CapturedDatagram } from "../capture/pcap.ts";
+import { IPFIX_HEADER_LENGTH, IPFIX_VERSION, V5_HEADER_LENGTH, V5_VERSION, V9_HEADER_LENGTH, V9_VERSION, u16 } from "../decode/wire.ts";
 
-// Smallest header per version: NetFlow v5 (Cisco's 24-byte header), v9 (RFC 3954 section 5.1),
-// IPFIX (RFC 7011 section 3.1, whose length field must match the datagram).
-const V5_HEADER = 24;
-const V9_HEADER = 20;
-const IPFIX_HEADER = 16;
-
+/** A whole header of its version; an IPFIX message's length field must match the datagram. */
 export function isFlowPayload(p: Uint8Array): boolean {
   if (p.length < 4) return false;
-  const version = ((p[0] ?? 0) << 8) | (p[1] ?? 0);
-  if (version === 5) return p.length >= V5_HEADER;
-  if (version === 9) return p.length >= V9_HEADER;
-  if (version === 10) return p.length >= IPFIX_HEADER && (((p[2] ?? 0) << 8) | (p[3] ?? 0)) === p.length;
+  const version = u16(p, 0);
+  if (version === V5_VERSION) return p.length >= V5_HEADER_LENGTH;
+  if (version === V9_VERSION) return p.length >= V9_HEADER_LENGTH;
+  if (version === IPFIX_VERSION) return p.length >= IPFIX_HEADER_LENGTH && u16(p, 2) === p.length;
   return false;
 }
 

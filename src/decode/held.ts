@@ -23,14 +23,12 @@ export interface Held {
   readonly exportMs: number;
   readonly uptime: number;
   readonly arrivalMs: number;
-  /** Number of the decode call that held it: a second output of that datagram decodes it in place. */
-  readonly seq: number;
   owner: HeldOwner | null;
   gPrev: Held | null;
   gNext: Held | null;
   ePrev: Held | null;
   eNext: Held | null;
-  /** Next entry of the same owner and key; kept after take() so a chain can be walked twice. */
+  /** Next entry of the same owner and key; kept after take(), which hands the chain out by it. */
   tNext: Held | null;
 }
 

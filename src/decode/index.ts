@@ -87,28 +87,10 @@ export function createDecoder(opts: DecoderOptions) {
     },
   };
 
-  const env: Env = { store, faults, x, out: toBatch, seq: 0, mirror: false, replayed: new Map() };
-
-  // The previous call, to recognise the second output of one datagram (see sets.ts): the same
-  // bytes from the same exporter at the same time, right after the other output decoded them.
-  let prevPayload: Uint8Array | null = null;
-  let prevAddr = "";
-  let prevArrival = 0;
-  let prevOut: Output | null = null;
+  const env: Env = { store, faults, x, out: toBatch };
 
   function decode(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number): void {
     counts.datagrams++;
-    const mirror = payload === prevPayload && exporter.addr === prevAddr && arrivalMs === prevArrival
-      && prevOut !== null && prevOut !== env.out;
-    prevOut = mirror ? null : env.out;
-    prevPayload = payload;
-    prevAddr = exporter.addr;
-    prevArrival = arrivalMs;
-    env.mirror = mirror;
-    if (!mirror) {
-      env.seq++;
-      if (env.replayed.size > 0) env.replayed.clear();
-    }
     if (payload.length < 2) {
       faults.truncatedHeader++;
       return;

@@ -98,6 +98,6 @@ function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: nu
       continue;
     }
     const t = store.learn(e, IPFIX_VERSION, x.domain, id, fields, scopeCount, options);
-    learned(env, e, t, IPFIX_VERSION, x.domain, id);
+    learned(env, e, t);
   }
 }

@@ -157,8 +157,6 @@ export function createTemplateStore(opts: TemplateStoreOptions, faults: Faults) 
   const store = {
     dirty: false,
     exporter, get, learn, withdraw, hold,
-    /** Whether a data set body of this size would be held. */
-    canHold: (size: number): boolean => held.fits(size),
     /** Removes and returns (linked by tNext, oldest first) the held sets `t` can decode, or null. */
     takeHeld: (e: ExporterState, t: Template): Held | null => held.take(e, templateKey(t.version, t.domain, t.id)),
     /** Drops held data older than pendingMs at `nowMs`, counted (Infinity drops all). */

@@ -49,7 +49,7 @@ function learn(env: Env, e: ExporterState, id: number, fields: TemplateField[], 
     return;
   }
   const t = env.store.learn(e, V9_VERSION, env.x.domain, id, fields, scopeCount, options);
-  learned(env, e, t, V9_VERSION, env.x.domain, id);
+  learned(env, e, t);
 }
 
 function templates(env: Env, e: ExporterState, b: Uint8Array, p: number, end: number): void {

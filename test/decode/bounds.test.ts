@@ -1,9 +1,10 @@
-// Decoder state bounds under hostile input (src/decode/fair.ts, held.ts, domains.ts, and the
-// second output of one datagram in sets.ts), with short inline hex.
+// Decoder state bounds under hostile input (src/decode/fair.ts, held.ts, domains.ts, and held data
+// replayed into both outputs of one walk in sets.ts), with short inline hex.
 import { describe, expect, test } from "bun:test";
 import { type FlowRecord, createDecoder } from "../../src/decode/index.ts";
 import { createFairShare } from "../../src/decode/fair.ts";
 import { createBatch } from "../../src/flow/batch.ts";
+import { memoryLines } from "../../src/flow/json-bytes.ts";
 import { OPTS, faultsExcept, ipfix, set } from "./wire.ts";
 
 const H = { secs: 0x65000000 };
@@ -61,20 +62,18 @@ describe("held data", () => {
     expect(d.faults).toEqual(faultsExcept(d.faults, { heldEvicted: 2, heldExpired: 1 }));
   });
 
-  test("both outputs of one datagram: held data comes out once in each, also when its template follows in the same datagram", () => {
+  test("the batch and the flow dump of one walk: held data comes out once in each, also when its template follows in the same datagram", () => {
     const d = createDecoder(OPTS);
     const b = createBatch([], 64);
-    const printed: number[] = [];
-    const both = (p: Uint8Array, at: number) => {
-      d.decodeToBatch(p, ex(1), at, b, () => {});
-      d.decodeToRecords(p, ex(1), at, (r) => printed.push(r.protocolIdentifier as number));
-    };
-    both(ipfix(H, data("06")), 0);
-    both(ipfix(H, data("11"), TPL, data("01")), 1);
-    both(ipfix(H, TPL), 2); // a resend replays nothing
+    const lines = memoryLines();
+    const feed = (p: Uint8Array, at: number) => d.decodeToBatch(p, ex(1), at, b, () => {}, lines);
+    feed(ipfix(H, data("06")), 0);
+    feed(ipfix(H, data("11"), TPL, data("01")), 1);
+    feed(ipfix(H, TPL), 2); // a resend replays nothing
     expect([...b.proto.subarray(0, b.length)]).toEqual([6, 17, 1]);
-    expect(printed).toEqual([17, 6, 1]); // the mirror prints in place what the batch pass held and replayed
-    expect(d.stats.heldBytes).toBe(0);
+    const printed = lines.text().trim().split("\n").map((l) => (JSON.parse(l) as FlowRecord).protocolIdentifier);
+    expect(printed).toEqual([6, 17, 1]);
+    expect(d.stats).toEqual({ templates: 1, heldBytes: 0, records: 3, datagrams: 3 });
   });
 });
 

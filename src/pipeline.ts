@@ -61,7 +61,6 @@ const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
 const TRIM_AFTER_ROWS = 10_000;
-const TRIM_DELAY_MS = 0;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -79,7 +78,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   // per turn (monitor/raw-rows.ts, store/paced.ts), between the receiver's reads.
   const ownMonitor = (c: Config, reuse?: Monitor) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
   let monitor = pool ? pool.monitor : ownMonitor(config);
-  const trim = createHeapTrim({ minRows: TRIM_AFTER_ROWS, delayMs: TRIM_DELAY_MS });
+  const trim = createHeapTrim({ minRows: TRIM_AFTER_ROWS });
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
     onEvent: (kind, d) => {

@@ -29,8 +29,6 @@ import { valueKinds } from "./values.ts";
 export interface WindowOptions {
   /** Rows per window slot before records go to the overflow row. */
   maxRows?: number;
-  /** Slots in the ring (at least 2). */
-  slots?: number;
   /**
    * Closed windows leave as their table's numbers (WindowExport.raw, no rows) for a collector
    * worker to hand to the main thread: rendering keys to text once, after the merge, costs a
@@ -92,10 +90,9 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const nv = kinds.length;
   const maxRows = opts.maxRows ?? 1_000_000;
   const everyMs = def.every * 1000;
-  const ring: Slot[] = [];
-  for (let s = 0; s < Math.max(2, opts.slots ?? 2); s++) {
-    ring.push({ start: NaN, table: createHashTable(key.words, nv, maxRows, Math.min(1024, maxRows)), strings: createStringTable(), overflow: new Float64Array(nv), overflowRecords: 0 });
-  }
+  const slot = (): Slot => ({ start: NaN, table: createHashTable(key.words, nv, maxRows, Math.min(1024, maxRows)), strings: createStringTable(), overflow: new Float64Array(nv), overflowRecords: 0 });
+  // Two slots: the open window, and the last closed one until collect() takes it.
+  const ring: Slot[] = [slot(), slot()];
   const free: Slot[] = ring.slice();
   const closed: Slot[] = [];
   const ready: WindowExport[] = [];

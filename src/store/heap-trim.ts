@@ -5,7 +5,8 @@
 // stayed at 142-146 MiB for ~10 s after each close). A full collection in the turn after each
 // large export is spooled or written returns it before the next piece of the close adds its own:
 // 7-11 ms, four per close of the benchmark's two windows; peak RSS of a close 109-110 MiB with one
-// collection a second after the last export, 106-108 with these.
+// collection a second after the last export, 106-108 with these. The collection runs in the next
+// turn, so exports finished in one turn share it.
 export interface HeapTrim {
   /** An export of `rows` rows was spooled or written to the database. */
   written(rows: number): void;
@@ -16,8 +17,6 @@ export interface HeapTrim {
 export interface HeapTrimOptions {
   /** Exports at least this large are followed by a collection. */
   minRows: number;
-  /** Quiet time after the last large export: exports done within it come as one collection. */
-  delayMs: number;
   collect?: () => void;
 }
 
@@ -32,7 +31,7 @@ export function createHeapTrim(o: HeapTrimOptions): HeapTrim {
       timer = setTimeout(() => {
         timer = undefined;
         collect();
-      }, o.delayMs);
+      }, 0);
     },
     stop() {
       stopped = true;

@@ -181,6 +181,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     if (!decoder.templates.dirty) return;
     try {
       saveTemplates(config.dataDir, decoder.templates.snapshot());
+      decoder.templates.dirty = false;
     } catch (e) {
       log.error((e as Error).message, "templates");
     }

@@ -9,7 +9,7 @@ import { createCtx } from "./context.ts";
 import { type Faults, createFaults } from "./faults.ts";
 import { decodeIpfix } from "./ipfix.ts";
 import type { Env, Output } from "./sets.ts";
-import { restore, snapshot } from "./snapshot.ts";
+import { type ExporterTemplates, list, restore, snapshot } from "./snapshot.ts";
 import type { Template } from "./template.ts";
 import { createTemplateStore } from "./templates.ts";
 import { decodeV5, v5Template } from "./v5.ts";
@@ -17,6 +17,7 @@ import { decodeV9 } from "./v9.ts";
 
 export type { FlowRecord } from "./compile-records.ts";
 export type { Faults } from "./faults.ts";
+export type { ExporterTemplates } from "./snapshot.ts";
 
 export interface DecoderOptions {
   templatesPerExporter: number;
@@ -149,8 +150,10 @@ export function createDecoder(opts: DecoderOptions) {
       return { templates: store.count(), heldBytes: store.heldBytes(), records: counts.records, datagrams: counts.datagrams };
     },
     templates: {
-      /** The state as JSON-safe data; clears `dirty`. */
+      /** The state as JSON-safe data (the template file); whoever saves it clears `dirty`. */
       snapshot: (): unknown => snapshot(store),
+      /** Templates and learned sampling rates per exporter, for the dashboard. */
+      list: (): ExporterTemplates[] => list(store),
       /** Loads a snapshot (unknown or damaged parts are ignored); returns templates restored. */
       restore: (s: unknown): number => restore(store, s),
       get dirty(): boolean {

@@ -91,38 +91,8 @@ export function alerts(c: CollectorView, nowMs: number) {
   };
 }
 
-interface ExporterDecodeState {
-  templates: number;
-  samplingRates: number[];
-}
-
-/**
- * Templates and sampling rates per exporter, from the decoder's template snapshot (its only
- * public view of that state). Taking the snapshot clears the decoder's "needs saving" flag, so
- * the flag is put back: the template file must still be written.
- */
-function decodeState(c: CollectorView): Map<string, ExporterDecodeState> {
-  const dirty = c.decoder.templates.dirty;
-  const snap = c.decoder.templates.snapshot() as { exporters?: unknown };
-  c.decoder.templates.dirty = dirty;
-  const out = new Map<string, ExporterDecodeState>();
-  if (!Array.isArray(snap.exporters)) return out;
-  for (const e of snap.exporters as { addr?: unknown; templates?: unknown; domains?: unknown }[]) {
-    if (typeof e.addr !== "string") continue;
-    const rates = new Set<number>();
-    if (Array.isArray(e.domains)) {
-      for (const d of e.domains as unknown[][]) {
-        if (typeof d[2] === "number" && d[2] > 0) rates.add(d[2]);
-        if (Array.isArray(d[4])) for (const s of d[4] as unknown[][]) if (typeof s[1] === "number") rates.add(s[1]);
-      }
-    }
-    out.set(e.addr, { templates: Array.isArray(e.templates) ? e.templates.length : 0, samplingRates: [...rates].sort((a, b) => a - b) });
-  }
-  return out;
-}
-
 export function exporters(c: CollectorView, nowMs: number) {
-  const state = decodeState(c);
+  const state = new Map(c.decoder.templates.list().map((t) => [t.addr, t]));
   const defs = new Map(c.config.exporters.map((d) => [d.address.text, d]));
   return {
     exporters: [...c.exporters.values()].map((e) => {

@@ -75,7 +75,6 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   const templates = {
     dirty: false,
     snapshot() {
-      templates.dirty = false;
       return mergeTemplateSnapshots(saved, snapshots, board.latest.map((s) => s?.exporters ?? []));
     },
   };

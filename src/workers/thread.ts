@@ -88,7 +88,11 @@ async function start(init: WorkerInit): Promise<void> {
     mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
     exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
   });
-  const templates = () => (decoder.templates.dirty ? decoder.templates.snapshot() : null);
+  const templates = () => {
+    if (!decoder.templates.dirty) return null;
+    decoder.templates.dirty = false;
+    return decoder.templates.snapshot();
+  };
   const tick = () => {
     const now = Date.now();
     flush();

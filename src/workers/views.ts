@@ -5,6 +5,7 @@
 import type { ListenAddress } from "../config/types.ts";
 import { type Decoder } from "../decode/index.ts";
 import { type Faults, createFaults } from "../decode/faults.ts";
+import { listSnapshot } from "../decode/snapshot.ts";
 import { XenoflowError } from "../errors.ts";
 import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
 import type { Monitor, MoCounters } from "../monitor/mo.ts";
@@ -98,6 +99,7 @@ export function decoderView(board: StatsBoard, templates: TemplateSource): Decod
     },
     templates: {
       snapshot: () => templates.snapshot(),
+      list: () => listSnapshot(templates.snapshot()),
       // Every worker restored the saved file at start; nothing is left to restore here.
       restore: () => 0,
       get dirty() {

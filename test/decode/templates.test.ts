@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type FlowRecord, createDecoder } from "../../src/decode/index.ts";
+import { listSnapshot } from "../../src/decode/snapshot.ts";
 import { createBatch } from "../../src/flow/batch.ts";
 import { EXPORTER, OPTS, faultsExcept, records, set, v9 } from "./wire.ts";
 
@@ -63,8 +64,9 @@ describe("template bounds", () => {
     const d = createDecoder(OPTS);
     d.decodeToRecords(v9(H, tpl(300)), EXPORTER, 0, () => {});
     expect(d.templates.dirty).toBe(true);
-    d.templates.snapshot();
-    expect(d.templates.dirty).toBe(false);
+    d.templates.snapshot(); // only reads: the caller that saves it clears the flag
+    expect(d.templates.dirty).toBe(true);
+    d.templates.dirty = false;
     d.decodeToRecords(v9(H, tpl(300)), EXPORTER, 0, () => {});
     expect(d.templates.dirty).toBe(false);
     d.decodeToRecords(v9(H, set(0, "012c 0001 0007 0002")), EXPORTER, 0, () => {});
@@ -72,5 +74,27 @@ describe("template bounds", () => {
     d.decodeToRecords(v9(H, set(300, "0050")), EXPORTER, 0, (r) => out.push(r));
     expect(out).toEqual([{ exporter: "192.0.2.1", version: 9, domain: 0, template: 300, sourceTransportPort: 80 }]);
     expect(d.templates.dirty).toBe(true);
+  });
+});
+
+describe("listing", () => {
+  test("templates and learned sampling rates per exporter, the same from the store and from its snapshot", () => {
+    const d = createDecoder(OPTS);
+    // Options template 400: scope System (4 bytes), samplingInterval (34, 4 bytes), samplerMode (35, 1 byte).
+    const opt = set(1, "0190 0004 0008  0001 0004  0022 0004  0023 0001");
+    d.decodeToRecords(v9(H, opt, set(400, "00000000 00000064 02 000000"), tpl(300)), EXPORTER, 0, () => {});
+    d.decodeToRecords(v9(H, tpl(301)), { addr: "192.0.2.2", id: 1 }, 0, () => {});
+    const listed = [
+      { addr: "192.0.2.1", templates: 2, samplingRates: [100] },
+      { addr: "192.0.2.2", templates: 1, samplingRates: [] },
+    ];
+    expect(d.templates.list()).toEqual(listed);
+    expect(listSnapshot(JSON.parse(JSON.stringify(d.templates.snapshot())))).toEqual(listed);
+    expect(d.templates.dirty).toBe(true); // listing and snapshotting change nothing
+    // Damaged rows list what is whole; another format lists nothing.
+    const snap = d.templates.snapshot() as { exporters: { domains: unknown[] }[] };
+    snap.exporters[0]!.domains.push("x", [9, 1, 7, null, "y"]);
+    expect(listSnapshot(snap)).toEqual([{ ...listed[0]!, samplingRates: [7, 100] }, listed[1]!]);
+    expect(listSnapshot({ format: "other", exporters: snap.exporters })).toEqual([]);
   });
 });

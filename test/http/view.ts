@@ -21,7 +21,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
   return {
     config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20 }, exporters: [] },
     receiver: { counters: { datagrams: 130, bytes: 99_000, denied: 4 }, bound: [{ host: "127.0.0.1", port: 2055 }] },
-    decoder: { faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { snapshot: () => ({}), dirty: false } },
+    decoder: { faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] } },
     monitor: {
       counters: { names: ["all", "web"], tested: Float64Array.of(2900, 2900), matched: Float64Array.of(2900, 1468), octets: Float64Array.of(2.5e9, 1e9), packets: Float64Array.of(3e6, 1e6) },
       windows: [{ mo: "all", def: { name: "proto" }, counters: { exported: 12, late: 1, overflow: 0 } }],

@@ -110,6 +110,8 @@ describe("worker pool", () => {
       all_pairs: { packets: 60_000, rows: 50 * 40, repeated: 0 },
       all_top: { packets: 60_000, rows: 6, repeated: 0 },
     });
+    // The dashboard's list, from the workers' merged snapshots: sixteen exporters' templates.
+    expect(pool.decoder.templates.list().reduce((n, t) => n + t.templates, 0)).toBe(16);
     saveTemplates(dir, pool.decoder.templates.snapshot());
   }, 30_000);
 

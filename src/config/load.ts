@@ -13,6 +13,7 @@ import { MO_KEYS, readMo } from "./mo.ts";
 import { nonEmpty } from "./parsers.ts";
 import { type Reader, type Source, isTable, reader } from "./reader.ts";
 import { checkRefs } from "./refs.ts";
+import { syntaxIssue } from "./syntax.ts";
 import {
   ALERTS_KEYS,
   COLLECTOR_KEYS,
@@ -93,11 +94,7 @@ function parseFile(file: string, issues: ConfigIssue[]): { src: Source; raw: Rec
     const raw: unknown = toml.parse(text);
     return { src: { file, map: locate(text) }, raw: isTable(raw) ? raw : {} };
   } catch (err) {
-    // Grammar errors carry peggy's `location`; the compiler's (duplicate keys) set line/column.
-    const e = err as { message: string; location?: { start: { line: number; column: number } }; line?: number; column?: number };
-    const line = e.location?.start.line ?? e.line;
-    const col = e.location?.start.column ?? e.column;
-    issues.push({ file, line, col, message: `TOML syntax: ${e.message}` });
+    issues.push(syntaxIssue(file, text, err));
     return null;
   }
 }

@@ -3,7 +3,7 @@
 // of its values in template order (as tshark lists them); paddingOctets and fixed fields of length
 // zero are not printed.
 import type { Ctx } from "./context.ts";
-import { DataType, type Element, element } from "./elements.ts";
+import { DataType, type Element, PADDING_OCTETS, element } from "./elements.ts";
 import { readUint, uintCode } from "./reads.ts";
 import { type Template, VARLEN } from "./template.ts";
 import { TimeKind, type TimePlan, timePlan, timeValue } from "./times.ts";
@@ -25,7 +25,6 @@ export interface FlowRecord {
 /** Emits the records in b[o, end); returns how many, or -1 - count when a field ran past `end`. */
 export type CompiledRecords = (b: Uint8Array, o: number, end: number, x: Ctx, exporter: string, emit: (r: FlowRecord) => void) => number;
 
-const PADDING_OCTETS = 210; // RFC 7012 paddingOctets: filler, never data
 
 export function compileRecords(t: Template): CompiledRecords {
   const els: Element[] = t.fields.map((f) => element(f.pen, f.id));

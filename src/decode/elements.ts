@@ -17,6 +17,9 @@ export interface Element {
   readonly type: DataType;
 }
 
+/** RFC 7012 paddingOctets: filler, never data. */
+export const PADDING_OCTETS = 210;
+
 /** RFC 5103 section 6.1: the PEN under which an IANA element id means its reverse direction. */
 export const PEN_REVERSE = 29305;
 

@@ -1,14 +1,15 @@
 // NetFlow v5 (Cisco's format, no RFC): a 24-byte header and 48-byte records. The records are read
 // through a built-in template so that v5 shares the compiled decoders of v9 and IPFIX.
+import { PADDING_OCTETS as PAD } from "./elements.ts";
 import type { Env } from "./sets.ts";
 import { type Template, type TemplateField, makeTemplate } from "./template.ts";
 import type { ExporterState } from "./templates.ts";
 import { V5_HEADER_LENGTH, V5_INTERVAL_MASK, V5_RECORD_LENGTH, V5_VERSION, u16, u32 } from "./wire.ts";
 
-// The record layout, as IANA elements (paddingOctets 210 for the pad bytes).
+// The record layout, as IANA elements (paddingOctets for the pad bytes).
 const V5_FIELDS: readonly TemplateField[] = [
   [8, 4], [12, 4], [15, 4], [10, 2], [14, 2], [2, 4], [1, 4], [22, 4], [21, 4], [7, 2], [11, 2],
-  [210, 1], [6, 1], [4, 1], [5, 1], [16, 2], [17, 2], [9, 1], [13, 1], [210, 2],
+  [PAD, 1], [6, 1], [4, 1], [5, 1], [16, 2], [17, 2], [9, 1], [13, 1], [PAD, 2],
 ].map(([id, len]) => ({ id: id!, pen: 0, len: len! }));
 
 export function v5Template(): Template {

@@ -15,10 +15,7 @@ import type { Faults } from "./faults.ts";
 export const HELD_ENTRY_BYTES = 256;
 
 export interface Held {
-  readonly version: number;
-  readonly domain: number;
-  readonly templateId: number;
-  readonly key: number; // templateKey(version, domain, templateId)
+  readonly key: number; // templateKey(version, domain, template id)
   readonly body: Uint8Array; // the data set's records, copied
   readonly exportMs: number;
   readonly uptime: number;

@@ -29,8 +29,7 @@ export function dataSet(env: Env, e: ExporterState, id: number, b: Uint8Array, o
   }
   if (end === o) return; // an empty set holds no records: nothing to keep, nothing lost
   const held = env.store.hold(e, {
-    version: x.version, domain: x.domain, templateId: id, key: templateKey(x.version, x.domain, id),
-    body: b.slice(o, end), exportMs: x.exportMs, uptime: x.uptime, arrivalMs: x.arrivalMs,
+    key: templateKey(x.version, x.domain, id), body: b.slice(o, end), exportMs: x.exportMs, uptime: x.uptime, arrivalMs: x.arrivalMs,
     owner: null, gPrev: null, gNext: null, ePrev: null, eNext: null, tNext: null,
   });
   if (!held) env.faults.unknownTemplate++;

@@ -5,10 +5,11 @@ import { type Logger, createLogger } from "../log.ts";
 import { formatListen } from "../net/listen.ts";
 import { type Collector, startCollector } from "../pipeline.ts";
 import { maskUrl } from "../store/store-error.ts";
+import { configFlag } from "./flags.ts";
 
 export default defineCommand({
   meta: { name: "run", description: "run the collector in the foreground (systemd-friendly)" },
-  args: { config: { type: "string", alias: "c", description: "configuration file" } },
+  args: { config: configFlag },
   async run({ args }) {
     const file = configPath(args.config);
     const config = loadConfig(file, { expressions: expressionChecker });

@@ -141,8 +141,8 @@ describe("report top on SQLite", () => {
 });
 
 describe("report series on SQLite", () => {
-  test("per bucket with empty buckets as zeros, and the rate", async () => {
-    const out = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: FROM, to: String(T0 + 300), every: "2m", csv: true }, 0);
+  test("per bucket with empty buckets as zeros, and the rate; nothing before the first stored bucket", async () => {
+    const out = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: String(T0 - 3600), to: String(T0 + 300), every: "2m", csv: true }, 0);
     expect(out).toBe(
       [
         "time,epoch,octets,octets_per_s",

@@ -82,9 +82,9 @@ describe("report top on SQLite", () => {
         "all_talkers  2023-11-14T22:14:00Z .. 2023-11-14T22:17:00Z  top 3 by octets",
         "#      src_host   dst_port   octets  packets       %",
         "1      10.0.0.1   443       1.21 GB   900001  100.0%",
-        "2      10.0.0.10  53        5.00 KB       11    0.0%",
-        "3      10.0.0.2   443       5.00 KB        9    0.0%",
-        "other                       10.9 KB       43    0.0%",
+        "2      10.0.0.10  53        5.00 kB       11    0.0%",
+        "3      10.0.0.2   443       5.00 kB        9    0.0%",
+        "other                       10.9 kB       43    0.0%",
         "total                       1.21 GB   900064  100.0%",
         "",
       ].join("\n"),
@@ -140,6 +140,18 @@ describe("report top on SQLite", () => {
   });
 });
 
+describe("report top names protocols", () => {
+  test("a proto key reads 6 (tcp) in the table, 6 in CSV", async () => {
+    const args = { mo: "all", window: "proto", by: "flows", from: FROM, to: TO };
+    const table = await reportTop(config, lite, args, 0);
+    expect(table.split("\n").slice(2, 7).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
+      ["1", "6 (tcp)"], ["2", "17 (udp)"], ["3", "1 (icmp)"], ["4", "6 (tcp)"], ["5", "47 (gre)"],
+    ]);
+    const csvRows = (await reportTop(config, lite, { ...args, csv: true }, 0)).split("\n");
+    expect(csvRows.slice(1, 3).map((l) => l.split(",")[1])).toEqual(["6", "17"]);
+  });
+});
+
 describe("report series on SQLite", () => {
   test("per bucket with empty buckets as zeros, and the rate; nothing before the first stored bucket", async () => {
     const out = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: String(T0 - 3600), to: String(T0 + 300), every: "2m", csv: true }, 0);
@@ -163,7 +175,7 @@ describe("report series on SQLite", () => {
         "2023-11-14T22:14:00Z  9.01 Pbit  300 Tbit/s",
         "2023-11-14T22:14:30Z  9.01 Pbit  300 Tbit/s",
         "2023-11-14T22:15:00Z      0 bit     0 bit/s",
-        "2023-11-14T22:15:30Z  8.80 Kbit   293 bit/s",
+        "2023-11-14T22:15:30Z  8.80 kbit   293 bit/s",
         "",
       ].join("\n"),
     );

@@ -58,4 +58,3 @@ export async function installShared(root: string, dest: string): Promise<number>
   }
   return files.length;
 }
-

@@ -85,7 +85,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
     }
   };
 
-  /** `now`: the metric's rate at `normal` (the line shows it, not the rate at exceed, which reads as still over). */
+  /** `current`: the metric's rate at `normal`, logged before the rate at exceed (which alone reads as still over). */
   const fire = (a: AlertState, event: AlertEvent["event"], now: number, current?: number) => {
     const path = a.scripts[event === "exceed" ? 0 : 1];
     const extended = Object.fromEntries(a.enable.map((p) => [p, host.latestRows(p, a.startMs)]));

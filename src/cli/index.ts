@@ -23,7 +23,7 @@ export const main: CommandDef<any> = {
 type Sub = CommandDef<any> | (() => CommandDef<any> | Promise<CommandDef<any>>);
 
 /** The (sub-)command the words of argv name, and its full name ("xenoflow report top"). */
-export async function commandFor(argv: readonly string[]): Promise<{ cmd: CommandDef<any>; name: string }> {
+async function commandFor(argv: readonly string[]): Promise<{ cmd: CommandDef<any>; name: string }> {
   let cmd = main;
   const names = ["xenoflow"];
   for (const word of argv) {

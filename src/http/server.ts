@@ -135,7 +135,9 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   } catch (e) {
     clearInterval(sampler);
     lag.stop();
-    throw new ConfigError([{ file: o.configFile, path: "http.listen", message: `cannot listen on ${formatListen(o.listen)}: ${(e as Error).message}` }]);
+    const message = (e as Error).message;
+    const hint = /in use|EADDRINUSE/i.test(message) ? ` (see which program: ss -ltnp 'sport = :${o.listen.port}')` : "";
+    throw new ConfigError([{ file: o.configFile, path: "http.listen", message: `cannot listen on ${formatListen(o.listen)}: ${message}${hint}` }]);
   }
   const url = `http://${formatListen({ host: o.listen.host, port: server.port ?? o.listen.port })}/`;
   o.log.info(`http on ${url}${o.token !== null ? " (token required)" : isLoopback(o.listen.host) ? "" : " (no token: reachable from other machines)"}`);

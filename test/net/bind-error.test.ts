@@ -1,17 +1,19 @@
 // A listen port the kernel refuses is the operator's error (exit 1) naming the port and the way
-// out, through both receivers and the worker threads: a real `xenoflow run` against a real socket.
+// out, through both receivers, the worker threads and the HTTP server: a real `xenoflow run`
+// against a real socket.
 import { describe, expect, test } from "bun:test";
 import { type Socket, createSocket } from "node:dgram";
 import { chmodSync, writeFileSync } from "node:fs";
+import { type AddressInfo, type Server, createServer } from "node:net";
 import { join } from "node:path";
 import { BUN, MAIN } from "../support/collector.ts";
 import { tree } from "../config/tmp.ts";
 
-function config(port: number, workers = 1): { dir: string; file: string } {
+function config(port: number, workers = 1, http = '""'): { dir: string; file: string } {
   const dir = tree({});
   chmodSync(dir, 0o777); // the unprivileged run below writes its state here
   const file = join(dir, "xenoflow.toml");
-  writeFileSync(file, `data_dir = "${dir}"\n[collector]\nlisten = ["127.0.0.1:${port}"]\nworkers = ${workers}\n[storage]\nurl = "sqlite:${dir}/x.sqlite"\n[http]\nlisten = ""\n`);
+  writeFileSync(file, `data_dir = "${dir}"\n[collector]\nlisten = ["127.0.0.1:${port}"]\nworkers = ${workers}\n[storage]\nurl = "sqlite:${dir}/x.sqlite"\n[http]\nlisten = ${http}\n`);
   return { dir, file };
 }
 
@@ -30,6 +32,26 @@ describe("a refused bind", () => {
       expect(run(config(port).file)).toEqual(want);
       expect(run(config(port).file, { XENOFLOW_RECEIVER: "dgram" })).toEqual(want);
       expect(run(config(port, 2).file)).toEqual(want);
+    } finally {
+      holder.close();
+    }
+  });
+
+  test("the HTTP port in use: exit 1 (not a process kept alive by the sockets already open), with the way to see who holds it", async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", () => r()));
+    const port = (holder.address() as AddressInfo).port;
+    const udp = createSocket("udp4"); // a free UDP port for the collector, which starts before HTTP
+    await new Promise<void>((r) => udp.bind(0, "127.0.0.1", () => r()));
+    const free = udp.address().port;
+    udp.close();
+    try {
+      const { file } = config(free, 1, `"127.0.0.1:${port}"`);
+      const r = run(file);
+      expect([r.code, r.err.split("\n").filter((l) => l.includes("http.listen"))]).toEqual([
+        1,
+        [`${file}: http.listen: cannot listen on 127.0.0.1:${port}: Failed to start server. Is port ${port} in use? (see which program: ss -ltnp 'sport = :${port}')`],
+      ]);
     } finally {
       holder.close();
     }

@@ -250,13 +250,14 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
   }
 
   test("series identical in both stores and equal to xenoflow_series()", async () => {
-    for (const [mo, window, value, every] of [["all", "talkers", "octets", "2m"], ["all", "proto", "flows", "30s"], ["lan", "macs", "octets", "1m"]] as const) {
-      const args = { mo, window, value, every, from: FROM, to: String(T0 + 300), csv: true };
+    // From an hour before the first window: both start at the first stored bucket.
+    for (const [mo, window, value, every, from] of [["all", "talkers", "octets", "2m", T0 - 3600], ["all", "proto", "flows", "30s", T0], ["lan", "macs", "octets", "1m", T0]] as const) {
+      const args = { mo, window, value, every, from: String(from), to: String(T0 + 300), csv: true };
       const a = await reportSeries(config, lite, args, 0);
       expect(await reportSeries(config, pg, args, 0)).toBe(a);
       const rows = await q.unsafe(
         `SELECT extract(epoch FROM "time")::bigint::text AS t, value::text AS v, per_second FROM xenoflow_series($1, $2, to_timestamp($3), to_timestamp($4), $5::interval)`,
-        [`${mo}_${window}`, value, T0, T0 + 300, every],
+        [`${mo}_${window}`, value, from, T0 + 300, every],
       );
       const body = a.trimEnd().split("\n").slice(1).map((l) => l.split(","));
       expect(rows.map((r) => [r.t, r.v])).toEqual(body.map((c) => [c[1]!, c[2]!]));

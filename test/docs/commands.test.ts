@@ -85,6 +85,13 @@ test("every installed path the docs name is shipped (make install, release tarba
   expect(named.filter((n) => !shipped.has(n)).map((n) => SHARE + n)).toEqual([]);
 });
 
+test("INSTALL.md's kernel settings are the shipped sysctl file's", () => {
+  const settings = (text: string) => [...text.matchAll(/(net\.[\w.]+) = (\d+)/g)].map((m) => `${m[1]} = ${m[2]}`);
+  const shipped = settings(readFileSync(join(ROOT, "systemd/xenoflow.sysctl.conf"), "utf8").replace(/^#.*$/gm, ""));
+  expect(shipped.length).toBeGreaterThan(0);
+  expect([...new Set(settings(readFileSync(join(ROOT, "docs/INSTALL.md"), "utf8")))].sort()).toEqual([...shipped].sort());
+});
+
 describe("shell blocks, on the shipped config with its collector", () => {
   // A checkout in a temp dir: the shipped config copied (its data_dir ../var lands here), the rest linked.
   const work = tree({});

@@ -49,6 +49,9 @@ bench: deps
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+# sql/, grafana/, scripts/, examples/ and doc/ (scripts/share.ts): what the docs refer to.
+DATADIR ?= $(PREFIX)/share/xenoflow
+SHARED = $(addprefix $(DESTDIR)$(DATADIR)/,sql grafana scripts examples doc)
 SYSCONFDIR ?= /etc
 UNITDIR ?= /etc/systemd/system
 SYSCTLDIR ?= /etc/sysctl.d
@@ -73,6 +76,9 @@ release: deps
 
 install: build
 	install -D -m 0755 dist/xenoflow $(DESTDIR)$(BINDIR)/xenoflow
+	@# Replaced whole, so a file dropped from a release does not linger.
+	rm -rf $(SHARED)
+	$(BUN) scripts/build.ts share $(DESTDIR)$(DATADIR)
 	install -D -m 0644 systemd/xenoflow.sysctl.conf $(DESTDIR)$(SYSCTLDIR)/90-xenoflow.conf
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed -e 's|/usr/local/bin/xenoflow|$(BINDIR)/xenoflow|' -e 's|/etc/xenoflow/|$(SYSCONFDIR)/xenoflow/|' \
@@ -99,6 +105,8 @@ endif
 uninstall:
 	-if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now xenoflow; fi
 	rm -f $(DESTDIR)$(BINDIR)/xenoflow $(DESTDIR)$(UNITDIR)/xenoflow.service $(DESTDIR)$(SYSCTLDIR)/90-xenoflow.conf
+	rm -rf $(SHARED)
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(DATADIR)
 	-if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:

@@ -4,6 +4,7 @@
 //   bun scripts/build.ts release [--targets a,b]                 dist/release/*.tar.gz + SHA256SUMS
 //   bun scripts/build.ts runtime NAME                            fetch a target's Bun runtime; print its path
 //   bun scripts/build.ts installed-config IN OUT                 config for the installed layout
+//   bun scripts/build.ts share DIR                               sql/, grafana/, scripts/, examples/, doc/ into DIR
 //   bun scripts/build.ts stamp FILE                              rewrite FILE only when version/commit changed
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +14,7 @@ import { compile } from "./compile.ts";
 import { installedConfig } from "./installed-config.ts";
 import { release } from "./release.ts";
 import { ensureRuntime } from "./runtime.ts";
+import { installShared } from "./share.ts";
 import { hostTargetName, RELEASE_TARGETS, releaseTarget } from "./targets.ts";
 
 const ROOT = dirname(import.meta.dir);
@@ -58,6 +60,12 @@ async function main(argv: string[]): Promise<void> {
       await Bun.write(to, installedConfig(readFileSync(from, "utf8")));
       return;
     }
+    case "share": {
+      const dest = rest[0];
+      if (!dest) throw new Error("usage: share DIR");
+      console.log(`${await installShared(ROOT, dest)} files in ${dest}`);
+      return;
+    }
     case "stamp": {
       const file = rest[0];
       if (!file) throw new Error("usage: stamp FILE");
@@ -67,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command ?? ""}" (build, release, runtime, installed-config, stamp)`);
+      throw new Error(`unknown command "${command ?? ""}" (build, release, runtime, installed-config, share, stamp)`);
   }
 }
 

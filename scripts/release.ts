@@ -1,11 +1,13 @@
 // `make release`: one tarball per target under dist/release plus SHA256SUMS. Each tarball holds one
-// directory, xenoflow-<version>-<target>/, with everything an install on a board needs.
+// directory, xenoflow-<version>-<target>/, with everything an install on a board needs: the binary,
+// its config, unit and sysctl file, and the shared files (share.ts) in the layout make install uses.
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildInfo } from "./buildinfo.ts";
 import { compile } from "./compile.ts";
 import { installedConfig } from "./installed-config.ts";
 import { ensureRuntime } from "./runtime.ts";
+import { sharedDirs, sharedFiles } from "./share.ts";
 import { type ReleaseTarget, RELEASE_TARGETS } from "./targets.ts";
 import { type TarEntry, tarGz } from "./tar.ts";
 
@@ -32,14 +34,15 @@ export function tarballName(info: BuildInfo, t: ReleaseTarget): string {
   return `xenoflow-${info.version}-${t.name}.tar.gz`;
 }
 
-async function payload(root: string): Promise<{ name: string; data: Uint8Array }[]> {
-  return Promise.all(
-    PAYLOAD.map(async (p) => {
-      const text = await Bun.file(join(root, p.from)).bytes();
-      const data = p.installed ? new TextEncoder().encode(installedConfig(new TextDecoder().decode(text))) : text;
-      return { name: p.name, data };
-    }),
-  );
+async function payload(root: string): Promise<TarEntry[]> {
+  const top = PAYLOAD.map(async (p): Promise<TarEntry> => {
+    const text = await Bun.file(join(root, p.from)).bytes();
+    const data = p.installed ? new TextEncoder().encode(installedConfig(new TextDecoder().decode(text))) : text;
+    return { name: p.name, mode: 0o644, data };
+  });
+  const shared = sharedFiles(root);
+  const files = shared.map(async (f): Promise<TarEntry> => ({ name: f.name, mode: f.mode, data: await Bun.file(join(root, f.from)).bytes() }));
+  return [...sharedDirs(shared).map((name) => ({ name, mode: 0o755 })), ...(await Promise.all([...top, ...files]))];
 }
 
 export async function release(o: ReleaseOptions): Promise<string[]> {
@@ -59,7 +62,7 @@ export async function release(o: ReleaseOptions): Promise<string[]> {
     const entries: TarEntry[] = [
       { name: top, mode: 0o755 },
       { name: `${top}xenoflow`, mode: 0o755, data: await Bun.file(bin).bytes() },
-      ...files.map((f) => ({ name: top + f.name, mode: 0o644, data: f.data })),
+      ...files.map((f) => ({ ...f, name: top + f.name })),
     ];
     const gz = tarGz(entries, o.info.sourceDate);
     const name = tarballName(o.info, t);

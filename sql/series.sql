@@ -1,8 +1,10 @@
 -- xenoflow_series: one value of a window table per bucket over [t_from, t_to), the bucket being
--- floor(epoch / every) * every, empty buckets as 0, with the per-second rate. The same series as
+-- floor(epoch / every) * every, from the first bucket holding a stored window (none before: a
+-- range reaching back before the collector existed does not open with zeros that were never
+-- measured), empty buckets after it as 0, with the per-second rate. The same series as
 -- `xenoflow report series`.
 --
---   SELECT * FROM xenoflow_series('all_proto', 'bits', now() - interval '1 hour', now(), '5m');
+--   SELECT * FROM xenoflow_series('all_proto', 'octets', now() - interval '1 hour', now(), '5m');
 
 CREATE OR REPLACE FUNCTION xenoflow_series(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz, every interval DEFAULT '5 minutes')
 RETURNS TABLE ("time" timestamptz, value numeric, per_second double precision)
@@ -23,7 +25,7 @@ BEGIN
       FROM %1$s WHERE "time" >= $1 AND "time" < $2 GROUP BY 1
     ),
     s AS (
-      SELECT generate_series(floor(extract(epoch FROM $1) / $3)::bigint * $3,
+      SELECT generate_series((SELECT min(bucket) FROM b),
                              floor((extract(epoch FROM $2) - 1) / $3)::bigint * $3, $3) AS bucket
     )
     SELECT to_timestamp(s.bucket), coalesce(b.v, 0)::numeric, coalesce(b.v, 0)::double precision / $3

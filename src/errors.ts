@@ -45,3 +45,26 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof XenoflowError) return err.code === "E_INTERNAL" ? 2 : 1;
   return 2;
 }
+
+const FILE_REASONS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory, not a file",
+  ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many symbolic links",
+};
+
+/** An input file that cannot be read, as the user's error: "nonexist.pcap: no such file". */
+export function inputFileError(file: string, err: unknown): XenoflowError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? "";
+  const reason = FILE_REASONS[code] ?? (code ? `cannot read it (${code})` : `cannot read it: ${String(err)}`);
+  return new XenoflowError("E_INPUT", `${file}: ${reason}`, { cause: err });
+}
+
+/** A capture without a NetFlow/IPFIX datagram (to the chosen ports): nothing to decode or send. */
+export function noFlowDatagrams(file: string, ports: readonly number[] | undefined): XenoflowError {
+  const to = ports ? ` to UDP port ${ports.join(", ")}` : "";
+  const hint = ports ? "try without --port" : "is it a capture of the exporter's UDP traffic (tcpdump -i any -w FILE udp port 2055)?";
+  return new XenoflowError("E_INPUT", `${file} holds no NetFlow v5/v9 or IPFIX datagrams${to}; ${hint}`);
+}

@@ -85,11 +85,34 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
     }
   };
 
-  const fire = (a: AlertState, event: AlertEvent["event"], now: number) => {
+  /** `current`: the metric's rate at `normal`, logged before the rate at exceed (which alone reads as still over). */
+  const fire = (a: AlertState, event: AlertEvent["event"], now: number, current?: number) => {
     const path = a.scripts[event === "exceed" ? 0 : 1];
     const extended = Object.fromEntries(a.enable.map((p) => [p, host.latestRows(p, a.startMs)]));
     if (path) runner.run(scriptJob({ ...a, event, nowMs: now, extended }, path));
-    log("info", `alert ${event} ${a.mo}/${a.mavg}/${a.limit} ${a.key.join(" ")} ${a.metric} ${fmt(a.value)}/s (threshold ${fmt(a.threshold)}/s)`);
+    const what = `alert ${event} ${a.mo}/${a.mavg}/${a.limit} ${a.key.join(" ")} ${a.metric}`;
+    const rate = current === undefined
+      ? `${fmt(a.value)}/s (threshold ${fmt(a.threshold)}/s)`
+      : `${fmt(current)}/s (threshold ${fmt(a.threshold)}/s; ${fmt(a.value)}/s at exceed)`;
+    log("info", `${what} ${rate}`);
+  };
+
+  // The current rate of each ending alert's metric, by alert id. Ending keys are under every
+  // threshold, so scan() skipped them: found here by their text, one pass per limit with endings
+  // (rare: once per alert). A key the average has already evicted has decayed to 0.
+  const currentRates = (ending: readonly AlertState[], now: number): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const l of limits) {
+      const wanted = new Map(ending.filter((a) => a.mo === l.mavg.mo && a.mavg === l.mavg.def.name && a.limit === l.def.name).map((a) => [a.key.join("\u0000"), a]));
+      for (let e = 0; e < l.mavg.size && wanted.size > 0; e++) {
+        const text = l.mavg.renderKey(e).map((k) => (k === null ? "" : String(k))).join("\u0000");
+        const a = wanted.get(text);
+        if (!a) continue;
+        wanted.delete(text);
+        out.set(a.id, l.mavg.raw(e, l.values.indexOf(a.metric)) * l.mavg.factor(e, now));
+      }
+    }
+    return out;
   };
 
   const scan = (l: LimitRuntime, now: number) => {
@@ -152,14 +175,19 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
       refreshOverrides(now);
       over.clear();
       for (const l of limits) scan(l, now);
+      const ending: AlertState[] = [];
       for (const [id, a] of alerts) {
         if (over.has(id)) continue;
         a.belowSinceMs ??= now;
-        if (now - a.belowSinceMs < a.normalAfterMs) continue;
-        alerts.delete(id);
+        if (now - a.belowSinceMs >= a.normalAfterMs) ending.push(a);
+      }
+      if (ending.length === 0) return;
+      const rates = currentRates(ending, now);
+      for (const a of ending) {
+        alerts.delete(a.id);
         counters.normal++;
         for (const p of a.enable) host.window(p)?.disable();
-        fire(a, "normal", now);
+        fire(a, "normal", now, rates.get(a.id) ?? 0);
         changed();
       }
     },

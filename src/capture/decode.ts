@@ -14,6 +14,8 @@ export interface CaptureDecode {
   faults: Faults;
   /** Frames that held no UDP datagram (or not to the chosen ports). */
   skipped: number;
+  /** UDP datagrams whose header was NetFlow v5, v9 or IPFIX (the rest are counted as faults). */
+  flowDatagrams: number;
 }
 
 // Generous for offline reading: a capture may hold data minutes before a template resend.
@@ -32,13 +34,18 @@ export function decodeCapture(bytes: Uint8Array, opts: CaptureOptions = {}): Cap
   const rows: CaptureDecode["rows"] = [];
   const ids = new Map<string, number>();
   let frame = 0;
+  let flowDatagrams = 0;
+  const f = decoder.faults;
+  const headerFaults = () => f.unknownVersion + f.truncatedHeader + f.badMessageLength;
   const emit = (record: FlowRecord) => rows.push({ frame, record });
   for (const d of datagrams) {
     let id = ids.get(d.src);
     if (id === undefined) ids.set(d.src, (id = ids.size));
     frame = d.frame;
+    const before = headerFaults();
     decoder.decodeToRecords(d.payload, { addr: d.src, id }, d.tsMs, emit);
+    if (headerFaults() === before) flowDatagrams++;
   }
   decoder.expire(Number.POSITIVE_INFINITY); // data whose template never came is counted, not lost silently
-  return { rows, faults: { ...decoder.faults }, skipped };
+  return { rows, faults: { ...decoder.faults }, skipped, flowDatagrams };
 }

@@ -6,11 +6,12 @@ import { expressionChecker } from "../expressions.ts";
 import { formatListen } from "../net/listen.ts";
 import type { Config, MoDef } from "../config/types.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
+import { configFlag } from "./flags.ts";
 import { paint } from "./tty.ts";
 
 export default defineCommand({
   meta: { name: "check", description: "validate the configuration and print a summary" },
-  args: { config: { type: "string", alias: "c", description: "configuration file (default: XENOFLOW_CONFIG, config/xenoflow.toml, /etc/xenoflow/xenoflow.toml)" } },
+  args: { config: configFlag },
   run({ args }) {
     const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
     console.log(summary(config).join("\n"));

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { decodeCapture } from "../capture/decode.ts";
 import type { FlowRecord } from "../decode/index.ts";
-import { XenoflowError } from "../errors.ts";
+import { XenoflowError, inputFileError, noFlowDatagrams } from "../errors.ts";
 
 const META = new Set(["exporter", "version", "domain", "template", "options"]);
 
@@ -43,9 +43,10 @@ export default defineCommand({
     try {
       bytes = new Uint8Array(readFileSync(String(args.capture)));
     } catch (err) {
-      throw new XenoflowError("E_INPUT", `${args.capture}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`, { cause: err });
+      throw inputFileError(String(args.capture), err);
     }
-    const { rows, faults } = decodeCapture(bytes, ports ? { ports } : {});
+    const { rows, faults, flowDatagrams } = decodeCapture(bytes, ports ? { ports } : {});
+    if (flowDatagrams === 0) throw noFlowDatagrams(String(args.capture), ports);
     const out: string[] = [];
     for (const { frame, record } of rows) out.push(format === "jsonl" ? JSON.stringify(record) : `${textBlock(frame, record)}\n`);
     if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);

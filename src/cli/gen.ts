@@ -9,9 +9,9 @@ const s = (description: string, valueHint?: string) => ({ type: "string" as cons
 export default defineCommand({
   meta: { name: "gen", description: "synthetic NetFlow/IPFIX load generator (benchmarks, demos)" },
   args: {
-    to: s("collector address (loopback unless --allow-remote)", "HOST:PORT"),
+    to: s("collector address (required; loopback unless --allow-remote)", "HOST:PORT"),
     fps: s(`flow records per second over all exporters, 0 = as fast as possible (default ${GEN_DEFAULTS.fps})`, "N"),
-    duration: s("stop after this long (seconds or 30s, 5m)", "S"),
+    duration: s("stop after this long (seconds or 30s, 5m; default: until interrupted)", "S"),
     count: s("stop after exactly this many flow records", "N"),
     version: s(`export format: 5, 9 or 10 (IPFIX) (default ${GEN_DEFAULTS.version})`, "5|9|10"),
     exporters: s(`emulated exporters, one socket and source port each (default ${GEN_DEFAULTS.exporters})`, "N"),

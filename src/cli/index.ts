@@ -20,10 +20,21 @@ export const main: CommandDef<any> = {
   subCommands,
 };
 
-async function resolveFor(argv: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
-  const name = argv.find((a) => !a.startsWith("-"));
-  const load = name ? subCommands[name] : undefined;
-  return [load ? await load() : main, load ? main : undefined];
+type Sub = CommandDef<any> | (() => CommandDef<any> | Promise<CommandDef<any>>);
+
+/** The (sub-)command the words of argv name, and its full name ("xenoflow report top"). */
+async function commandFor(argv: readonly string[]): Promise<{ cmd: CommandDef<any>; name: string }> {
+  let cmd = main;
+  const names = ["xenoflow"];
+  for (const word of argv) {
+    if (word.startsWith("-")) continue;
+    const subs = cmd.subCommands as Record<string, Sub> | undefined;
+    const sub = subs?.[word];
+    if (sub === undefined) break;
+    cmd = typeof sub === "function" ? await sub() : sub;
+    names.push(word);
+  }
+  return { cmd, name: names.join(" ") };
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -31,7 +42,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== "--debug");
   try {
     if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
-      const [cmd, parent] = await resolveFor(args);
+      const { cmd, name } = await commandFor(args);
+      // The parent's name is the command's path, so the usage line reads "xenoflow report top".
+      const parent = name.includes(" ") ? { meta: { name: name.slice(0, name.lastIndexOf(" ")) } } : undefined;
       const usage = await renderUsage(cmd, parent);
       console.log(useColor(process.stdout) ? usage : plain(usage));
       return args.length === 0 ? 1 : 0;
@@ -43,20 +56,24 @@ export async function runCli(argv: string[]): Promise<number> {
     const result: unknown = await runCommand(main, { rawArgs: args });
     return typeof (result as { result?: unknown })?.result === "number" ? ((result as { result: number }).result) : 0;
   } catch (err) {
-    return reportError(err, debug);
+    return reportError(err, debug, (await commandFor(args)).name);
   }
 }
 
-export function reportError(err: unknown, debug: boolean): number {
+/** `command` names the help page a usage error points at ("xenoflow report top"). */
+export function reportError(err: unknown, debug: boolean, command = "xenoflow"): number {
+  const help = `(see ${command} --help)`;
   const code = exitCodeOf(err);
   if (err instanceof ConfigError) {
     // The contract: one `FILE:LINE:COL: message` line per problem, nothing else.
     console.error(err.message);
   } else if (err instanceof XenoflowError) {
-    console.error(err.message.split("\n").map((l) => `${paint("red", "error")}: ${l}`).join("\n"));
+    const lines = err.message.split("\n").map((l) => `${paint("red", "error")}: ${l}`);
+    if (err.code === "E_USAGE") lines[lines.length - 1] += ` ${help}`;
+    console.error(lines.join("\n"));
   } else if (err instanceof Error && err.name === "CLIError") {
     // citty's own argument errors (unknown command, missing positional).
-    console.error(`${paint("red", "error")}: ${plain(err.message)} (see xenoflow --help)`);
+    console.error(`${paint("red", "error")}: ${plain(err.message)} ${help}`);
     return 1;
   } else {
     console.error(`${paint("red", "internal error")}: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,7 +2,7 @@
 // collector, paced like the original (or at a fixed rate), for demos, tests and benchmarks.
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
-import { XenoflowError } from "../errors.ts";
+import { XenoflowError, inputFileError, noFlowDatagrams } from "../errors.ts";
 import { readCapture } from "../capture/pcap.ts";
 import { type Pace, plan } from "../replay/plan.ts";
 import { isLoopback, parseTarget, send } from "../replay/send.ts";
@@ -42,11 +42,11 @@ export default defineCommand({
     try {
       bytes = new Uint8Array(readFileSync(file));
     } catch (err) {
-      throw new XenoflowError("E_INPUT", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw inputFileError(file, err);
     }
     const { datagrams } = readCapture(bytes, onlyPort === undefined ? {} : { ports: [onlyPort] });
     const p = plan(datagrams, pace, loops);
-    if (p.payloads.length === 0) throw new XenoflowError("E_INPUT", `${file} holds no NetFlow v5/v9 or IPFIX datagrams`);
+    if (p.payloads.length === 0) throw noFlowDatagrams(file, onlyPort === undefined ? undefined : [onlyPort]);
 
     const tty = process.stderr.isTTY === true;
     const progress = tty ? (sent: number, total: number) => process.stderr.write(`\rsent ${sent}/${total}`) : undefined;

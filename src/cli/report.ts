@@ -6,9 +6,11 @@ import { expressionChecker } from "../expressions.ts";
 import { openReports } from "../report/open.ts";
 import { reportSeries, reportTop } from "../report/run.ts";
 import type { ReportDb } from "../report/model.ts";
+import { maskUrl } from "../store/store-error.ts";
+import { configFlag } from "./flags.ts";
 
 const common = {
-  config: { type: "string", alias: "c", description: "configuration file (default: XENOFLOW_CONFIG, config/xenoflow.toml, /etc/xenoflow/xenoflow.toml)" },
+  config: configFlag,
   mo: { type: "string", required: true, description: "monitoring object" },
   window: { type: "string", required: true, description: "window of that monitoring object" },
   last: { type: "string", description: "range ending now: 15m, 1h, 7d (default 1h)" },
@@ -19,6 +21,8 @@ const common = {
 
 async function withDb(configFile: string | undefined, run: (db: ReportDb, config: ReturnType<typeof loadConfig>) => Promise<string>): Promise<number> {
   const config = loadConfig(configPath(configFile), { expressions: expressionChecker });
+  // Named on stderr so that a forgotten XENOFLOW_DB_URL does not silently read the SQLite file.
+  console.error(`reading ${maskUrl(config.storage.url)}`);
   const db = openReports(config.storage);
   try {
     process.stdout.write(await run(db, config));

@@ -2,18 +2,22 @@ import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
 import { expressionChecker } from "../expressions.ts";
 import { type Logger, createLogger } from "../log.ts";
+import { bindError } from "../net/bind-error.ts";
 import { formatListen } from "../net/listen.ts";
 import { type Collector, startCollector } from "../pipeline.ts";
 import { maskUrl } from "../store/store-error.ts";
+import { configFlag } from "./flags.ts";
 
 export default defineCommand({
   meta: { name: "run", description: "run the collector in the foreground (systemd-friendly)" },
-  args: { config: { type: "string", alias: "c", description: "configuration file" } },
+  args: { config: configFlag },
   async run({ args }) {
     const file = configPath(args.config);
     const config = loadConfig(file, { expressions: expressionChecker });
     const log = createLogger();
-    const collector = await startCollector(config, log);
+    const collector = await startCollector(config, log).catch((e: unknown) => {
+      throw bindError(e) ?? e;
+    });
     const listening = collector.receiver.bound.map(formatListen).join(", ");
     log.info(`xenoflow listening on udp ${listening} (${collector.receiver.kind}); writing to ${maskUrl(config.storage.url)}; state in ${config.dataDir}`);
     const stopped = new Promise<void>((resolve) => {

@@ -16,8 +16,8 @@ export const PROTOCOLS: ReadonlyMap<string, number> = new Map([
   ["gre", 47],
   ["esp", 50],
   ["ah", 51],
+  ["ipv6-icmp", 58], // first: the IANA keyword, the name reports print (as sql/protocols.sql)
   ["icmp6", 58],
-  ["ipv6-icmp", 58],
   ["icmpv6", 58],
   ["eigrp", 88],
   ["ospf", 89],
@@ -28,6 +28,15 @@ export const PROTOCOLS: ReadonlyMap<string, number> = new Map([
   ["sctp", 132],
   ["udplite", 136],
 ]);
+
+/** Protocol number to its first name above, for people reading reports: 6 -> "tcp". */
+export const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([...PROTOCOLS].reverse().map(([name, n]) => [n, name]));
+
+/** "6 (tcp)" for a known protocol number, the number alone otherwise. */
+export function protocolLabel(proto: string | number): string {
+  const name = PROTOCOL_NAMES.get(Number(proto));
+  return name === undefined ? String(proto) : `${proto} (${name})`;
+}
 
 /** Common services (IANA Service Name and Transport Protocol Port Number registry). */
 export const PORTS: ReadonlyMap<string, number> = new Map([

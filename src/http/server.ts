@@ -4,6 +4,7 @@
 import type { Server } from "bun";
 import type { ListenAddress } from "../config/types.ts";
 import { ConfigError } from "../errors.ts";
+import { PROTOCOL_NAMES } from "../filter/names.ts";
 import type { Logger } from "../log.ts";
 import { formatListen, isLoopback } from "../net/listen.ts";
 import { VERSION } from "../version.ts";
@@ -38,7 +39,7 @@ const TOP_ROWS = 10;
 const MAX_TOP_ROWS = 1000;
 // The page may talk only to this server: no CDN, no font, no tracker can load even by mistake.
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const DASHBOARD = page as unknown as string;
+const DASHBOARD = (page as unknown as string).replace("/*PROTOCOL_NAMES*/{}", JSON.stringify(Object.fromEntries(PROTOCOL_NAMES)));
 
 export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   const startMs = Date.now();
@@ -134,7 +135,9 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   } catch (e) {
     clearInterval(sampler);
     lag.stop();
-    throw new ConfigError([{ file: o.configFile, path: "http.listen", message: `cannot listen on ${formatListen(o.listen)}: ${(e as Error).message}` }]);
+    const message = (e as Error).message;
+    const hint = /in use|EADDRINUSE/i.test(message) ? ` (see which program: ss -ltnp 'sport = :${o.listen.port}')` : "";
+    throw new ConfigError([{ file: o.configFile, path: "http.listen", message: `cannot listen on ${formatListen(o.listen)}: ${message}${hint}` }]);
   }
   const url = `http://${formatListen({ host: o.listen.host, port: server.port ?? o.listen.port })}/`;
   o.log.info(`http on ${url}${o.token !== null ? " (token required)" : isLoopback(o.listen.host) ? "" : " (no token: reachable from other machines)"}`);

@@ -39,9 +39,11 @@ export async function startDgramReceiver(opts: ReceiverOptions): Promise<Receive
         opts.onDatagram(d);
       });
       await new Promise<void>((resolve, reject) => {
-        sock.once("error", reject);
+        // The same text as the recvmmsg receiver's: "bind HOST:PORT: EADDRINUSE" (node's names no port).
+        const refused = (e: NodeJS.ErrnoException) => reject(new Error(`bind ${l.host}:${l.port}: ${e.code ?? e.message}`, { cause: e }));
+        sock.once("error", refused);
         sock.bind(l.port, l.host, () => {
-          sock.off("error", reject);
+          sock.off("error", refused);
           resolve();
         });
       });

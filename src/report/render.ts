@@ -1,5 +1,6 @@
 // Report output: an aligned table for people (units, shares) or CSV (RFC 4180 quoting, LF line ends
 // for shell pipelines) with raw numbers for scripts. Both are plain text so that the SQLite and PostgreSQL runs compare byte for byte.
+import { protocolLabel } from "../filter/names.ts";
 import { type SeriesResult, ratePerSecond } from "./series.ts";
 import { isoTime } from "./time.ts";
 import type { TopResult } from "./top.ts";
@@ -41,7 +42,9 @@ export function renderTop(r: TopResult, format: "table" | "csv"): string {
   }
   const total = r.total[byIdx] ?? 0n;
   const human = (sums: bigint[]): string[] => sums.map((s, i) => humanValue(r.values[i]!, s));
-  const rows = r.top.map((t, i) => [String(i + 1), ...t.keys.map((k) => k ?? "-"), ...human(t.sums), share(t.sums[byIdx] ?? 0n, total)]);
+  // A protocol number with its name beside it ("6 (tcp)"); CSV keeps the number alone.
+  const keyText = (k: string | null, j: number): string => (k === null ? "-" : r.keys[j]?.name === "proto" ? protocolLabel(k) : k);
+  const rows = r.top.map((t, i) => [String(i + 1), ...t.keys.map(keyText), ...human(t.sums), share(t.sums[byIdx] ?? 0n, total)]);
   rows.push(["other", ...blanks, ...human(r.other), share(r.other[byIdx] ?? 0n, total)]);
   rows.push(["total", ...blanks, ...human(r.total), share(total, total)]);
   const head = ["#", ...r.keys.map((k) => k.name), ...r.values, "%"];

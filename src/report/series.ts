@@ -1,5 +1,7 @@
-// `report series`: one value per bucket (floor(time / every) * every) across the whole range,
-// with empty buckets as zeros so a gap in the traffic reads as a gap, not as a missing line.
+// `report series`: one value per bucket (floor(time / every) * every) from the first stored bucket
+// in the range to its end, with empty buckets as zeros so a gap in the traffic reads as a gap, not
+// as a missing line. Buckets before the first stored one are left out: `--last 7d` on a collector
+// started an hour ago would otherwise open with days of zeros that were never measured.
 import type { ValueName } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { Bucket, ReportDb, SeriesQuery } from "./model.ts";
@@ -34,7 +36,8 @@ export async function runSeries(db: ReportDb, q: SeriesQuery): Promise<SeriesRes
   if (got === null) throw noTable(q.target.table, db.kind);
   if (got.rows === 0) throw emptyRange(q.target.table, q.range);
   const byTime = new Map(got.buckets.map((b) => [b.time, b.sum]));
-  const buckets = starts.map((time) => ({ time, sum: byTime.get(time) ?? 0n }));
+  const first = Math.min(...byTime.keys());
+  const buckets = starts.filter((time) => time >= first).map((time) => ({ time, sum: byTime.get(time) ?? 0n }));
   return { table: q.target.table, value: q.value, range: q.range, every: q.every, buckets };
 }
 

@@ -2,7 +2,9 @@
 // counted, three significant digits. CSV never goes through here: it prints raw numbers.
 import type { ValueName } from "../config/types.ts";
 
-const PREFIXES = ["", "K", "M", "G", "T", "P", "E"];
+// SI: k (not K) is 1000, as the dashboard writes it; docs/DESIGN.md section 2 names the convention.
+const PREFIXES = ["", "k", "M", "G", "T", "P", "E"];
+const PREFIXED = /[kMGTPE]$/;
 
 /** 1_210_000_000 -> "1.21 G"; below 1000 the number as is. */
 export function si(n: number): string {
@@ -24,15 +26,15 @@ export function humanValue(value: ValueName, n: bigint): string {
   const unit = UNIT[value];
   if (unit === "") return n.toString();
   const s = si(Number(n));
-  return /[A-Z]$/.test(s) ? `${s}${unit}` : `${s} ${unit}`;
+  return PREFIXED.test(s) ? `${s}${unit}` : `${s} ${unit}`;
 }
 
-/** A per-second rate: "1.21 GB/s", "3.4 Mbit/s", "12.5 K/s" for packets and flows. */
+/** A per-second rate: "1.21 GB/s", "3.4 Mbit/s", "12.5 k/s" for packets and flows. */
 export function humanRate(value: ValueName, perSecond: number): string {
   const unit = UNIT[value];
   const s = si(perSecond);
   if (unit === "") return `${s}/s`;
-  return /[A-Z]$/.test(s) ? `${s}${unit}/s` : `${s} ${unit}/s`;
+  return PREFIXED.test(s) ? `${s}${unit}/s` : `${s} ${unit}/s`;
 }
 
 /** A raw rate for CSV: at most three decimals, no exponent for the magnitudes traffic reaches. */

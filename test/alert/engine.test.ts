@@ -88,6 +88,15 @@ describe("alert engine", () => {
       ["/x/start.sh", "exceed", "192.0.2.7"],
       ["/x/stop.sh", "normal", "192.0.2.7"],
     ]);
+    // The normal line gives the rate now, under the threshold, then the rate at exceed.
+    const atExceed = Number(/bits (\S+)\/s/.exec(events[0] ?? "")?.[1]);
+    const now = Math.round(m.rate(0, 0, normalAt) * 1000) / 1000;
+    expect(now).toBeLessThan(BITS);
+    expect(events).toEqual([
+      `alert exceed web/dst_rate/flood 192.0.2.7 bits ${atExceed}/s (threshold ${BITS}/s)`,
+      `alert normal web/dst_rate/flood 192.0.2.7 bits ${now}/s (threshold ${BITS}/s; ${atExceed}/s at exceed)`,
+    ]);
+    expect(atExceed).toBeGreaterThan(BITS);
   });
 
   test("the script gets exactly the contracted argv, environment and stdin", () => {

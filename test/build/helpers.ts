@@ -23,7 +23,7 @@ export function run(cmd: string[], opts: { cwd?: string; env?: Record<string, st
 }
 
 const SNAPSHOT_FILES = [
-  "Makefile", "src", "scripts", "config", "systemd", "docs/INSTALL.md", "README.md", "LICENSE",
+  "Makefile", "src", "scripts", "config", "systemd", "sql", "docs", "README.md", "LICENSE",
   "package.json", "package-lock.json", "tsconfig.json",
 ];
 

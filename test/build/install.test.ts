@@ -4,6 +4,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { installedConfig } from "../../scripts/installed-config.ts";
+import { sharedFiles } from "../../scripts/share.ts";
 import { ROOT, hostBinary, make } from "./helpers.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "xf-install-"));
@@ -25,8 +26,11 @@ function ok(args: string[]): string {
   return r.stdout;
 }
 
+/** The shared files as tree() lists them under `share`. */
+const shared = (share: string) => sharedFiles(ROOT).map((f) => `${share}/${f.name} ${f.mode.toString(8)}`);
+
 describe("make install", () => {
-  test("lays out binary, config, unit and sysctl file under DESTDIR, and uninstall keeps the config", () => {
+  test("lays out binary, config, unit, sysctl file and the docs' files under DESTDIR, and uninstall keeps the config", () => {
     hostBinary();
     const dest = join(tmp, "default");
     ok(["install", `DESTDIR=${dest}`]);
@@ -35,7 +39,19 @@ describe("make install", () => {
       "/etc/systemd/system/xenoflow.service 644",
       "/etc/xenoflow/xenoflow.toml 640",
       "/usr/local/bin/xenoflow 755",
-    ]);
+      ...shared("/usr/local/share/xenoflow"),
+    ].sort());
+    // The paths docs/ALERTS.md, docs/GRAFANA.md and docs/INSTALL.md name.
+    expect(tree(dest)).toEqual(expect.arrayContaining([
+      "/usr/local/share/xenoflow/doc/ALERTS.md 644",
+      "/usr/local/share/xenoflow/doc/README.md 644",
+      "/usr/local/share/xenoflow/examples/isp-edge.toml 644",
+      "/usr/local/share/xenoflow/examples/limits/dns-amp.csv 644",
+      "/usr/local/share/xenoflow/grafana/xenoflow.json 644",
+      "/usr/local/share/xenoflow/scripts/log-alert.sh 755",
+      "/usr/local/share/xenoflow/sql/install.sql 644",
+    ]));
+    expect(readFileSync(join(dest, "usr/local/share/xenoflow/sql/install.sql"))).toEqual(readFileSync(join(ROOT, "sql/install.sql")));
     expect(readFileSync(join(dest, "usr/local/bin/xenoflow"))).toEqual(readFileSync(join(ROOT, "dist/xenoflow")));
     expect(readFileSync(join(dest, "etc/systemd/system/xenoflow.service"), "utf8")).toBe(
       readFileSync(join(ROOT, "systemd/xenoflow.service"), "utf8"),
@@ -68,7 +84,8 @@ describe("make install", () => {
       "/etc/sysctl.d/90-xenoflow.conf 644",
       "/lib/systemd/system/xenoflow.service 644",
       "/usr/bin/xenoflow 755",
-    ]);
+      ...shared("/usr/share/xenoflow"),
+    ].sort());
     const unit = readFileSync(join(dest, "lib/systemd/system/xenoflow.service"), "utf8");
     expect(unit.split("\n").filter((l) => l.startsWith("ExecStart="))).toEqual([
       "ExecStart=/usr/bin/xenoflow run -c /etc/opt/xenoflow/xenoflow.toml",

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { buildInfo, type BuildInfo } from "../../scripts/buildinfo.ts";
 import { installedConfig } from "../../scripts/installed-config.ts";
 import { release } from "../../scripts/release.ts";
+import { sharedFiles } from "../../scripts/share.ts";
 import { releaseTarget } from "../../scripts/targets.ts";
 import { readTarGz } from "../../scripts/tar.ts";
 import { ROOT, run, snapshot } from "./helpers.ts";
@@ -37,11 +38,12 @@ describe.skipIf(process.arch !== "x64")("release", () => {
       expect(readFileSync(join(b, name)).equals(readFileSync(join(a, name)))).toBe(true);
 
       const files = readTarGz(readFileSync(join(a, name)));
-      expect([...files.keys()]).toEqual(
-        ["INSTALL.md", "LICENSE", "README.md", "xenoflow", "xenoflow.service", "xenoflow.sysctl.conf", "xenoflow.toml"].map(
-          (f) => `${TOP}/${f}`,
-        ),
-      );
+      const shipped = ["INSTALL.md", "LICENSE", "README.md", "xenoflow", "xenoflow.service", "xenoflow.sysctl.conf", "xenoflow.toml"];
+      expect([...files.keys()]).toEqual([...shipped, ...sharedFiles(checkout).map((f) => f.name)].map((f) => `${TOP}/${f}`).sort());
+      // What the docs name, in the layout `make install` gives /usr/local/share/xenoflow.
+      for (const f of ["sql/install.sql", "grafana/xenoflow.json", "scripts/log-alert.sh", "examples/isp-edge.toml", "doc/ALERTS.md"]) {
+        expect(files.has(`${TOP}/${f}`)).toBe(true);
+      }
       const text = (f: string) => new TextDecoder().decode(files.get(`${TOP}/${f}`));
       expect(text("xenoflow.service")).toBe(readFileSync(join(ROOT, "systemd/xenoflow.service"), "utf8"));
       expect(text("xenoflow.toml")).toBe(installedConfig(readFileSync(join(checkout, "config/xenoflow.toml"), "utf8")));
@@ -49,6 +51,9 @@ describe.skipIf(process.arch !== "x64")("release", () => {
       const unpacked = join(tmp, "unpacked");
       mkdirSync(unpacked);
       expect(run(["tar", "-xzf", join(a, name), "-C", unpacked]).code).toBe(0);
+      expect(run(["stat", "-c", "%a %n", "scripts/log-alert.sh", "sql/install.sql", "examples/limits"], { cwd: join(unpacked, TOP) }).stdout).toBe(
+        "755 scripts/log-alert.sh\n644 sql/install.sql\n755 examples/limits\n",
+      );
       const v = run([join(unpacked, TOP, "xenoflow"), "version"], { cwd: unpacked });
       expect({ code: v.code, lines: v.stdout.trimEnd().split("\n") }).toEqual({
         code: 0,

@@ -1,7 +1,10 @@
 // `xenoflow decode` end to end (src/cli/decode.ts), on real captures.
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CORPUS } from "../support/corpus.ts";
+import { writePcap } from "../support/pcapwrite.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
@@ -29,15 +32,29 @@ describe("xenoflow decode", () => {
     expect(blocks[0]).toContain("  sourceIPv4Address            10.");
   });
 
-  test("--port filters datagrams; faults are printed on stderr", () => {
-    expect(run(join(CORPUS, "v9-cisco-asa.pcap"), "--port", "9999").out).toBe("");
+  test("a capture without flow datagrams (to --port) is an E_INPUT error, exit 1", () => {
+    const asa = join(CORPUS, "v9-cisco-asa.pcap");
+    expect(run(asa, "--port", "9999")).toEqual({ code: 1, out: "", err: `error: ${asa} holds no NetFlow v5/v9 or IPFIX datagrams to UDP port 9999; try without --port\n` });
+    const dir = mkdtempSync(join(tmpdir(), "xenoflow-decode-"));
+    try {
+      const dns = join(dir, "dns.pcap");
+      const query = new Uint8Array([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+      writeFileSync(dns, writePcap([{ tsMs: 0, src: "192.0.2.1", srcPort: 40000, dst: "192.0.2.53", dstPort: 53, payload: query }]));
+      const r = run(dns);
+      expect([r.code, r.out, r.err]).toEqual([1, "", `error: ${dns} holds no NetFlow v5/v9 or IPFIX datagrams; is it a capture of the exporter's UDP traffic (tcpdump -i any -w FILE udp port 2055)?\n`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("faults are printed on stderr", () => {
     const r = run(join(CORPUS, "malformed/ipfix-netscaler-varlen-missing-templates.pcap"));
     expect([r.code, r.out, r.err.trim()]).toEqual([0, "", "decode faults: heldExpired=4"]);
   });
 
   test("an unreadable or foreign file is a one-line E_INPUT error, exit 1", () => {
-    const missing = run("/nonexistent/x.pcap");
-    expect([missing.code, missing.err.trim()]).toEqual([1, "error: /nonexistent/x.pcap: ENOENT"]);
+    expect(run("/nonexistent/x.pcap")).toEqual({ code: 1, out: "", err: "error: /nonexistent/x.pcap: no such file\n" });
+    expect(run(tmpdir())).toEqual({ code: 1, out: "", err: `error: ${tmpdir()}: is a directory, not a file\n` });
     const foreign = run(join(ROOT, "package.json"));
     expect(foreign.code).toBe(1);
     expect(run(join(CORPUS, "v5-mikrotik.pcap"), "--format", "xml").code).toBe(1);

@@ -112,7 +112,7 @@ describe.skipIf(skip)("dashboard in Chromium", () => {
       expect(chart[0]?.points).toBeGreaterThanOrEqual(3);
       // The y axis is labelled with units; the busiest line is not flat at zero.
       const yLabels = await page.$$eval("#chart-bits svg text", (ts) => ts.map((t) => t.textContent ?? ""));
-      expect(yLabels.some((t) => /^\d+(\.\d+)? [kMG]b$/.test(t))).toBe(true);
+      expect(yLabels.some((t) => /^\d+(\.\d+)? [kMG]bit$/.test(t))).toBe(true);
       const ys = await page.$eval('#chart-flows polyline[data-mo="all"]', (l) => (l.getAttribute("points") ?? "").split(" ").map((p: string) => Number(p.split(",")[1])));
       expect(Math.min(...ys)).toBeLessThan(Math.max(...ys) - 1);
 

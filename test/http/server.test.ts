@@ -109,7 +109,11 @@ describe("http server end to end", () => {
     const page = await fetch(base);
     expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
-    expect(await page.text()).toContain("<title>xenoflow</title>");
+    const html = await page.text();
+    expect(html).toContain("<title>xenoflow</title>");
+    // Protocol names for "6 (tcp)" keys, from the same table as the filters'.
+    const names = JSON.parse(/const PROTOCOLS = (\{.*\});/.exec(html)?.[1] ?? "null") as Record<string, string>;
+    expect([names["6"], names["17"], names["58"], Object.keys(names).length]).toEqual(["tcp", "udp", "ipv6-icmp", 21]);
     expect((await fetch(`${base}nope`)).status).toBe(404);
     expect((await fetch(`${base}api/top?window=all/nope`)).status).toBe(404);
     expect((await fetch(`${base}metrics`, { method: "POST" })).status).toBe(405);

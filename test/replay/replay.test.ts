@@ -117,8 +117,9 @@ describe("xenoflow replay (CLI)", () => {
     const remote = run(CAPTURE, "--to", "192.0.2.1:2055");
     expect([remote.code, remote.out, remote.err.includes("--allow-remote")]).toEqual([1, "", true]);
     expect(run(CAPTURE, "--to", "127.0.0.1:2055", "--speed", "2", "--pps", "10").code).toBe(1);
-    expect(run(CAPTURE, "--to", "127.0.0.1:2055", "--port", "9").code).toBe(1); // nothing to send
-    expect(run("/nonexistent.pcap", "--to", "127.0.0.1:2055").code).toBe(1);
+    const none = run(CAPTURE, "--to", "127.0.0.1:2055", "--port", "9");
+    expect([none.code, none.err]).toEqual([1, `error: ${CAPTURE} holds no NetFlow v5/v9 or IPFIX datagrams to UDP port 9; try without --port\n`]);
+    expect(run("/nonexistent.pcap", "--to", "127.0.0.1:2055")).toEqual({ code: 1, out: "", err: "error: /nonexistent.pcap: no such file\n" });
     expect(run(main, "--to", "127.0.0.1:2055").code).toBe(1); // not a capture
     expect(run(CAPTURE).code).toBe(1); // no --to
   });

@@ -32,7 +32,7 @@ describe("xenoflow report", () => {
     const r = await xenoflow(["top", "--mo", "lan", "--window", "macs", "--from", "2023-11-14T22:14:00Z", "--to", String(T0 + 120), "-n", "3", "--csv"]);
     expect(r).toEqual({
       code: 0,
-      stderr: "",
+      stderr: `reading ${config.storage.url}\n`,
       stdout: [
         "row,smac,ifname,packets,octets",
         "1,0a:00:00:00:00:ff,émoji,10,1000",
@@ -49,7 +49,7 @@ describe("xenoflow report", () => {
     const r = await xenoflow(["series", "--mo", "all", "--window", "nets", "--value", "octets", "--from", String(T0), "--to", String(T0 + 120)]);
     expect(r).toEqual({
       code: 0,
-      stderr: "",
+      stderr: `reading ${config.storage.url}\n`,
       stdout: [
         "all_nets  2023-11-14T22:14:00Z .. 2023-11-14T22:16:00Z  octets every 60s",
         "time                  octets  octets/s",
@@ -64,10 +64,10 @@ describe("xenoflow report", () => {
     expect(await xenoflow(["top", "--mo", "all", "--window", "talkers", "--by", "flows", "--last", "1h"])).toEqual({
       code: 1,
       stdout: "",
-      stderr: "error: --by \"flows\": window all_talkers has values octets, packets\n",
+      stderr: `reading ${config.storage.url}\nerror: --by "flows": window all_talkers has values octets, packets (see xenoflow report top --help)\n`,
     });
     const empty = await xenoflow(["series", "--mo", "all", "--window", "talkers", "--value", "octets", "--last", "1h"]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/^error: no rows in all_talkers from \S+Z to \S+Z\n$/);
+    expect(empty.stderr).toMatch(/^reading sqlite:\S+\nerror: no rows in all_talkers from \S+Z to \S+Z \(see xenoflow report series --help\)\n$/);
   });
 });

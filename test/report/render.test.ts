@@ -10,11 +10,11 @@ describe("units", () => {
       "0",
       "7",
       "999",
-      "1.00 K",
-      "1.23 K",
-      "12.3 K",
-      "123 K",
-      "999 K",
+      "1.00 k",
+      "1.23 k",
+      "12.3 k",
+      "123 k",
+      "999 k",
       "1.00 M",
       "1.21 G",
       "9.22 E",
@@ -29,7 +29,7 @@ describe("units", () => {
     expect(humanValue("packets", 9_007_199_254_740_993n)).toBe("9007199254740993");
     expect(humanRate("bits", 1.5e9)).toBe("1.50 Gbit/s");
     expect(humanRate("octets", 12)).toBe("12 B/s");
-    expect(humanRate("flows", 12_500)).toBe("12.5 K/s");
+    expect(humanRate("flows", 12_500)).toBe("12.5 k/s");
     expect(rawRate(10 / 3)).toBe("3.333");
     expect(rawRate(120)).toBe("120");
   });
@@ -62,9 +62,9 @@ describe("text output", () => {
       [
         "all_x  1970-01-01T00:00:00Z .. 1970-01-01T00:01:00Z  top 1 by packets",
         "#      ifname   octets  packets       %",
-        "1      -       1.50 KB        3   75.0%",
+        "1      -       1.50 kB        3   75.0%",
         "other              0 B        1   25.0%",
-        "total          1.50 KB        4  100.0%",
+        "total          1.50 kB        4  100.0%",
         "",
       ].join("\n"),
     );

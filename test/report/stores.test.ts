@@ -82,9 +82,9 @@ describe("report top on SQLite", () => {
         "all_talkers  2023-11-14T22:14:00Z .. 2023-11-14T22:17:00Z  top 3 by octets",
         "#      src_host   dst_port   octets  packets       %",
         "1      10.0.0.1   443       1.21 GB   900001  100.0%",
-        "2      10.0.0.10  53        5.00 KB       11    0.0%",
-        "3      10.0.0.2   443       5.00 KB        9    0.0%",
-        "other                       10.9 KB       43    0.0%",
+        "2      10.0.0.10  53        5.00 kB       11    0.0%",
+        "3      10.0.0.2   443       5.00 kB        9    0.0%",
+        "other                       10.9 kB       43    0.0%",
         "total                       1.21 GB   900064  100.0%",
         "",
       ].join("\n"),
@@ -140,9 +140,21 @@ describe("report top on SQLite", () => {
   });
 });
 
+describe("report top names protocols", () => {
+  test("a proto key reads 6 (tcp) in the table, 6 in CSV", async () => {
+    const args = { mo: "all", window: "proto", by: "flows", from: FROM, to: TO };
+    const table = await reportTop(config, lite, args, 0);
+    expect(table.split("\n").slice(2, 7).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
+      ["1", "6 (tcp)"], ["2", "17 (udp)"], ["3", "1 (icmp)"], ["4", "6 (tcp)"], ["5", "47 (gre)"],
+    ]);
+    const csvRows = (await reportTop(config, lite, { ...args, csv: true }, 0)).split("\n");
+    expect(csvRows.slice(1, 3).map((l) => l.split(",")[1])).toEqual(["6", "17"]);
+  });
+});
+
 describe("report series on SQLite", () => {
-  test("per bucket with empty buckets as zeros, and the rate", async () => {
-    const out = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: FROM, to: String(T0 + 300), every: "2m", csv: true }, 0);
+  test("per bucket with empty buckets as zeros, and the rate; nothing before the first stored bucket", async () => {
+    const out = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: String(T0 - 3600), to: String(T0 + 300), every: "2m", csv: true }, 0);
     expect(out).toBe(
       [
         "time,epoch,octets,octets_per_s",
@@ -163,7 +175,7 @@ describe("report series on SQLite", () => {
         "2023-11-14T22:14:00Z  9.01 Pbit  300 Tbit/s",
         "2023-11-14T22:14:30Z  9.01 Pbit  300 Tbit/s",
         "2023-11-14T22:15:00Z      0 bit     0 bit/s",
-        "2023-11-14T22:15:30Z  8.80 Kbit   293 bit/s",
+        "2023-11-14T22:15:30Z  8.80 kbit   293 bit/s",
         "",
       ].join("\n"),
     );
@@ -238,13 +250,14 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
   }
 
   test("series identical in both stores and equal to xenoflow_series()", async () => {
-    for (const [mo, window, value, every] of [["all", "talkers", "octets", "2m"], ["all", "proto", "flows", "30s"], ["lan", "macs", "octets", "1m"]] as const) {
-      const args = { mo, window, value, every, from: FROM, to: String(T0 + 300), csv: true };
+    // From an hour before the first window: both start at the first stored bucket.
+    for (const [mo, window, value, every, from] of [["all", "talkers", "octets", "2m", T0 - 3600], ["all", "proto", "flows", "30s", T0], ["lan", "macs", "octets", "1m", T0]] as const) {
+      const args = { mo, window, value, every, from: String(from), to: String(T0 + 300), csv: true };
       const a = await reportSeries(config, lite, args, 0);
       expect(await reportSeries(config, pg, args, 0)).toBe(a);
       const rows = await q.unsafe(
         `SELECT extract(epoch FROM "time")::bigint::text AS t, value::text AS v, per_second FROM xenoflow_series($1, $2, to_timestamp($3), to_timestamp($4), $5::interval)`,
-        [`${mo}_${window}`, value, T0, T0 + 300, every],
+        [`${mo}_${window}`, value, from, T0 + 300, every],
       );
       const body = a.trimEnd().split("\n").slice(1).map((l) => l.split(","));
       expect(rows.map((r) => [r.t, r.v])).toEqual(body.map((c) => [c[1]!, c[2]!]));

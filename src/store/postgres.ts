@@ -47,7 +47,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
   let exportsReady = false;
   let closed = false;
 
-  async function withDeadline<T>(what: string, run: (s: Sql) => Promise<T>): Promise<T> {
+  async function withDeadline<T>(what: string, run: (s: Sql) => Promise<T>, table = ""): Promise<T> {
     if (closed) throw new StoreError(`${what} ${maskUrl(url)}: sink is closed`, false);
     const s = sql;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +65,14 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
       // The database may have been restored or recreated meanwhile: check the layout again.
       ensured.clear();
       exportsReady = false;
-      throw pgStoreError(err, url, what);
+      const e = pgStoreError(err, url, what, table);
+      // Sessions keep what they started with (default_transaction_read_only, search_path): the
+      // operator's fix must reach the next attempt.
+      if (e.fault === "refused" && sql === s) {
+        sql = connect();
+        void s.end({ timeout: 5 }).catch(() => {});
+      }
+      throw e;
     } finally {
       clearTimeout(timer);
     }
@@ -111,7 +118,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
         }
         const sig = await s.begin((tx) => writeTx(tx, exp, seq, cols));
         if (sig !== null) ensured.add(sig);
-      });
+      }, exp.table);
     },
     async prune(tables, before) {
       const quoted = tables.map(tableIdent);

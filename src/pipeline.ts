@@ -89,7 +89,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         return;
       }
       const line = spoolLogLine(kind, d);
-      if (line) log.log(line[0], line[1], `store:${kind}`);
+      if (line) log.log(...line);
     },
   });
   const latest = createLatestWindows();

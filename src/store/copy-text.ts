@@ -3,6 +3,7 @@
 // characters that would break the framing. Chunked so a large export streams with backpressure.
 import type { ColumnSpec } from "./ddl.ts";
 import { type WindowExport, rowsOf, slicesOf } from "./sink.ts";
+import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices } from "./turn.ts";
 
 const CHUNK_CHARS = 256 * 1024;
@@ -11,14 +12,25 @@ export function escapeCopyText(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
+// A value its column cannot hold is refused here, before the server sees it: the server's own
+// refusal of a COPY row arrives after CopyDone and leaves the write hanging until write_timeout
+// (porsager/postgres#1173), where it would pass for an outage. This way the spool sees "data".
+const BIGINT_END = 2 ** 63;
+
+function unfit(col: ColumnSpec, what: string): StoreError {
+  return new StoreError(`column ${col.name} (${col.sqlType}) cannot hold ${what}`, "data");
+}
+
 function encodeCell(v: string | number | null, col: ColumnSpec): string {
   if (v === null) return "\\N";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return "\\N";
+    if (v >= BIGINT_END || v < -BIGINT_END) throw unfit(col, String(v));
     // Sums of counters are integers; a fractional sampling rate must not make bigint reject the row.
     // Below 1e21 String() prints plain digits, and bigint ends at 9.2e18 anyway.
     return String(col.role === "value" ? Math.round(v) : v);
   }
+  if (v.includes("\0")) throw unfit(col, "a NUL character");
   return escapeCopyText(v);
 }
 

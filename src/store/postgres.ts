@@ -80,11 +80,12 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
 
   async function ensure(tx: Tx, table: string, cols: readonly ColumnSpec[]): Promise<string | null> {
     const sig = layoutKey(table, cols);
-    if (ensured.has(sig)) return null;
-    for (const s of createTableSql(table, cols)) await tx.unsafe(s);
+    if (!ensured.has(sig)) for (const s of createTableSql(table, cols)) await tx.unsafe(s);
+    // The column types on every write (a catalog lookup, ~0.1 ms): a column changed by hand must be
+    // refused here with its name; COPY's own refusal would hang the write (copy-text.ts).
     const info = await tx.unsafe<{ column_name: string; data_type: string }[]>(
-      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
-      [table],
+      "SELECT attname AS column_name, format_type(atttypid, atttypmod) AS data_type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      [tableIdent(table)],
     );
     const existing = new Map(info.map((c) => [c.column_name, c.data_type]));
     for (const c of missingColumns(table, cols, existing)) await tx.unsafe(addColumnSql(table, c));

@@ -1,9 +1,10 @@
-// The log line of each spool event: the collector's loop hands every event here. A refusal is
-// logged once per cause by the spool itself (with the fix); its write errors would only repeat it.
+// The log line of each spool event, and its rate-limit key: the collector's loop hands every event
+// here. The spool reports a refusal once per cause (with the fix), so each cause has its own key;
+// the write errors of a refusal would only repeat it.
 import type { Level } from "../log.ts";
 import type { SpoolEventKind } from "./spool.ts";
 
-export function spoolLogLine(kind: SpoolEventKind, d: Record<string, string | number>): [Level, string] | null {
+export function spoolLogLine(kind: SpoolEventKind, d: Record<string, string | number>): [Level, string, string] | null {
   const rest = (skip: string[]) =>
     Object.entries(d)
       .filter(([k]) => !skip.includes(k))
@@ -14,12 +15,12 @@ export function spoolLogLine(kind: SpoolEventKind, d: Record<string, string | nu
     case "written":
       return null;
     case "write_error":
-      return d.fault === "down" ? ["warn", `store: write_error ${rest(["fault"])}`] : null;
+      return d.fault === "down" ? ["warn", `store: write_error ${rest(["fault"])}`, "store:write_error"] : null;
     case "refused":
-      return ["error", `store: ${d.reason} (exports keep in the spool and are retried: ${rest(["reason", "fault"])})`];
+      return ["error", `store: ${d.reason} (exports keep in the spool and are retried: ${rest(["reason", "fault"])})`, `store:refused:${d.reason}`];
     case "recovered":
-      return ["info", `store: writing again after ${d.afterS} s (${rest(["afterS", "reason"])})`];
+      return ["info", `store: writing again after ${d.afterS} s (${rest(["afterS", "reason"])})`, "store:recovered"];
     default:
-      return ["error", `store: ${kind} ${rest([])}`];
+      return ["error", `store: ${kind} ${rest([])}`, `store:${kind}`];
   }
 }

@@ -176,6 +176,8 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
   function failed(err: unknown, now: number): StoreFault {
     const fault = faultOf(err);
     const reason = err instanceof StoreError ? err.reason : (st.lastError ?? "unknown error");
+    // A new cause means someone is at work on the database: answer their next step soon.
+    if (fault !== "down" && reason !== st.failing?.reason) attempts = 1;
     st.failing = { fault, reason, sinceMs: st.failing?.sinceMs ?? now };
     if (fault !== "down" && (reason !== announced.reason || now - announced.atMs >= repeatReasonMs)) {
       announced = { reason, atMs: now };

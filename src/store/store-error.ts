@@ -84,7 +84,8 @@ function pgReason(code: string, msg: string, url: string, table: string): string
     return `${msg}: GRANT SELECT, INSERT, DELETE ON ${rel || "the window tables"} TO ${role} (or make ${role} their owner)`;
   }
   if (code === "3F000") return `${msg}: create the schema (CREATE SCHEMA name AUTHORIZATION ${role}) or fix the schema in the config`;
-  if (code === "25006") return `database is read-only (${msg}): ALTER DATABASE/ROLE ... RESET default_transaction_read_only, or point storage.url at the primary`;
+  // Not the server's words: they name the statement ("cannot execute INSERT ..."), one cause.
+  if (code === "25006") return "the database is read-only: ALTER DATABASE/ROLE ... RESET default_transaction_read_only, or point storage.url at the primary";
   if (code === "53100") return `the database server's disk is full (${msg}): free space on it`;
   if (DOWN_CLASSES.has(code.slice(0, 2)) || code.startsWith("22")) return null;
   if (code.startsWith("42") || code.startsWith("23")) return `${on}${msg}: the table was changed by hand; restore the column or constraint as xenoflow created it, or rename the window`;

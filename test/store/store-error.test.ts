@@ -69,7 +69,7 @@ describe("pgStoreError", () => {
       "permission denied for schema public: GRANT USAGE, CREATE ON SCHEMA public TO flow",
       "permission denied for table all_proto: GRANT SELECT, INSERT, DELETE ON all_proto TO flow (or make flow their owner)",
       "no schema has been selected to create in: create the schema (CREATE SCHEMA name AUTHORIZATION flow) or fix the schema in the config",
-      "database is read-only (cannot execute INSERT in a read-only transaction): ALTER DATABASE/ROLE ... RESET default_transaction_read_only, or point storage.url at the primary",
+      "the database is read-only: ALTER DATABASE/ROLE ... RESET default_transaction_read_only, or point storage.url at the primary",
       `the database server's disk is full (could not extend file "base/16384/16390": No space left on device): free space on it`,
       'table all_proto: column "flows" of relation "all_proto" does not exist: the table was changed by hand; restore the column or constraint as xenoflow created it, or rename the window',
       'table all_proto: value "100000000000000000000" is out of range for type bigint (22003)',

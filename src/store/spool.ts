@@ -267,6 +267,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
         attempts = 0;
         dataAttempts = 0;
         st.failing = null;
+        announced = { reason: "", atMs: 0 };
         acknowledge(e);
       } else if (!closing) {
         const cap = st.failing?.fault === "down" ? maxBackoff : maxRefusedBackoff;

@@ -55,7 +55,7 @@ async function waitHealth(base: string, ok: (h: { status: number; problems: stri
   const end = Date.now() + 20_000;
   let h = await healthz(base);
   while (!ok(h)) {
-    if (Date.now() > end) throw new Error(`/healthz never showed ${what}: ${JSON.stringify(h)}`);
+    if (Date.now() > end) throw new Error(`/healthz never showed ${what}: ${JSON.stringify(h)}; store log:\n${collector?.logs.filter((l) => / store: /.test(l)).join("\n")}`);
     await Bun.sleep(50);
     h = await healthz(base);
   }
@@ -118,6 +118,9 @@ test(
       await feed(c.port);
       await waitHealth(base, (h) => h.status === 503 && h.problems.some((p) => reason.test(p)), String(reason));
       expect((await scrape(base)).samples.get("xenoflow_spool_entries")).toBeGreaterThan(0);
+      // What the dashboard draws: its badge turns red ("unhealthy") on health.ok false.
+      const { health } = (await (await fetch(`${base}api/summary`)).json()) as { health: { ok: boolean; problems: string[] } };
+      expect([health.ok, health.problems.some((p) => reason.test(p))]).toEqual([false, true]);
       await fix();
       // The chained causes show up by themselves; after the last of a chain the spool drains.
       if (reason.source.startsWith("permission") || reason.source.startsWith("the database is") || reason.source.startsWith("table")) {

@@ -81,9 +81,10 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
   async function ensure(tx: Tx, table: string, cols: readonly ColumnSpec[]): Promise<string | null> {
     const sig = layoutKey(table, cols);
     if (!ensured.has(sig)) for (const s of createTableSql(table, cols)) await tx.unsafe(s);
-    // The column types on every write (a catalog lookup, ~0.1 ms): a column changed by hand must be
-    // refused here with its name; COPY's own refusal would hang the write (copy-text.ts). The lock
-    // COPY takes anyway comes first, so an ALTER TABLE committed meanwhile is what the lookup sees.
+    // The column types on every write (two statements, ~0.3 ms a write on loopback): a column
+    // changed by hand must be refused here with its name; COPY's own refusal would hang the write
+    // (copy-text.ts). The lock COPY takes anyway comes first, so an ALTER TABLE committed
+    // meanwhile is what the lookup sees.
     await tx.unsafe(`LOCK TABLE ${tableIdent(table)} IN ROW EXCLUSIVE MODE`);
     const info = await tx.unsafe<{ column_name: string; data_type: string }[]>(
       "SELECT attname AS column_name, format_type(atttypid, atttypmod) AS data_type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",

@@ -12,9 +12,8 @@ export function escapeCopyText(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
-// A value its column cannot hold is refused here, before the server sees it: the server's own
-// refusal of a COPY row arrives after CopyDone and leaves the write hanging until write_timeout
-// (porsager/postgres#1173), where it would pass for an outage. This way the spool sees "data".
+// A value its column cannot hold is refused here, naming the column, before the server sees it
+// (the server's refusal names the value only); the spool takes either as this export's "data".
 const BIGINT_END = 2 ** 63;
 
 function unfit(col: ColumnSpec, what: string): StoreError {

@@ -3,9 +3,8 @@
 // connects time out, statements time out server-side, and a whole write has a client-side
 // deadline after which the pool is torn down and rebuilt (a half-open TCP connection otherwise
 // waits for keepalive). Only identifiers that passed ddl.ident() reach sql.unsafe().
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
+import { copyIn } from "./copy-in.ts";
 import { copyChunks } from "./copy-text.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
@@ -80,15 +79,11 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
 
   async function ensure(tx: Tx, table: string, cols: readonly ColumnSpec[]): Promise<string | null> {
     const sig = layoutKey(table, cols);
-    if (!ensured.has(sig)) for (const s of createTableSql(table, cols)) await tx.unsafe(s);
-    // The column types on every write (two statements, ~0.3 ms a write on loopback): a column
-    // changed by hand must be refused here with its name; COPY's own refusal would hang the write
-    // (copy-text.ts). The lock COPY takes anyway comes first, so an ALTER TABLE committed
-    // meanwhile is what the lookup sees.
-    await tx.unsafe(`LOCK TABLE ${tableIdent(table)} IN ROW EXCLUSIVE MODE`);
+    if (ensured.has(sig)) return null;
+    for (const s of createTableSql(table, cols)) await tx.unsafe(s);
     const info = await tx.unsafe<{ column_name: string; data_type: string }[]>(
-      "SELECT attname AS column_name, format_type(atttypid, atttypmod) AS data_type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
-      [tableIdent(table)],
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+      [table],
     );
     const existing = new Map(info.map((c) => [c.column_name, c.data_type]));
     for (const c of missingColumns(table, cols, existing)) await tx.unsafe(addColumnSql(table, c));
@@ -105,8 +100,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     }
     const sig = await ensure(tx, exp.table, cols);
     if (rowCount(exp) > 0) {
-      const stream = await tx.unsafe(`COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`).writable();
-      await pipeline(Readable.from(copyChunks(exp, cols)), stream);
+      await copyIn(tx, `COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`, copyChunks(exp, cols));
     }
     return sig;
   }

@@ -1,13 +1,15 @@
 // Issue 21 item 1, end to end: `xenoflow run` on a throwaway PostgreSQL cluster whose database
 // refuses the writes, one cause after another, as an operator meets them: the role does not exist,
 // then the database, then the grant on schema public (PostgreSQL 15), later a read-only database
-// and a column changed by hand. For each cause gen feeds 1 000 flows, /healthz answers 503 naming
+// a column changed by hand, and a full disk (the hosts table moved to a tablespace on a 1 MiB tmpfs
+// that a filler file fills). For each cause gen feeds 1 000 flows, /healthz answers 503 naming
 // it, the log has exactly one line with its fix; then the test applies the fix. At the end the
 // table holds every flow gen sent, once, and nothing was dropped or dead-lettered. A second test
-// writes a poison export (a value bigint cannot hold) through the spool: it goes to the dead-letter
-// file and the export after it is written.
+// writes poison exports through the spool (a value bigint cannot hold, refused before COPY; an
+// address inet cannot take, refused by the server): they go to the dead-letter file and the exports
+// after them are written.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -26,12 +28,18 @@ name = "all"
   every = "1s"
   key = ["proto"]
   values = ["flows"]
+  [[mo.window]]
+  name = "hosts"
+  every = "1s"
+  key = ["src host"]
+  values = ["flows"]
 `;
 
 let cluster: Cluster;
 let admin: postgres.Sql;
 let collector: RunningCollector | null = null;
 let tmp = "";
+let tiny = ""; // the tmpfs mount point, while mounted
 
 beforeAll(async () => {
   cluster = await createCluster();
@@ -43,6 +51,10 @@ afterAll(async () => {
   collector?.cleanup();
   await admin?.end();
   cluster?.destroy();
+  if (tiny) {
+    Bun.spawnSync(["umount", tiny]);
+    rmSync(tiny, { recursive: true, force: true });
+  }
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -100,6 +112,32 @@ test(
         async () => void (await admin`ALTER DATABASE xf_db RESET default_transaction_read_only`),
       ],
       [
+        /the database server's disk is full \(could not extend file .*No space left on device\): free space on it/,
+        async () => {
+          // Not under the test's private temp dir: the server must reach it.
+          tiny = mkdtempSync(join(tmpdir(), "xf-tiny-"));
+          const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", tiny]);
+          if (m.exitCode !== 0) throw new Error(`mount tmpfs: ${m.stderr.toString()}`);
+          const pg = Bun.spawnSync(["id", "-u", "postgres"]).stdout.toString().trim();
+          chownSync(tiny, Number(pg), Number(pg));
+          await admin.unsafe(`CREATE TABLESPACE tiny LOCATION '${tiny}'`);
+          const db = xfDb();
+          await db`ALTER TABLE all_hosts SET TABLESPACE tiny`;
+          await db.end();
+          // Fill what is left, so the next window's rows cannot extend the table.
+          const fd = openSync(join(tiny, "filler"), "w");
+          const block = Buffer.alloc(4096, 1);
+          try {
+            for (;;) writeSync(fd, block);
+          } catch {
+            // ENOSPC: full
+          } finally {
+            closeSync(fd);
+          }
+        },
+        async () => rmSync(join(tiny, "filler")),
+      ],
+      [
         /table all_proto: column proto is inet in the database but the config needs bigint; rename the window or migrate the table/,
         async () => {
           const db = xfDb();
@@ -123,7 +161,7 @@ test(
       expect([health.ok, health.problems.some((p) => reason.test(p))]).toEqual([false, true]);
       await fix();
       // The chained causes show up by themselves; after the last of a chain the spool drains.
-      if (reason.source.startsWith("permission") || reason.source.startsWith("the database is") || reason.source.startsWith("table")) {
+      if (!/does not exist/.test(reason.source)) {
         await waitHealth(base, (h) => h.status === 200, "200 after the fix");
       }
     }
@@ -138,8 +176,10 @@ test(
     try {
       const [sum] = await db`SELECT sum(flows)::bigint::text AS flows FROM all_proto`;
       expect(Number(sum?.flows)).toBe(causes.length * FLOWS_PER_CAUSE);
-      const [book] = await db`SELECT count(*)::int AS n, count(DISTINCT "time")::int AS t FROM xenoflow_exports`;
-      expect(book?.n).toBe(book?.t); // one export per window
+      const [hosts] = await db`SELECT sum(flows)::bigint::text AS flows FROM all_hosts`;
+      expect(Number(hosts?.flows)).toBe(causes.length * FLOWS_PER_CAUSE);
+      const [book] = await db`SELECT count(*)::int AS n, count(DISTINCT (tbl, "time"))::int AS t FROM xenoflow_exports`;
+      expect(book?.n).toBe(book?.t); // one export per table and window
     } finally {
       await db.end();
     }
@@ -147,7 +187,7 @@ test(
   { timeout: 120_000 },
 );
 
-test("a poison export goes to the dead-letter file with its reason; the next one is written", async () => {
+test("poison exports go to the dead-letter file with their reason; the ones after them are written", async () => {
   await admin`CREATE SCHEMA IF NOT EXISTS poison`;
   const dir = join(tmp, "spool");
   const events: string[] = [];
@@ -157,22 +197,33 @@ test("a poison export goes to the dead-letter file with its reason; the next one
     maxBackoffMs: 4,
     onEvent: (k) => events.push(k),
   });
-  const exp = (time: number, flows: number) => ({ mo: "all", window: "proto", table: "all_proto", time, keys: [{ name: "proto", type: "uint" as const }], values: ["flows"], rows: [[6, flows]] });
+  const proto = (time: number, flows: number) => ({ mo: "all", window: "proto", table: "all_proto", time, keys: [{ name: "proto", type: "uint" as const }], values: ["flows"], rows: [[6, flows]] });
+  const src = (time: number, host: string) => ({ mo: "all", window: "src", table: "all_src", time, keys: [{ name: "src_host", type: "address" as const }], values: ["flows"], rows: [[host, 3]] });
   try {
-    await sink.write(exp(1_700_000_000, 1e20)); // beyond bigint
-    await sink.write(exp(1_700_000_060, 7));
+    await sink.write(proto(1_700_000_000, 1e20)); // beyond bigint: refused before COPY
+    await sink.write(proto(1_700_000_060, 7));
+    await sink.write(src(1_700_000_000, "10.0.0.1"));
+    await sink.write(src(1_700_000_060, "not-an-address")); // refused by the server, after CopyDone
+    await sink.write(src(1_700_000_120, "10.0.0.2"));
     expect(await sink.drain(20_000)).toBe(true);
   } finally {
     await sink.close();
   }
   const rows = await admin`SELECT extract(epoch FROM "time")::int AS t, proto::int, flows::int FROM poison.all_proto`;
   expect(rows.map((r) => [r.t, r.proto, r.flows])).toEqual([[1_700_000_060, 6, 7]]);
-  const lines = readFileSync(join(tmp, "dead-letter.jsonl"), "utf8").trimEnd().split("\n");
-  expect(lines.length).toBe(1);
-  const dead = JSON.parse(lines[0]!);
-  expect([dead.reason, dead.export]).toEqual([
-    "the database refused this export's values 3 times while its table took other writes: column flows (bigint) cannot hold 100000000000000000000",
-    exp(1_700_000_000, 1e20),
+  const hosts = await admin`SELECT extract(epoch FROM "time")::int AS t, host(src_host) AS h FROM poison.all_src ORDER BY 1`;
+  expect(hosts.map((r) => [r.t, r.h])).toEqual([
+    [1_700_000_000, "10.0.0.1"],
+    [1_700_000_120, "10.0.0.2"],
   ]);
-  expect(events.filter((k) => k === "dead_letter" || k === "written")).toEqual(["dead_letter", "written"]);
+  const dead = readFileSync(join(tmp, "dead-letter.jsonl"), "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  const because = "the database refused this export's values 3 times while its table took other writes";
+  expect(dead.map((d) => [d.reason, d.export])).toEqual([
+    [`${because}: column flows (bigint) cannot hold 100000000000000000000`, proto(1_700_000_000, 1e20)],
+    [`${because}: write to all_src in ${cluster.url}: invalid input syntax for type inet: "not-an-address" (22P02)`, src(1_700_000_060, "not-an-address")],
+  ]);
+  expect(events.filter((k) => k === "dead_letter" || k === "written")).toEqual(["dead_letter", "written", "written", "dead_letter", "written"]);
 }, 30_000);

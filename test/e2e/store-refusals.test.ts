@@ -1,10 +1,10 @@
 // Issue 21 item 1, end to end: `xenoflow run` on a throwaway PostgreSQL cluster whose database
 // refuses the writes, one cause after another, as an operator meets them: the role does not exist,
-// then the database, then the grant on schema public (PostgreSQL 15), later a read-only database
-// a column changed by hand, and a full disk (the hosts table moved to a tablespace on a 1 MiB tmpfs
-// that a filler file fills). For each cause gen feeds 1 000 flows, /healthz answers 503 naming
-// it, the log has exactly one line with its fix; then the test applies the fix. At the end the
-// table holds every flow gen sent, once, and nothing was dropped or dead-lettered. A second test
+// then the database, then the grant on schema public (PostgreSQL 15), later a read-only database,
+// a full disk (the hosts table moved to a tablespace on a 1 MiB tmpfs that a filler file fills) and
+// a column changed by hand. For each cause gen feeds 1 000 flows, /healthz answers 503 naming it,
+// the log has exactly one line with its fix; then the test applies the fix. At the end each table
+// holds every flow gen sent, once, and nothing was dropped or dead-lettered. A second test
 // writes poison exports through the spool (a value bigint cannot hold, refused before COPY; an
 // address inet cannot take, refused by the server): they go to the dead-letter file and the exports
 // after them are written.

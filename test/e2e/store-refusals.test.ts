@@ -15,7 +15,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { createPostgresSink } from "../../src/store/postgres.ts";
 import { createSpooledSink } from "../../src/store/spool.ts";
-import { freeTcpPort, scrape } from "../http/support.ts";
+import { freeTcpPort, scrape, scrapeUntil } from "../http/support.ts";
 import { type Cluster, createCluster } from "../store/pg-cluster.ts";
 import { BUN, MAIN, type RunningCollector, startCollector } from "../support/collector.ts";
 
@@ -165,7 +165,8 @@ test(
         await waitHealth(base, (h) => h.status === 200, "200 after the fix");
       }
     }
-    const m = (await scrape(base)).samples;
+    // 200 comes with the first write after the fix; the rest of the spool follows.
+    const m = (await scrapeUntil(base, (x) => x.samples.get("xenoflow_spool_entries") === 0)).samples;
     expect(await c.stop()).toBe(0);
     expect([m.get("xenoflow_spool_entries"), m.get("xenoflow_spool_dropped_exports_total"), m.get("xenoflow_spool_dead_letter_exports_total")]).toEqual([0, 0, 0]);
     // One error line per cause, naming its fix.

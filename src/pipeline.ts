@@ -29,6 +29,7 @@ import type { WindowExport } from "./store/sink.ts";
 import { createHeapTrim } from "./store/heap-trim.ts";
 import { createPacedWriter } from "./store/paced.ts";
 import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
+import { spoolLogLine } from "./store/spool-log.ts";
 import { createStatus, type Status } from "./status.ts";
 import { type WorkerPool, createWorkerPool } from "./workers/pool.ts";
 
@@ -86,7 +87,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         trim.written(Number(d.rows));
         return;
       }
-      log.log(kind === "write_error" ? "warn" : "error", `store: ${kind} ${Object.entries(d).map(([k, v]) => `${k}=${v}`).join(" ")}`, `store:${kind}`);
+      const line = spoolLogLine(kind, d);
+      if (line) log.log(...line);
     },
   });
   const latest = createLatestWindows();

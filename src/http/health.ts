@@ -1,6 +1,8 @@
-// /healthz: unhealthy when the store has failed for longer than a grace period (writes erroring
-// and none succeeding), or when the spool is full (it is dropping exports, or about to). A store
-// blip of a few seconds is normal during a database restart; the spool covers it.
+// /healthz: unhealthy at once while the database refuses the exports (a missing database, role or
+// grant, read-only, disk full, a table changed by hand: nothing fixes that but an operator), when
+// it has been unreachable longer than a grace period, or when the spool is full (it is dropping
+// exports, or about to). A blip of a few seconds is normal during a database restart; the spool
+// covers it.
 import type { SpoolStats } from "../store/spool.ts";
 
 export const STORE_GRACE_MS = 5 * 60_000;
@@ -21,32 +23,24 @@ export interface Health {
 }
 
 export function createHealth(spoolMax: number, graceMs = STORE_GRACE_MS): Health {
-  let written = -1;
-  let errors = -1;
   let dropped = -1;
-  let failingSince: number | null = null;
   let lastDropMs = Number.NEGATIVE_INFINITY;
   let last: SpoolStats | null = null;
   return {
     observe(s, nowMs) {
-      if (written >= 0) {
-        if (s.written > written || s.entries === 0) failingSince = null;
-        else if (s.writeErrors > errors) failingSince ??= nowMs;
-        if (s.droppedExports > dropped) lastDropMs = nowMs;
-      } else if (s.droppedExports > 0) lastDropMs = nowMs;
-      written = s.written;
-      errors = s.writeErrors;
+      if (s.droppedExports > Math.max(0, dropped)) lastDropMs = nowMs;
       dropped = s.droppedExports;
       last = s;
     },
     check(nowMs) {
       const problems: string[] = [];
-      if (failingSince !== null && nowMs - failingSince > graceMs) {
-        problems.push(`store failing for ${Math.round((nowMs - failingSince) / 1000)} s: ${last?.lastError ?? "unknown error"}`);
-      }
+      const f = last?.failing ?? null;
+      const forS = f ? Math.max(0, Math.round((nowMs - f.sinceMs) / 1000)) : 0;
+      if (f && f.fault !== "down") problems.push(`store refusing exports for ${forS} s: ${f.reason}`);
+      else if (f && nowMs - f.sinceMs > graceMs) problems.push(`store failing for ${forS} s: ${f.reason}`);
       if (last && spoolMax > 0 && last.bytes >= spoolMax * FULL_FRACTION) problems.push(`spool full: ${last.bytes} of ${spoolMax} bytes`);
       else if (nowMs - lastDropMs < graceMs) problems.push("spool full: window exports were dropped in the last 5 minutes");
-      return { ok: problems.length === 0, problems, storeFailingSinceMs: failingSince };
+      return { ok: problems.length === 0, problems, storeFailingSinceMs: f?.sinceMs ?? null };
     },
   };
 }

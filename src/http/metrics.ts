@@ -115,8 +115,8 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   x.sample(sp.droppedExports);
   counter("xenoflow_spool_dropped_rows_total", "Rows of the dropped window exports.");
   x.sample(sp.droppedRows);
-  counter("xenoflow_spool_rejected_exports_total", "Window exports the database refused as data, set aside.");
-  x.sample(sp.rejectedExports);
+  counter("xenoflow_spool_dead_letter_exports_total", "Window exports whose values the database can never take, moved to data_dir/dead-letter.jsonl.");
+  x.sample(sp.deadLetterExports);
 
   // Alerts and scripts.
   gauge("xenoflow_alerts_active", "Alerts currently active (a key over a limit).");

@@ -3,6 +3,7 @@
 // characters that would break the framing. Chunked so a large export streams with backpressure.
 import type { ColumnSpec } from "./ddl.ts";
 import { type WindowExport, rowsOf, slicesOf } from "./sink.ts";
+import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices } from "./turn.ts";
 
 const CHUNK_CHARS = 256 * 1024;
@@ -11,14 +12,24 @@ export function escapeCopyText(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
+// A value its column cannot hold is refused here, naming the column, before the server sees it
+// (the server's refusal names the value only); the spool takes either as this export's "data".
+const BIGINT_END = 2 ** 63;
+
+function unfit(col: ColumnSpec, what: string): StoreError {
+  return new StoreError(`column ${col.name} (${col.sqlType}) cannot hold ${what}`, "data");
+}
+
 function encodeCell(v: string | number | null, col: ColumnSpec): string {
   if (v === null) return "\\N";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return "\\N";
+    if (v >= BIGINT_END || v < -BIGINT_END) throw unfit(col, String(v));
     // Sums of counters are integers; a fractional sampling rate must not make bigint reject the row.
     // Below 1e21 String() prints plain digits, and bigint ends at 9.2e18 anyway.
     return String(col.role === "value" ? Math.round(v) : v);
   }
+  if (v.includes("\0")) throw unfit(col, "a NUL character");
   return escapeCopyText(v);
 }
 

@@ -7,6 +7,7 @@
 // dropped, so a downgrade of the config keeps working on the wider table.
 import { XenoflowError } from "../errors.ts";
 import type { KeyColumnType, WindowExport } from "./sink.ts";
+import { StoreError } from "./store-error.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -102,7 +103,8 @@ export function missingColumns(table: string, cols: readonly ColumnSpec[], exist
     const have = existing.get(c.name);
     if (have === undefined) missing.push(c);
     else if (normalType(have) !== c.sqlType) {
-      throw new XenoflowError("E_STORE", `table ${table}: column ${c.name} is ${have} in the database but the config needs ${c.sqlType}; rename the window or migrate the table`);
+      // Refused, not data: every export of this window stops here until an operator decides.
+      throw new StoreError(`table ${table}: column ${c.name} is ${have} in the database but the config needs ${c.sqlType}; rename the window or migrate the table`, "refused");
     }
   }
   return missing;

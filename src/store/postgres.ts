@@ -3,9 +3,8 @@
 // connects time out, statements time out server-side, and a whole write has a client-side
 // deadline after which the pool is torn down and rebuilt (a half-open TCP connection otherwise
 // waits for keepalive). Only identifiers that passed ddl.ident() reach sql.unsafe().
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
+import { copyIn } from "./copy-in.ts";
 import { copyChunks } from "./copy-text.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
@@ -47,7 +46,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
   let exportsReady = false;
   let closed = false;
 
-  async function withDeadline<T>(what: string, run: (s: Sql) => Promise<T>): Promise<T> {
+  async function withDeadline<T>(what: string, run: (s: Sql) => Promise<T>, table = ""): Promise<T> {
     if (closed) throw new StoreError(`${what} ${maskUrl(url)}: sink is closed`, false);
     const s = sql;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +64,14 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
       // The database may have been restored or recreated meanwhile: check the layout again.
       ensured.clear();
       exportsReady = false;
-      throw pgStoreError(err, url, what);
+      const e = pgStoreError(err, url, what, table);
+      // Sessions keep what they started with (default_transaction_read_only, search_path): the
+      // operator's fix must reach the next attempt.
+      if (e.fault === "refused" && sql === s) {
+        sql = connect();
+        void s.end({ timeout: 5 }).catch(() => {});
+      }
+      throw e;
     } finally {
       clearTimeout(timer);
     }
@@ -94,8 +100,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     }
     const sig = await ensure(tx, exp.table, cols);
     if (rowCount(exp) > 0) {
-      const stream = await tx.unsafe(`COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`).writable();
-      await pipeline(Readable.from(copyChunks(exp, cols)), stream);
+      await copyIn(tx, `COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`, copyChunks(exp, cols));
     }
     return sig;
   }
@@ -111,7 +116,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
         }
         const sig = await s.begin((tx) => writeTx(tx, exp, seq, cols));
         if (sig !== null) ensured.add(sig);
-      });
+      }, exp.table);
     },
     async prune(tables, before) {
       const quoted = tables.map(tableIdent);

@@ -10,18 +10,31 @@
 // restarts even if the spool directory was wiped, as long as the clock does not jump back.
 //
 // Bounded: when unsent exports exceed maxBytes, whole segments are dropped OLDEST first; during a
-// long outage the latest windows are what an operator looks at. Drops and rejections are counted.
-// An export the database refuses as data (not as an outage) is retried a few times, then set aside
-// as "rejected" so it cannot block every later export; after a restart it may be retried once more.
+// long outage the latest windows are what an operator looks at. Drops are counted and logged.
+//
+// Nothing else lets go of an export: a server that is down or refuses (store-error.ts) is retried
+// with backoff for as long as it takes. An export failing on its own values (fault "data") a few
+// times in a row is poison only if the same table then takes an empty write (connection, grants,
+// layout all fine): it goes to the dead-letter file (dead-letter.ts) so later exports flow.
+import { dirname, join } from "node:path";
+import { appendDeadLetter } from "./dead-letter.ts";
 import { columnsOf } from "./ddl.ts";
 import type { Sink, WindowExport } from "./sink.ts";
 import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
 import { encodeRecordSliced } from "./spool-record.ts";
-import { StoreError, isTransient } from "./store-error.ts";
+import { type StoreFault, StoreError, faultOf } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices, createSerial, nextTurn } from "./turn.ts";
 
-export type SpoolEventKind = "spooled" | "written" | "write_error" | "dropped" | "rejected" | "corrupt" | "spool_error";
+export type SpoolEventKind = "spooled" | "written" | "write_error" | "refused" | "recovered" | "dropped" | "dead_letter" | "corrupt" | "spool_error";
+
+/** Why exports are not being written right now, since the first failure after the last write. */
+export interface StoreFailure {
+  fault: StoreFault;
+  /** The cause and its fix (StoreError.reason). */
+  reason: string;
+  sinceMs: number;
+}
 
 export interface SpoolStats {
   bytes: number; // unsent exports, as stored
@@ -29,9 +42,10 @@ export interface SpoolStats {
   written: number;
   droppedExports: number;
   droppedRows: number;
-  rejectedExports: number;
+  deadLetterExports: number;
   writeErrors: number;
   lastError: string | null;
+  failing: StoreFailure | null;
   lastLatencyMs: number; // spool append to database commit, of the last export written
 }
 
@@ -39,11 +53,18 @@ export interface SpoolOptions {
   maxBytes: number;
   onEvent?: (kind: SpoolEventKind, detail: Record<string, string | number>) => void;
   minBackoffMs?: number;
+  /** Backoff cap while the server is down. */
   maxBackoffMs?: number;
+  /** Backoff cap while it refuses (an operator has to act; retrying faster would only add noise). */
+  maxRefusedBackoffMs?: number;
+  /** Default: dead-letter.jsonl beside the spool directory (in data_dir). */
+  deadLetterFile?: string;
+  /** A cause is logged again after this long. */
+  repeatReasonMs?: number;
   fsyncIntervalMs?: number;
   /** Exports kept in memory for the drainer instead of re-read from disk. */
   cacheBytes?: number;
-  /** Attempts for an export the database rejects as data before it is set aside. */
+  /** Attempts for an export the database rejects as data before the spool probes its table. */
   permanentAttempts?: number;
 }
 
@@ -57,6 +78,9 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
   const maxBytes = opts.maxBytes;
   const minBackoff = opts.minBackoffMs ?? 200;
   const maxBackoff = opts.maxBackoffMs ?? 10_000;
+  const maxRefusedBackoff = Math.max(maxBackoff, opts.maxRefusedBackoffMs ?? 30_000);
+  const deadLetterFile = opts.deadLetterFile ?? join(dirname(dir), "dead-letter.jsonl");
+  const repeatReasonMs = opts.repeatReasonMs ?? 60_000;
   const permanentAttempts = opts.permanentAttempts ?? 3;
   const onEvent = opts.onEvent;
   // A failing logger must not stop the drainer.
@@ -68,7 +92,7 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     }
   };
   const files = createSegmentFiles(dir, Math.min(16 << 20, Math.max(64 << 10, Math.floor(maxBytes / 16))));
-  const st: SpoolStats = { bytes: 0, entries: 0, written: 0, droppedExports: 0, droppedRows: 0, rejectedExports: 0, writeErrors: 0, lastError: null, lastLatencyMs: 0 };
+  const st: SpoolStats = { bytes: 0, entries: 0, written: 0, droppedExports: 0, droppedRows: 0, deadLetterExports: 0, writeErrors: 0, lastError: null, failing: null, lastLatencyMs: 0 };
 
   const queue = createSpoolQueue(files, opts.cacheBytes ?? 16 << 20);
   let lastSeq = 0;
@@ -145,6 +169,48 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     });
 
   let attempts = 0;
+  let dataAttempts = 0; // consecutive "data" faults of the export in front
+  let announced = { reason: "", atMs: 0 };
+
+  /** Records the failure; one "refused" event per cause, repeated only after repeatReasonMs. */
+  function failed(err: unknown, now: number): StoreFault {
+    const fault = faultOf(err);
+    const reason = err instanceof StoreError ? err.reason : (st.lastError ?? "unknown error");
+    // A new cause means someone is at work on the database: answer their next step soon.
+    if (fault !== "down" && reason !== st.failing?.reason) attempts = 1;
+    st.failing = { fault, reason, sinceMs: st.failing?.sinceMs ?? now };
+    if (fault !== "down" && (reason !== announced.reason || now - announced.atMs >= repeatReasonMs)) {
+      announced = { reason, atMs: now };
+      emit("refused", { reason, fault, ...counts() });
+    }
+    return fault;
+  }
+
+  /** Whether the export's table takes an empty write: then the failure is this export's values. */
+  async function tableTakesWrites(exp: WindowExport): Promise<boolean> {
+    const { mo, window, table, time, keys, values } = exp;
+    try {
+      await inner.write({ mo, window, table, time, keys, values, rows: [] });
+      return true;
+    } catch (err) {
+      failed(err, Date.now());
+      return false;
+    }
+  }
+
+  /** Moves the export to the dead-letter file; false (and it stays) when that file cannot be written. */
+  function deadLetter(e: SpoolEntry, exp: WindowExport, error: string): boolean {
+    const reason = `the database refused this export's values ${dataAttempts} times while its table took other writes: ${error}`;
+    try {
+      appendDeadLetter(deadLetterFile, e.seq, reason, exp, Date.now());
+    } catch (err) {
+      emit("spool_error", { error: `cannot write ${deadLetterFile}: ${(err as Error).message}` });
+      return false;
+    }
+    st.deadLetterExports++;
+    emit("dead_letter", { seq: e.seq, rows: e.rows, table: exp.table, file: deadLetterFile, error });
+    return true;
+  }
 
   /** Writes the oldest spooled export, or waits for one. */
   async function step(): Promise<void> {
@@ -175,6 +241,12 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
       st.written++;
       st.lastLatencyMs = Math.max(0, Date.now() - e.at);
       attempts = 0;
+      dataAttempts = 0;
+      if (st.failing) {
+        emit("recovered", { afterS: Math.round((Date.now() - st.failing.sinceMs) / 1000), reason: st.failing.reason, ...counts() });
+        st.failing = null;
+        announced = { reason: "", atMs: 0 };
+      }
       if (!inflightGone) acknowledge(e);
       else settle();
       emit("written", { seq: e.seq, rows: e.rows, latencyMs: st.lastLatencyMs, ...counts() });
@@ -183,18 +255,23 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
       attempts++;
       st.writeErrors++;
       st.lastError = err instanceof Error ? err.message : String(err);
-      emit("write_error", { seq: e.seq, attempts, error: st.lastError, ...counts() });
+      const fault = failed(err, Date.now());
+      dataAttempts = fault === "data" ? dataAttempts + 1 : 0;
+      emit("write_error", { seq: e.seq, attempts, fault, error: st.lastError, ...counts() });
       if (inflightGone) {
         lost(1, e.rows, e.seg.name);
         attempts = 0;
+        dataAttempts = 0;
         settle();
-      } else if (!isTransient(err) && attempts >= permanentAttempts) {
-        st.rejectedExports++;
-        emit("rejected", { seq: e.seq, rows: e.rows, table: exp.table, error: st.lastError });
+      } else if (dataAttempts >= permanentAttempts && !closing && (await tableTakesWrites(exp)) && queue.peek() === e && deadLetter(e, exp, st.lastError)) {
         attempts = 0;
+        dataAttempts = 0;
+        st.failing = null;
+        announced = { reason: "", atMs: 0 };
         acknowledge(e);
       } else if (!closing) {
-        await sleep(Math.min(maxBackoff, minBackoff * 2 ** Math.min(attempts - 1, 20)));
+        const cap = st.failing?.fault === "down" ? maxBackoff : maxRefusedBackoff;
+        await sleep(Math.min(cap, minBackoff * 2 ** Math.min(attempts - 1, 20)));
       }
     }
   }

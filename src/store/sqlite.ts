@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
-import { StoreError } from "./store-error.ts";
+import { StoreError, sqliteStoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices, createSerial } from "./turn.ts";
 
 // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay well below and keep statements small.
@@ -107,11 +107,8 @@ export function createSqliteSink(path: string): Sink {
           await writeSliced(exp, seq, cols);
         } catch (err) {
           ensured.clear();
-          if (err instanceof XenoflowError) throw err;
-          // SQLITE_BUSY/IOERR/FULL can pass; a constraint or type error will not.
-          const code = String((err as { code?: unknown }).code ?? "");
-          const transient = /BUSY|LOCKED|IOERR|FULL|CANTOPEN/.test(code);
-          throw new StoreError(`SQLite write to ${exp.table} failed: ${(err as Error).message}`, transient, { cause: err });
+          if (err instanceof XenoflowError && !(err instanceof StoreError)) throw err;
+          throw sqliteStoreError(err, path, exp.table);
         }
       }),
     prune: (tables, before) =>

@@ -70,7 +70,7 @@ describe("renderMetrics", () => {
       xenoflow_spool_entries: 2,
       xenoflow_spool_dropped_exports_total: 1,
       xenoflow_spool_dropped_rows_total: 40,
-      xenoflow_spool_rejected_exports_total: 0,
+      xenoflow_spool_dead_letter_exports_total: 0,
       xenoflow_alerts_active: 1,
       'xenoflow_alert_events_total{event="exceed"}': 3,
       'xenoflow_alert_events_total{event="normal"}': 2,

@@ -72,7 +72,7 @@ export const FAMILIES: Record<string, "counter" | "gauge"> = {
   xenoflow_spool_entries: "gauge",
   xenoflow_spool_dropped_exports_total: "counter",
   xenoflow_spool_dropped_rows_total: "counter",
-  xenoflow_spool_rejected_exports_total: "counter",
+  xenoflow_spool_dead_letter_exports_total: "counter",
   xenoflow_alerts_active: "gauge",
   xenoflow_alert_events_total: "counter",
   xenoflow_limit_file_errors_total: "counter",

@@ -28,7 +28,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       mavgs: [{ mo: "all", def: { name: "dst" }, size: 1498, counters: { evicted: 6, swept: 2 } }],
     },
     sink: {
-      stats: () => ({ bytes: 2048, entries: 2, written: 11, droppedExports: 1, droppedRows: 40, rejectedExports: 0, writeErrors: 5, lastError: "down", lastLatencyMs: 1500, ...spool }),
+      stats: () => ({ bytes: 2048, entries: 2, written: 11, droppedExports: 1, droppedRows: 40, deadLetterExports: 0, failing: null, writeErrors: 5, lastError: "down", lastLatencyMs: 1500, ...spool }),
     },
     exporters: new Map([
       ["192.0.2.1", exporter("192.0.2.1", [[9, 100]], 100, 2900, 80_000)],

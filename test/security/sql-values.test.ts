@@ -63,7 +63,7 @@ async function throughSpool(inner: Sink, name: string): Promise<void> {
   const sink = createSpooledSink(inner, join(root, name), { maxBytes: 16 << 20, minBackoffMs: 10 });
   await sink.write(exp);
   expect(await sink.drain(10_000)).toBe(true);
-  expect(sink.stats()).toMatchObject({ written: 1, rejectedExports: 0, droppedExports: 0 });
+  expect(sink.stats()).toMatchObject({ written: 1, deadLetterExports: 0, droppedExports: 0 });
   await sink.close();
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { copyChunks, escapeCopyText } from "../../src/store/copy-text.ts";
 import { columnsOf } from "../../src/store/ddl.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
+import type { StoreError } from "../../src/store/store-error.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
@@ -52,5 +53,18 @@ describe("COPY text", () => {
     expect(lines.length).toBe(n);
     expect(lines[n - 1]).toBe(`2023-11-14T22:14:00.000Z\t10.0.${(n - 1) >> 8}.${(n - 1) & 255}\tapp\t${n - 1}\t1`);
     expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
+  test("a value its column cannot hold is refused as this export's data, before the server sees it", async () => {
+    const refusal = (rows: WindowExport["rows"]) =>
+      text(exp(rows)).then(
+        () => null,
+        (e: StoreError) => [e.fault, e.message],
+      );
+    expect(await refusal([["10.0.0.1", "app", 2 ** 63, 1]])).toEqual(["data", "column octets (bigint) cannot hold 9223372036854776000"]);
+    expect(await refusal([["10.0.0.1", "app", -(2 ** 63) - 4096, 1]])).toEqual(["data", "column octets (bigint) cannot hold -9223372036854780000"]);
+    expect(await refusal([["10.0.0.1", "a\u0000b", 1, 1]])).toEqual(["data", "column app (text) cannot hold a NUL character"]);
+    // The largest double below 2^63 still fits.
+    expect(await refusal([["10.0.0.1", "app", 2 ** 63 - 1024, 1]])).toBeNull();
   });
 });

@@ -94,7 +94,7 @@ test(
     const st = sink.stats();
     await sink.close();
 
-    expect([st.droppedExports, st.rejectedExports, st.entries]).toEqual([0, 0, 0]);
+    expect([st.droppedExports, st.deadLetterExports, st.entries]).toEqual([0, 0, 0]);
     expect(st.writeErrors).toBeGreaterThan(0);
 
     const sql = postgres(c.url, { max: 1, onnotice: () => {} });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XenoflowError } from "../../src/errors.ts";
@@ -14,7 +14,7 @@ import { turnsDuring } from "./turns.ts";
 function fakeDb() {
   const committed: { seq: number; table: string; time: number; rows: number; cells: unknown[] }[] = [];
   const seen = new Set<number>();
-  const state = { failures: 0, down: false, commitThenLose: 0, refuseTable: "", attempts: 0 };
+  const state = { failures: 0, down: false, commitThenLose: 0, refuseTable: "", refuseAll: "", refuseEmpty: "", attempts: 0 };
   const sink = (): Sink => ({
     kind: "postgres",
     async write(exp, seq) {
@@ -23,8 +23,14 @@ function fakeDb() {
         state.failures--;
         throw new StoreError("connect ECONNREFUSED 127.0.0.1:5432", true);
       }
-      if (exp.table === state.refuseTable) throw new StoreError("invalid input syntax for type inet", false);
-      if (seq === undefined) throw new Error("spool must pass a seq");
+      if (state.refuseAll) throw new StoreError(`refused: ${state.refuseAll}`, "refused", { reason: state.refuseAll });
+      if (state.refuseEmpty && rowsOf(exp).count === 0) throw new StoreError(state.refuseEmpty, "refused");
+      // A value the column cannot take: an empty write of the same table goes through.
+      if (exp.table === state.refuseTable && exp.rows.length > 0) throw new StoreError("invalid input syntax for type inet", "data");
+      if (seq === undefined) {
+        if (rowsOf(exp).count === 0) return; // the spool's probe of a table: nothing to record
+        throw new Error("spool must pass a seq");
+      }
       if (seen.has(seq)) return;
       seen.add(seq);
       const rows = rowsOf(exp);
@@ -59,7 +65,7 @@ const open: SpooledSink[] = [];
 let events: [SpoolEventKind, Record<string, string | number>][];
 
 function spool(inner: Sink, maxBytes = 1 << 20): SpooledSink {
-  const s = createSpooledSink(inner, dir, { maxBytes, minBackoffMs: 1, maxBackoffMs: 4, onEvent: (k, d) => events.push([k, d]) });
+  const s = createSpooledSink(inner, dir, { maxBytes, minBackoffMs: 1, maxBackoffMs: 4, maxRefusedBackoffMs: 4, onEvent: (k, d) => events.push([k, d]) });
   open.push(s);
   return s;
 }
@@ -89,7 +95,7 @@ describe("spooled sink", () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(4);
     expect(db.state.attempts).toBe(9);
-    expect(s.stats()).toMatchObject({ bytes: 0, entries: 0, written: 4, writeErrors: 5, droppedExports: 0, rejectedExports: 0 });
+    expect(s.stats()).toMatchObject({ bytes: 0, entries: 0, written: 4, writeErrors: 5, droppedExports: 0, deadLetterExports: 0 });
     expect(s.stats().lastError).toContain("ECONNREFUSED");
     expect([kinds("spooled"), kinds("write_error"), kinds("written")]).toEqual([4, 5, 4]);
     expect(readdirSync(dir)).toEqual([]);
@@ -225,7 +231,7 @@ describe("spooled sink", () => {
     expect(dropped).toBe(st.droppedExports);
   });
 
-  test("sets aside an export the database rejects as data, so later exports still flow", async () => {
+  test("moves an export whose values the database refuses to the dead-letter file, so later exports still flow", async () => {
     const db = fakeDb();
     db.state.refuseTable = "bad_rows";
     const s = spool(db.sink());
@@ -237,8 +243,55 @@ describe("spooled sink", () => {
       ["all_proto", exp(0).time],
       ["all_proto", exp(2).time],
     ]);
-    expect(s.stats()).toMatchObject({ rejectedExports: 1, writeErrors: 3, written: 2, entries: 0 });
+    expect(s.stats()).toMatchObject({ deadLetterExports: 1, writeErrors: 3, written: 2, entries: 0, failing: null });
     expect(readdirSync(dir)).toEqual([]);
+    const lines = readFileSync(join(dir, "..", "dead-letter.jsonl"), "utf8").trimEnd().split("\n");
+    const { at, seq, ...rest } = JSON.parse(lines[0]!);
+    const { mo, window, table, time, keys, values, rows } = exp(1, 2, "bad_rows");
+    expect([lines.length, typeof at, seq, rest]).toEqual([
+      1,
+      "string",
+      events.find(([k]) => k === "dead_letter")![1].seq,
+      {
+        reason: "the database refused this export's values 3 times while its table took other writes: invalid input syntax for type inet",
+        export: { mo, window, table, time, keys, values, rows },
+      },
+    ]);
+    expect(statSync(join(dir, "..", "dead-letter.jsonl")).mode & 0o777).toBe(0o600);
+  });
+
+  test("a refusal keeps every export, is reported once per cause, and clears at the first write", async () => {
+    const db = fakeDb();
+    db.state.refuseAll = 'database "xf_typo" does not exist: create it';
+    const s = spool(db.sink());
+    for (let i = 0; i < 3; i++) await s.write(exp(i));
+    while (db.state.attempts < 12) await Bun.sleep(2);
+    expect(s.stats()).toMatchObject({ entries: 3, deadLetterExports: 0, failing: { fault: "refused", reason: db.state.refuseAll } });
+    db.state.refuseAll = "permission denied for schema public: GRANT USAGE, CREATE ON SCHEMA public TO xf";
+    while (db.state.attempts < 20) await Bun.sleep(2);
+    db.state.refuseAll = "";
+    expect(await s.drain(5000)).toBe(true);
+    expect(times(db.committed)).toEqual([0, 1, 2].map((i) => exp(i).time));
+    expect(events.filter(([k]) => k === "refused" || k === "recovered").map(([k, d]) => [k, d.reason])).toEqual([
+      ["refused", 'database "xf_typo" does not exist: create it'],
+      ["refused", "permission denied for schema public: GRANT USAGE, CREATE ON SCHEMA public TO xf"],
+      ["recovered", "permission denied for schema public: GRANT USAGE, CREATE ON SCHEMA public TO xf"],
+    ]);
+    expect(s.stats()).toMatchObject({ failing: null, deadLetterExports: 0, droppedExports: 0 });
+  });
+
+  test("a data error while the table itself refuses writes is no poison: the export waits", async () => {
+    const db = fakeDb();
+    db.state.refuseTable = "all_proto";
+    const s = spool(db.sink());
+    // Each probe after the third data error in a row meets a table that refuses even an empty write.
+    db.state.refuseEmpty = "table all_proto: column proto is inet in the database but the config needs bigint";
+    await s.write(exp(0));
+    while (db.state.attempts < 12) await Bun.sleep(2);
+    db.state.refuseEmpty = "";
+    db.state.refuseTable = "";
+    expect(await s.drain(5000)).toBe(true);
+    expect([times(db.committed), s.stats().deadLetterExports]).toEqual([[exp(0).time], 0]);
   });
 
   test("truncates a torn record at the end of a segment and keeps the intact ones", async () => {

@@ -1,4 +1,4 @@
-// The decoder API: NetFlow v5 / v9 / IPFIX datagrams in, flows appended to a FlowBatch (the
+// The decoder API: NetFlow v5 / v9 / IPFIX and sFlow v5 datagrams in, flows appended to a FlowBatch (the
 // collector) or printed records (xenoflow decode, the flow dump) out, faults counted. Pure: the
 // caller passes the arrival time; nothing here reads a clock, does I/O, logs or throws.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
@@ -14,9 +14,14 @@ import type { Template } from "./template.ts";
 import { createTemplateStore } from "./templates.ts";
 import { decodeV5, v5Template } from "./v5.ts";
 import { decodeV9 } from "./v9.ts";
+import { type SflowSink, createSflowDecoder, decodeSflow, isSflow } from "./sflow/datagram.ts";
+import { countersRecord, flowRecord } from "./sflow/to-record.ts";
+import { writeFlow } from "./sflow/to-batch.ts";
+import { writeText } from "../flow/json-bytes.ts";
 
 export type { FlowRecord } from "./compile-records.ts";
 export type { Faults } from "./faults.ts";
+export type { AgentStats } from "./sflow/agents.ts";
 
 export interface DecoderOptions {
   templatesPerExporter: number;
@@ -87,6 +92,28 @@ export function createDecoder(opts: DecoderOptions) {
     },
   };
 
+  // sFlow v5: samples go to the same batch, or the same printed records, as NetFlow's.
+  const sflow = createSflowDecoder(faults);
+  const line = (r: FlowRecord) => lines !== null && writeText(lines, `${JSON.stringify(r)}\n`);
+  const sflowToBatch: SflowSink = {
+    flow(f) {
+      if (lines !== null) line(flowRecord(f, x.forced));
+      if (!batch) return;
+      writeFlow(batch, f, x, onFull);
+      counts.records++;
+    },
+    counters: (f, c) => lines !== null && line(countersRecord(f, c)),
+    dropped: (f) => lines !== null && line(flowRecord(f, x.forced)),
+  };
+  const sflowToRecords: SflowSink = {
+    flow(f) {
+      emit(flowRecord(f, x.forced));
+      counts.records++;
+    },
+    counters: (f, c) => emit(countersRecord(f, c)),
+    dropped: (f) => emit(flowRecord(f, x.forced)),
+  };
+
   const env: Env = { store, faults, x, out: toBatch, seq: 0, mirror: false, replayed: new Map() };
 
   // The previous call, to recognise the second output of one datagram (see sets.ts): the same
@@ -108,6 +135,14 @@ export function createDecoder(opts: DecoderOptions) {
     if (!mirror) {
       env.seq++;
       if (env.replayed.size > 0) env.replayed.clear();
+    }
+    if (isSflow(payload)) {
+      x.exporterId = exporter.id;
+      x.arrivalMs = arrivalMs;
+      const forced = opts.forcedSampling?.(exporter.addr) ?? null;
+      x.forced = forced !== null && forced > 0 ? forced : 0;
+      decodeSflow(sflow, payload, env.out === toBatch ? sflowToBatch : sflowToRecords);
+      return;
     }
     if (payload.length < 2) {
       faults.truncatedHeader++;
@@ -159,6 +194,8 @@ export function createDecoder(opts: DecoderOptions) {
       store.expireHeld(nowMs);
     },
     faults: faults as Readonly<Faults>,
+    /** sFlow agents (address + sub-agent id): lost samples, sample pool, drops, discards by reason. */
+    sflowAgents: sflow.agents.agents,
     /** Records decoded so far: read per datagram on the hot path, so no object is built for it. */
     get records(): number {
       return counts.records;

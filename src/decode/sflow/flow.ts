@@ -40,8 +40,9 @@ export interface SflowFlow {
   fragment: boolean; // not the first fragment: no transport header
   srcMac: number; // 48-bit value, -1 = absent
   dstMac: number;
-  vlan: number; // outer 802.1Q/802.1ad tag, -1 = none
-  innerVlan: number; // second (customer) tag, -1 = none
+  vlan: number; // the header's outer 802.1Q/802.1ad tag, -1 = none
+  innerVlan: number; // the header's second (customer) tag, -1 = none
+  srcVlan: number; // extended switch src_vlan, -1 = none
   dstVlan: number; // extended switch dst_vlan, -1 = none
   mplsLabels: number;
   vni: number; // VXLAN network identifier when the keys come from the inner packet, -1 = none
@@ -69,7 +70,7 @@ export function createFlow(): SflowFlow {
     format: 0, seq: 0, sourceType: 0, sourceIndex: 0, rate: 0, pool: 0, drops: 0, inIf: 0, outIf: 0, reason: 0,
     family: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, tos: 0, tcpFlags: 0, srcPort: 0, dstPort: 0,
     hasPorts: false, icmp: false, ipLength: -1, frameL3: -1, fragment: false, srcMac: -1, dstMac: -1, vlan: -1,
-    innerVlan: -1, dstVlan: -1, mplsLabels: 0, vni: -1,
+    innerVlan: -1, srcVlan: -1, dstVlan: -1, mplsLabels: 0, vni: -1,
     nextHopFamily: 0, nextHop: new Uint32Array(4), bgpNextHopFamily: 0, bgpNextHop: new Uint32Array(4),
     srcMask: 0, dstMask: 0, srcAs: 0, dstAs: 0, peerAs: 0, localAs: 0, hasGateway: false,
     asPath: new Uint32Array(AS_PATH_MAX), asPathLen: 0, communities: new Uint32Array(COMMUNITIES_MAX), communitiesLen: 0,
@@ -96,6 +97,7 @@ export function resetPacket(f: SflowFlow): void {
   f.dstMac = -1;
   f.vlan = -1;
   f.innerVlan = -1;
+  f.srcVlan = -1;
   f.dstVlan = -1;
   f.mplsLabels = 0;
   f.vni = -1;
@@ -117,6 +119,11 @@ export function resetPacket(f: SflowFlow): void {
 /** The sampled packet's layer-3 octets, as NetFlow counts them. */
 export function flowOctets(f: SflowFlow): number {
   return f.ipLength >= 0 ? f.ipLength : f.frameL3 >= 0 ? f.frameL3 : 0;
+}
+
+/** The VLAN of the sampled packet: its header's outer tag, else what the switch said; -1 = none. */
+export function flowVlan(f: SflowFlow): number {
+  return f.vlan >= 0 ? f.vlan : f.srcVlan;
 }
 
 /** Big-endian 32-bit word at p (the caller has checked p + 4 <= the bound). */

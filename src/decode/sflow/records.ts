@@ -88,7 +88,7 @@ function flowRecord(f: SflowFlow, faults: Faults, format: number, b: Uint8Array,
     }
     case FLOW_EXTENDED_SWITCH:
       if (len < EXTENDED_SWITCH_LEN) return false;
-      if (f.vlan < 0) f.vlan = u32(b, p) & 0xfff;
+      f.srcVlan = u32(b, p) & 0xfff;
       f.dstVlan = u32(b, p + 8) & 0xfff;
       return true;
     case FLOW_EXTENDED_ROUTER: {

@@ -3,7 +3,7 @@
 // downstream like NetFlow sampling). The exporter columns hold the agent address.
 import type { FlowBatch } from "../../flow/batch.ts";
 import type { Ctx } from "../context.ts";
-import { type SflowFlow, flowOctets } from "./flow.ts";
+import { type SflowFlow, flowOctets, flowVlan } from "./flow.ts";
 import { BATCH_VERSION_SFLOW } from "./spec.ts";
 
 /** Appends f as one record; calls onFull when the batch fills. */
@@ -36,7 +36,7 @@ export function writeFlow(batch: FlowBatch, f: SflowFlow, x: Ctx, onFull: (b: Fl
   batch.outIf[i] = f.outIf;
   batch.srcAs[i] = f.srcAs;
   batch.dstAs[i] = f.dstAs;
-  batch.vlan[i] = f.vlan > 0 ? f.vlan : 0;
+  batch.vlan[i] = Math.max(0, flowVlan(f));
   batch.sampler[i] = 0;
   batch.octets[i] = flowOctets(f);
   batch.packets[i] = 1;

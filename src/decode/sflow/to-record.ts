@@ -5,7 +5,7 @@
 import { formatAddress } from "../../net/address.ts";
 import type { FlowRecord } from "../compile-records.ts";
 import { ETHERNET_FIELDS, GENERIC_INTERFACE_FIELDS, type SflowCounters } from "./counters.ts";
-import { type SflowFlow, flowOctets } from "./flow.ts";
+import { type SflowFlow, flowOctets, flowVlan } from "./flow.ts";
 
 export const SFLOW_RECORD_VERSION = "sflow5";
 
@@ -26,7 +26,7 @@ export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
   }
   if (f.srcMac >= 0) r.sourceMacAddress = macText(f.srcMac);
   if (f.dstMac >= 0) r.destinationMacAddress = macText(f.dstMac);
-  if (f.vlan >= 0) r.vlanId = f.vlan;
+  if (flowVlan(f) >= 0) r.vlanId = flowVlan(f);
   if (f.innerVlan >= 0) r.dot1qCustomerVlanId = f.innerVlan;
   if (f.dstVlan >= 0) r.postVlanId = f.dstVlan;
   if (f.family !== 0) {

@@ -1,5 +1,5 @@
 // Issue 4 item 6: `make run` (the README's first command) starts the collector with the shipped
-// config/xenoflow.toml on the embedded store, listening on 2055 and 4739. Run on a temp copy of
+// config/xenoflow.toml on the embedded store, listening on 2055, 4739 and 6343. Run on a temp copy of
 // that config whose data_dir (and with it the SQLite file) is a temp dir, and whose HTTP port is a
 // free one, so the test never touches the checkout's var/ nor a collector someone else runs.
 // Fed by `xenoflow gen` on both ports, stopped with SIGINT through `timeout -s INT`.
@@ -13,7 +13,7 @@ import { BUN, MAIN } from "../support/collector.ts";
 import { freeTcpPort, scrapeUntil } from "../http/support.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const PORTS = [2055, 4739];
+const PORTS = [2055, 4739, 6343];
 const COUNT = 3000;
 
 async function udpFree(port: number): Promise<boolean> {
@@ -65,7 +65,7 @@ async function gen(port: number, version: number): Promise<{ flows: number; octe
 }
 
 test.skipIf(reason !== null)(
-  "make run: listens on 2055 and 4739, says where it writes, and the SQLite file gets the flows gen sent",
+  "make run: listens on 2055, 4739 and 6343, says where it writes, and the SQLite file gets the flows gen sent",
   async () => {
     const http = await freeTcpPort();
     const config = tempConfig(http);
@@ -83,7 +83,7 @@ test.skipIf(reason !== null)(
     const sent: Array<{ flows: number; octets: number; packets: number }> = [];
     try {
       for (let i = 0; i < 300 && !out.join("").includes("listening on udp"); i++) await Bun.sleep(50);
-      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739 (recvmmsg); writing to sqlite:${sqlite}; state in ${dir}`);
+      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739, 0.0.0.0:6343 (recvmmsg); writing to sqlite:${sqlite}; state in ${dir}`);
       sent.push(await gen(2055, 5), await gen(4739, 10));
       // SIGINT only once every record went through the decoder: the signal must not race the socket.
       await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === COUNT * 2);

@@ -1,14 +1,17 @@
-// What `xenoflow replay` sends and when: the capture's flow-export datagrams (by their version
-// field), each with its send time relative to the start, for every loop. Pure, so the pacing is
+// What `xenoflow replay` sends and when: the capture's flow-export datagrams (NetFlow, IPFIX and
+// sFlow, by their version field), each with its send time relative to the start, for every loop. Pure, so the pacing is
 // testable without sockets or clocks.
 import { XenoflowError } from "../errors.ts";
 import type { CapturedDatagram } from "../receive/pcap.ts";
+import { isSflow } from "../decode/sflow/datagram.ts";
 
 // Smallest header per version: NetFlow v5 (Cisco's 24-byte header), v9 (RFC 3954 section 5.1),
-// IPFIX (RFC 7011 section 3.1, whose length field must match the datagram).
+// IPFIX (RFC 7011 section 3.1, whose length field must match the datagram), sFlow v5 with an
+// IPv4 agent (sFlow v5 "sFlow Datagram": 7 words).
 const V5_HEADER = 24;
 const V9_HEADER = 20;
 const IPFIX_HEADER = 16;
+const SFLOW_HEADER = 28;
 
 export function isFlowPayload(p: Uint8Array): boolean {
   if (p.length < 4) return false;
@@ -16,7 +19,7 @@ export function isFlowPayload(p: Uint8Array): boolean {
   if (version === 5) return p.length >= V5_HEADER;
   if (version === 9) return p.length >= V9_HEADER;
   if (version === 10) return p.length >= IPFIX_HEADER && (((p[2] ?? 0) << 8) | (p[3] ?? 0)) === p.length;
-  return false;
+  return isSflow(p) && p.length >= SFLOW_HEADER;
 }
 
 export type Pace = { speed: number } | { pps: number };

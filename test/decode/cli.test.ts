@@ -29,6 +29,17 @@ describe("xenoflow decode", () => {
     expect(blocks[0]).toContain("  sourceIPv4Address            10.");
   });
 
+  test("sFlow: one record per sample, jsonl and text", () => {
+    const capture = join(ROOT, "test/fixtures/sflow/pmacct-rate10.pcap");
+    const r = run(capture);
+    const lines = r.out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect([r.code, r.err, lines.length]).toEqual([0, "", 6]);
+    expect(lines[0]).toMatchObject({ exporter: "192.0.2.100", version: "sflow5", domain: 0, packetDeltaCount: 1, samplingInterval: 10 });
+    const text = run(capture, "--format", "text");
+    expect(text.out.split("\n")[0]).toBe("frame 1  192.0.2.100  sflow5  sub-agent 0");
+    expect(text.out).toContain("\n  samplingInterval          10\n");
+  });
+
   test("--port filters datagrams; faults are printed on stderr", () => {
     expect(run(join(CORPUS, "v9-cisco-asa.pcap"), "--port", "9999").out).toBe("");
     const r = run(join(CORPUS, "malformed/ipfix-netscaler-varlen-missing-templates.pcap"));

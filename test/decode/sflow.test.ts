@@ -2,6 +2,7 @@
 // sample and record format, the sampled header's layers, and every length or count that lies.
 import { describe, expect, test } from "bun:test";
 import { createDecoder } from "../../src/decode/index.ts";
+import { AGENTS_MAX, DROP_REASONS_MAX, SOURCES_PER_AGENT_MAX } from "../../src/decode/sflow/agents.ts";
 import { BATCH_VERSION_SFLOW } from "../../src/decode/sflow/spec.ts";
 import { createBatch } from "../../src/flow/batch.ts";
 import {
@@ -227,6 +228,20 @@ describe("sFlow v5 samples and records", () => {
     const r = decode(datagram(AGENT, [s], { subAgent: 1 }), datagram(AGENT, [s], { subAgent: 2 }), datagram("192.0.2.11", [s], { subAgent: 1 }));
     expect([...r.agents.keys()]).toEqual([`${AGENT}/1`, `${AGENT}/2`, "192.0.2.11/1"]);
     expect(r.out.map((x) => [x.exporter, x.domain])).toEqual([[AGENT, 1], [AGENT, 2], ["192.0.2.11", 1]]);
+  });
+
+  test("the agent, source and drop-reason tables are bounded: the oldest makes room, counted", () => {
+    const s = (source: number) => flowSample([tlv(3, 40, 6, A, B, 1, 2, 0, 0)], { source, pool: 1 });
+    const d = createDecoder(OPTS);
+    const sources = Array.from({ length: SOURCES_PER_AGENT_MAX + 5 }, (_, k) => s(k));
+    d.decodeToRecords(datagram(AGENT, sources), UDP_SOURCE, 0, () => {});
+    for (let k = 0; k <= AGENTS_MAX; k++) d.decodeToRecords(datagram(AGENT, [], { subAgent: k + 1 }), UDP_SOURCE, 0, () => {});
+    const drops = Array.from({ length: DROP_REASONS_MAX + 3 }, (_, k) => tlv(5, 1, 0, 3, 0, 3, 0, k, 0));
+    d.decodeToRecords(datagram("192.0.2.99", drops), UDP_SOURCE, 0, () => {});
+    expect(d.sflowAgents.size).toBe(AGENTS_MAX);
+    expect(d.sflowAgents.has(`${AGENT}/0`)).toBe(false); // the oldest agent went first
+    expect(d.sflowAgents.get("192.0.2.99/0")!.dropReasons.size).toBe(DROP_REASONS_MAX);
+    expect(d.faults.sflowStateEvicted).toBe(5 + 3 + 3); // sources; agents: 4099 seen, 4096 kept; reasons
   });
 
   test("NetFlow v5 (16-bit version 5) is not taken for sFlow (32-bit version 5)", () => {

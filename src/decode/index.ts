@@ -21,7 +21,7 @@ import { writeText } from "../flow/json-bytes.ts";
 
 export type { FlowRecord } from "./compile-records.ts";
 export type { Faults } from "./faults.ts";
-export type { AgentStats } from "./sflow/agents.ts";
+export { type AgentStats, agentStats } from "./sflow/agents.ts";
 
 export interface DecoderOptions {
   templatesPerExporter: number;

@@ -3,7 +3,7 @@
 // status line and the pipeline read them as they read the real ones; the hot-path methods throw,
 // since decoding and counting happen in the workers.
 import type { ListenAddress } from "../config/types.ts";
-import { type AgentStats, type Decoder } from "../decode/index.ts";
+import { type AgentStats, type Decoder, agentStats } from "../decode/index.ts";
 import { type Faults, createFaults } from "../decode/faults.ts";
 import { XenoflowError } from "../errors.ts";
 import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
@@ -81,7 +81,7 @@ function mergeAgents(into: Map<string, AgentStats>, latest: readonly (WorkerStat
       const key = `${a.agent}/${a.subAgent}`;
       const had = into.get(key);
       if (had === undefined) {
-        into.set(key, { ...a, sources: new Map(), dropReasons: new Map(a.dropReasons) });
+        into.set(key, agentStats(a));
         continue;
       }
       had.datagrams += a.datagrams;

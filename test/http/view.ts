@@ -25,7 +25,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { snapshot: () => ({}), dirty: false },
       sflowAgents: new Map([["192.0.2.100/1", {
         agent: "192.0.2.100", subAgent: 1, datagrams: 6, flowSamples: 40, counterSamples: 3, discardedSamples: 2, lostSamples: 5,
-        pool: 4000, drops: 1, sources: new Map(), dropReasons: new Map([[259, 2]]),
+        pool: 4000, drops: 1, dropReasons: new Map([[259, 2]]),
       }]]),
     },
     monitor: {

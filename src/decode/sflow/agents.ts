@@ -32,15 +32,27 @@ export interface AgentStats {
   /** Sums over the agent's data sources of their latest sample_pool and drops. */
   pool: number;
   drops: number;
-  readonly sources: Map<number, Source>;
   /** Discarded-packet samples per reason code (sFlow drops extension "drop_reason"). */
   readonly dropReasons: Map<number, number>;
 }
 
+interface Agent extends AgentStats {
+  readonly sources: Map<number, Source>;
+  /** The source of the agent's latest flow sample and its key: samples of one source come in runs. */
+  lastSource: Source | null;
+  lastSourceKey: number;
+}
+
+/** The reported figures of an agent, without its tracking state (what workers send the main thread). */
+export function agentStats(a: AgentStats): AgentStats {
+  const { agent, subAgent, datagrams, flowSamples, counterSamples, discardedSamples, lostSamples, pool, drops } = a;
+  return { agent, subAgent, datagrams, flowSamples, counterSamples, discardedSamples, lostSamples, pool, drops, dropReasons: new Map(a.dropReasons) };
+}
+
 export function createAgentTable(faults: Faults) {
-  const agents = new Map<string, AgentStats>();
+  const agents = new Map<string, Agent>();
   // Datagrams of one agent arrive in runs: the last one is looked up without building a key.
-  let last: AgentStats | null = null;
+  let last: Agent | null = null;
   let lastFamily = 0;
   const lastWords = new Uint32Array(4);
   let lastSub = -1;
@@ -48,7 +60,7 @@ export function createAgentTable(faults: Faults) {
   return {
     agents: agents as ReadonlyMap<string, AgentStats>,
     /** The agent of a datagram, found or added. */
-    agent(family: number, words: Uint32Array, subAgent: number): AgentStats {
+    agent(family: number, words: Uint32Array, subAgent: number): Agent {
       if (last !== null && family === lastFamily && subAgent === lastSub && words[0] === lastWords[0]
         && words[1] === lastWords[1] && words[2] === lastWords[2] && words[3] === lastWords[3]) return last;
       const addr = formatAddress(family, words);
@@ -61,7 +73,7 @@ export function createAgentTable(faults: Faults) {
         }
         a = {
           agent: addr, subAgent, datagrams: 0, flowSamples: 0, counterSamples: 0, discardedSamples: 0, lostSamples: 0,
-          pool: 0, drops: 0, sources: new Map(), dropReasons: new Map(),
+          pool: 0, drops: 0, sources: new Map(), lastSource: null, lastSourceKey: -1, dropReasons: new Map(),
         };
         agents.set(key, a);
       }
@@ -72,23 +84,29 @@ export function createAgentTable(faults: Faults) {
       return a;
     },
     /** A flow sample's sequence number, pool and drops for its source (type, index). */
-    flowSample(a: AgentStats, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
+    flowSample(a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
       a.flowSamples++;
       const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
-      const s = a.sources.get(key);
-      if (s === undefined) {
+      const s = key === a.lastSourceKey ? a.lastSource : a.sources.get(key);
+      if (s === undefined || s === null) {
         if (a.sources.size >= SOURCES_PER_AGENT_MAX) {
           const [k0, s0] = a.sources.entries().next().value!;
           a.pool -= s0.pool;
           a.drops -= s0.drops;
           a.sources.delete(k0);
+          if (s0 === a.lastSource) a.lastSource = null;
           faults.sflowStateEvicted++;
         }
-        a.sources.set(key, { seq, pool, drops });
+        const added = { seq, pool, drops };
+        a.sources.set(key, added);
+        a.lastSource = added;
+        a.lastSourceKey = key;
         a.pool += pool;
         a.drops += drops;
         return;
       }
+      a.lastSource = s;
+      a.lastSourceKey = key;
       const step = (seq - s.seq) >>> 0;
       if (step === 0) return; // the same sample again (a datagram decoded twice)
       if (step <= GAP_MAX) a.lostSamples += step - 1;

@@ -78,11 +78,19 @@ export function createFlow(): SflowFlow {
   return f;
 }
 
+// Four stores: cheaper than fill() on a 4-word array, once per sample.
+function clear4(w: Uint32Array): void {
+  w[0] = 0;
+  w[1] = 0;
+  w[2] = 0;
+  w[3] = 0;
+}
+
 /** Clears what a sample's records fill (the datagram and sample fields are set by their walkers). */
 export function resetPacket(f: SflowFlow): void {
   f.family = 0;
-  f.src.fill(0);
-  f.dst.fill(0);
+  clear4(f.src);
+  clear4(f.dst);
   f.proto = 0;
   f.tos = 0;
   f.tcpFlags = 0;
@@ -102,9 +110,9 @@ export function resetPacket(f: SflowFlow): void {
   f.mplsLabels = 0;
   f.vni = -1;
   f.nextHopFamily = 0;
-  f.nextHop.fill(0);
+  clear4(f.nextHop);
   f.bgpNextHopFamily = 0;
-  f.bgpNextHop.fill(0);
+  clear4(f.bgpNextHop);
   f.srcMask = 0;
   f.dstMask = 0;
   f.srcAs = 0;

@@ -2,7 +2,7 @@
 // forms (3, 4) and discarded packets (5). Each sample's fixed fields are checked against its
 // length before they are read; its records are walked within it.
 import type { Faults } from "../faults.ts";
-import type { AgentStats, AgentTable } from "./agents.ts";
+import type { AgentTable } from "./agents.ts";
 import { type SflowCounters, walkCounterRecords } from "./counters.ts";
 import { type SflowFlow, resetPacket, u32 } from "./flow.ts";
 import { pad4, walkFlowRecords } from "./records.ts";
@@ -20,6 +20,8 @@ export interface SflowSink {
   dropped(f: SflowFlow): void;
 }
 
+type Agent = ReturnType<AgentTable["agent"]>;
+
 export interface SampleState {
   readonly faults: Faults;
   readonly agents: AgentTable;
@@ -35,7 +37,7 @@ function compactInterface(v: number): number {
 }
 
 /** Walks `count` samples in b[p, end) of one datagram from agent `a`. */
-export function walkSamples(st: SampleState, a: AgentStats, out: SflowSink, b: Uint8Array, p: number, end: number, count: number): void {
+export function walkSamples(st: SampleState, a: Agent, out: SflowSink, b: Uint8Array, p: number, end: number, count: number): void {
   const { faults } = st;
   for (let k = 0; k < count; k++) {
     if (end - p < SAMPLE_HEADER) {
@@ -56,7 +58,7 @@ export function walkSamples(st: SampleState, a: AgentStats, out: SflowSink, b: U
   if (p !== end) faults.sflowSampleCount++;
 }
 
-function sample(st: SampleState, a: AgentStats, out: SflowSink, format: number, b: Uint8Array, p: number, end: number): boolean {
+function sample(st: SampleState, a: Agent, out: SflowSink, format: number, b: Uint8Array, p: number, end: number): boolean {
   const f = st.flow;
   const len = end - p;
   switch (format) {

@@ -102,6 +102,22 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   for (const a of agents) x.sample(a.drops, agent(a));
   counter("xenoflow_sflow_discarded_packets_total", "Discarded-packet samples per agent and drop reason (sFlow drops extension).");
   for (const a of agents) for (const [reason, n] of a.dropReasons) x.sample(n, { ...agent(a), reason });
+  // Interface counters from counter samples, as the agent counts them (rates are the scraper's).
+  const ifs = agents.flatMap((a) => [...a.interfaces.values()].map((i) => ({ labels: { ...agent(a), if_index: i.ifIndex }, i })));
+  gauge("xenoflow_sflow_interface_speed_bits", "Interface speed from the agent's counter samples (ifSpeed), bits per second.");
+  for (const { labels, i } of ifs) x.sample(i.speed, labels);
+  const pair = (name: string, help: string, pick: (i: (typeof ifs)[number]["i"]) => [number, number]) => {
+    counter(name, help);
+    for (const { labels, i } of ifs) {
+      const [rx, tx] = pick(i);
+      x.sample(rx, { ...labels, direction: "in" });
+      x.sample(tx, { ...labels, direction: "out" });
+    }
+  };
+  pair("xenoflow_sflow_interface_octets_total", "Interface octets from counter samples (ifIn/OutOctets).", (i) => [i.inOctets, i.outOctets]);
+  pair("xenoflow_sflow_interface_packets_total", "Interface packets from counter samples (unicast + multicast + broadcast).", (i) => [i.inPackets, i.outPackets]);
+  pair("xenoflow_sflow_interface_errors_total", "Interface errors from counter samples (ifIn/OutErrors).", (i) => [i.inErrors, i.outErrors]);
+  pair("xenoflow_sflow_interface_discards_total", "Interface discards from counter samples (ifIn/OutDiscards).", (i) => [i.inDiscards, i.outDiscards]);
 
   // Monitoring objects.
   const mc = c.monitor.counters;

@@ -92,6 +92,8 @@ function mergeAgents(into: Map<string, AgentStats>, latest: readonly (WorkerStat
       had.pool += a.pool;
       had.drops += a.drops;
       for (const [r, n] of a.dropReasons) had.dropReasons.set(r, (had.dropReasons.get(r) ?? 0) + n);
+      // An interface's counters are the agent's own totals: any worker's latest copy will do.
+      for (const [k, c] of a.interfaces) had.interfaces.set(k, c);
     }
   }
 }

@@ -26,6 +26,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       sflowAgents: new Map([["192.0.2.100/1", {
         agent: "192.0.2.100", subAgent: 1, datagrams: 6, flowSamples: 40, counterSamples: 3, discardedSamples: 2, lostSamples: 5,
         pool: 4000, drops: 1, dropReasons: new Map([[259, 2]]),
+        interfaces: new Map([[7, { ifIndex: 7, speed: 1e10, inOctets: 5e9, outOctets: 6e9, inPackets: 5e6, outPackets: 6e6, inErrors: 1, outErrors: 2, inDiscards: 3, outDiscards: 4 }]]),
       }]]),
     },
     monitor: {

@@ -4,10 +4,15 @@
 // tables are bounded and the oldest entry makes room (counted in sflowStateEvicted).
 import type { Faults } from "../faults.ts";
 import { formatAddress } from "../../net/address.ts";
+import {
+  G_IF_INDEX, G_IN_DISCARDS, G_IN_ERRORS, G_IN_OCTETS, G_IN_UCAST, G_OUT_DISCARDS, G_OUT_ERRORS, G_OUT_OCTETS, G_OUT_UCAST,
+  G_SPEED, type SflowCounters,
+} from "./counters.ts";
 
 export const AGENTS_MAX = 4096;
 export const SOURCES_PER_AGENT_MAX = 1024;
 export const DROP_REASONS_MAX = 256;
+export const INTERFACES_PER_AGENT_MAX = 1024;
 /**
  * A forward step larger than this is an agent restart or reordering, not loss (sFlow v5: sequence
  * numbers restart from the agent's reset).
@@ -34,6 +39,22 @@ export interface AgentStats {
   drops: number;
   /** Discarded-packet samples per reason code (sFlow drops extension "drop_reason"). */
   readonly dropReasons: Map<number, number>;
+  /** The latest generic interface counters per ifIndex (sFlow v5 "if_counters"), as the agent counts. */
+  readonly interfaces: Map<number, InterfaceCounters>;
+}
+
+/** IF-MIB counters of one interface; packets are unicast + multicast + broadcast. */
+export interface InterfaceCounters {
+  ifIndex: number;
+  speed: number; // bits per second
+  inOctets: number;
+  outOctets: number;
+  inPackets: number;
+  outPackets: number;
+  inErrors: number;
+  outErrors: number;
+  inDiscards: number;
+  outDiscards: number;
 }
 
 interface Agent extends AgentStats {
@@ -46,7 +67,10 @@ interface Agent extends AgentStats {
 /** The reported figures of an agent, without its tracking state (what workers send the main thread). */
 export function agentStats(a: AgentStats): AgentStats {
   const { agent, subAgent, datagrams, flowSamples, counterSamples, discardedSamples, lostSamples, pool, drops } = a;
-  return { agent, subAgent, datagrams, flowSamples, counterSamples, discardedSamples, lostSamples, pool, drops, dropReasons: new Map(a.dropReasons) };
+  return {
+    agent, subAgent, datagrams, flowSamples, counterSamples, discardedSamples, lostSamples, pool, drops,
+    dropReasons: new Map(a.dropReasons), interfaces: new Map([...a.interfaces].map(([k, v]) => [k, { ...v }])),
+  };
 }
 
 export function createAgentTable(faults: Faults) {
@@ -73,7 +97,7 @@ export function createAgentTable(faults: Faults) {
         }
         a = {
           agent: addr, subAgent, datagrams: 0, flowSamples: 0, counterSamples: 0, discardedSamples: 0, lostSamples: 0,
-          pool: 0, drops: 0, sources: new Map(), lastSource: null, lastSourceKey: -1, dropReasons: new Map(),
+          pool: 0, drops: 0, sources: new Map(), lastSource: null, lastSourceKey: -1, dropReasons: new Map(), interfaces: new Map(),
         };
         agents.set(key, a);
       }
@@ -115,6 +139,31 @@ export function createAgentTable(faults: Faults) {
       a.drops += drops - s.drops;
       s.pool = pool;
       s.drops = drops;
+    },
+    /** A counter sample: its generic interface counters replace the interface's previous ones. */
+    counters(a: AgentStats, c: SflowCounters): void {
+      a.counterSamples++;
+      if (!c.hasGeneric) return;
+      const g = c.generic;
+      const ifIndex = g[G_IF_INDEX]!;
+      let i = a.interfaces.get(ifIndex);
+      if (i === undefined) {
+        if (a.interfaces.size >= INTERFACES_PER_AGENT_MAX) {
+          faults.sflowStateEvicted++;
+          return;
+        }
+        i = { ifIndex, speed: 0, inOctets: 0, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 };
+        a.interfaces.set(ifIndex, i);
+      }
+      i.speed = g[G_SPEED]!;
+      i.inOctets = g[G_IN_OCTETS]!;
+      i.inPackets = g[G_IN_UCAST]! + g[G_IN_UCAST + 1]! + g[G_IN_UCAST + 2]!;
+      i.inDiscards = g[G_IN_DISCARDS]!;
+      i.inErrors = g[G_IN_ERRORS]!;
+      i.outOctets = g[G_OUT_OCTETS]!;
+      i.outPackets = g[G_OUT_UCAST]! + g[G_OUT_UCAST + 1]! + g[G_OUT_UCAST + 2]!;
+      i.outDiscards = g[G_OUT_DISCARDS]!;
+      i.outErrors = g[G_OUT_ERRORS]!;
     },
     discarded(a: AgentStats, reason: number): void {
       a.discardedSamples++;

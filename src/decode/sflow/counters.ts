@@ -17,6 +17,18 @@ export const GENERIC_INTERFACE_FIELDS: readonly (readonly [string, 4 | 8])[] = [
   ["ifOutBroadcastPkts", 4], ["ifOutDiscards", 4], ["ifOutErrors", 4], ["ifPromiscuousMode", 4],
 ];
 
+/** Positions in GENERIC_INTERFACE_FIELDS (and SflowCounters.generic) of the values kept per interface. */
+export const G_IF_INDEX = 0;
+export const G_SPEED = 2;
+export const G_IN_OCTETS = 5;
+export const G_IN_UCAST = 6; // then multicast, broadcast
+export const G_IN_DISCARDS = 9;
+export const G_IN_ERRORS = 10;
+export const G_OUT_OCTETS = 12;
+export const G_OUT_UCAST = 13; // then multicast, broadcast
+export const G_OUT_DISCARDS = 16;
+export const G_OUT_ERRORS = 17;
+
 /** sFlow v5 "ethernet_counters" (EtherLike-MIB dot3StatsEntry), all 32-bit. */
 export const ETHERNET_FIELDS: readonly string[] = [
   "dot3StatsAlignmentErrors", "dot3StatsFCSErrors", "dot3StatsSingleCollisionFrames",

@@ -109,7 +109,7 @@ function sample(st: SampleState, a: Agent, out: SflowSink, format: number, b: Ui
         c.sourceIndex = source & SOURCE_INDEX_MASK;
       }
       walkCounterRecords(c, st.faults, b, p + fixed, end, u32(b, p + fixed - 4));
-      a.counterSamples++;
+      st.agents.counters(a, c);
       out.counters(f, c);
       return true;
     }

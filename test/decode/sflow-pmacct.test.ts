@@ -36,6 +36,8 @@ function expected(t: Ref): Record<string, unknown> {
   // VXLAN: the keys are the inner packet's (the second IP header), the octets the outer's.
   const inner = t["vxlan.vni"] ? 1 : 0;
   if (inner) r.vxlanNetworkIdentifier = Number(one("vxlan.vni"));
+  r.dnsQueryName = one("dns.qry.name");
+  r.tlsServerName = one("tls.handshake.extensions_server_name");
   const v6 = t["ipv6.src"] !== undefined;
   if (t["ip.src"] || v6) {
     const tcp = t["tcp.srcport"] !== undefined;

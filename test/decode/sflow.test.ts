@@ -26,7 +26,7 @@ function decode(...datagrams: Uint8Array[]) {
 }
 const only = (...samples: Part[]) => decode(datagram(AGENT, samples));
 
-const udp4 = (payload = new Uint8Array(20), sp = 1234, dp = 53) => ipv4Packet(A, B, 17, udpDatagram(A, B, sp, dp, payload));
+const udp4 = (payload: Uint8Array = new Uint8Array(20), sp = 1234, dp = 53) => ipv4Packet(A, B, 17, udpDatagram(A, B, sp, dp, payload));
 const tcpSegment = (sp: number, dp: number, flags: number) => {
   const t = new Uint8Array(20);
   new DataView(t.buffer).setUint16(0, sp);
@@ -103,6 +103,25 @@ describe("sFlow v5 samples and records", () => {
       protocolIdentifier: 6, sourceTransportPort: 45000, destinationTransportPort: 80, tcpControlBits: 0x18,
       vxlanNetworkIdentifier: 5001, octetDeltaCount: 20 + 8 + 8 + 14 + 40,
     }]);
+  });
+
+  test("DNS: a response's query name; queries, pointers and cut names give none", () => {
+    const question = hex("076578616d706c6503636f6d00 0001 0001"); // example.com A IN
+    const dns = (flags: string, q: Uint8Array) => Uint8Array.from([...hex(`1234 ${flags} 0001 0000 0000 0000`), ...q]);
+    const sample = (payload: Uint8Array, cut?: number) => flowSample([headerRecord(ethernetFrame(ETHERTYPE_IPV4, udp4(payload, 53, 40000)), { cut })]);
+    const r = only(sample(dns("8180", question)), sample(dns("0100", question)), sample(dns("8180", hex("c00c 0001 0001"))), sample(dns("8180", question), 14 + 28 + 12 + 5));
+    expect(r.out.map((x) => x.dnsQueryName)).toEqual(["example.com", undefined, undefined, undefined]);
+  });
+
+  test("TLS: a ClientHello's server name, on any TCP port; cut short, none", () => {
+    const name = new TextEncoder().encode("www.example.org");
+    const sni = Uint8Array.from([0, 0, 0, name.length + 5, 0, name.length + 3, 0, 0, name.length, ...name]);
+    const body = Uint8Array.from([3, 3, ...new Uint8Array(32), 0, 0, 2, 0x13, 1, 1, 0, 0, sni.length, ...sni]);
+    const hello = Uint8Array.from([22, 3, 1, 0, body.length + 4, 1, 0, 0, body.length, ...body]);
+    const tcp = Uint8Array.from([...tcpSegment(50000, 8443, 0x18), ...hello]);
+    const frame = ethernetFrame(ETHERTYPE_IPV4, ipv4Packet(A, B, 6, tcp));
+    const r = only(flowSample([headerRecord(frame)]), flowSample([headerRecord(frame, { cut: frame.length - 3 })]));
+    expect(r.out.map((x) => x.tlsServerName)).toEqual(["www.example.org", undefined]);
   });
 
   test("a header cut short by the agent: what it holds, octets from the IP header", () => {

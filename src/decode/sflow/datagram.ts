@@ -39,6 +39,7 @@ export function decodeSflow(st: SflowDecoder, b: Uint8Array, out: SflowSink): vo
     return;
   }
   f.agentFamily = u32(b, 4) === ADDRESS_IPV4 ? 4 : 6;
+  f.bytes = b;
   f.subAgent = u32(b, p);
   f.uptime = u32(b, p + 8);
   const a = st.agents.agent(f.agentFamily, f.agent, f.subAgent);

@@ -46,6 +46,14 @@ export interface SflowFlow {
   dstVlan: number; // extended switch dst_vlan, -1 = none
   mplsLabels: number;
   vni: number; // VXLAN network identifier when the keys come from the inner packet, -1 = none
+  /** The datagram the positions below point into (set per datagram; no copy is made). */
+  bytes: Uint8Array;
+  /** A DNS response's first query name, in wire form (length-prefixed labels) at bytes[dnsAt]; -1 = none. */
+  dnsAt: number;
+  dnsLen: number;
+  /** A TLS ClientHello's server_name (RFC 6066 section 3) at bytes[sniAt]; -1 = none. */
+  sniAt: number;
+  sniLen: number;
   // Extended records.
   nextHopFamily: number;
   readonly nextHop: Uint32Array;
@@ -70,7 +78,7 @@ export function createFlow(): SflowFlow {
     format: 0, seq: 0, sourceType: 0, sourceIndex: 0, rate: 0, pool: 0, drops: 0, inIf: 0, outIf: 0, reason: 0,
     family: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, tos: 0, tcpFlags: 0, srcPort: 0, dstPort: 0,
     hasPorts: false, icmp: false, ipLength: -1, frameL3: -1, fragment: false, srcMac: -1, dstMac: -1, vlan: -1,
-    innerVlan: -1, srcVlan: -1, dstVlan: -1, mplsLabels: 0, vni: -1,
+    innerVlan: -1, srcVlan: -1, dstVlan: -1, mplsLabels: 0, vni: -1, bytes: new Uint8Array(0), dnsAt: -1, dnsLen: 0, sniAt: -1, sniLen: 0,
     nextHopFamily: 0, nextHop: new Uint32Array(4), bgpNextHopFamily: 0, bgpNextHop: new Uint32Array(4),
     srcMask: 0, dstMask: 0, srcAs: 0, dstAs: 0, peerAs: 0, localAs: 0, hasGateway: false,
     asPath: new Uint32Array(AS_PATH_MAX), asPathLen: 0, communities: new Uint32Array(COMMUNITIES_MAX), communitiesLen: 0,
@@ -109,6 +117,8 @@ export function resetPacket(f: SflowFlow): void {
   f.dstVlan = -1;
   f.mplsLabels = 0;
   f.vni = -1;
+  f.dnsAt = -1;
+  f.sniAt = -1;
   f.nextHopFamily = 0;
   clear4(f.nextHop);
   f.bgpNextHopFamily = 0;

@@ -2,6 +2,7 @@
 // packet (often 128), parsed as far as they go for the flow key. A header cut short is normal
 // (the agent truncates it), so running out of bytes ends the parse without a fault.
 import { type SflowFlow, u32 } from "./flow.ts";
+import { dnsName, tlsServerName } from "./names.ts";
 
 // IEEE 802 EtherTypes.
 const ETHERTYPE_IPV4 = 0x0800;
@@ -43,6 +44,8 @@ const PROTO_SHIM6 = 140;
 const VXLAN_PORT = 4789;
 const VXLAN_HEADER = 8;
 const VXLAN_FLAG_I = 0x08;
+const DNS_PORT = 53;
+const UDP_HEADER = 8;
 
 const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
 const mac = (b: Uint8Array, p: number) => u16(b, p) * 4294967296 + u32(b, p + 2);
@@ -158,9 +161,14 @@ function parseTransport(f: SflowFlow, b: Uint8Array, q: number, end: number, inn
   f.srcPort = u16(b, q);
   f.dstPort = u16(b, q + 2);
   f.hasPorts = true;
-  if (p === PROTO_TCP && end - q >= 14) f.tcpFlags = ((b[q + 12]! & 0x01) << 8) | b[q + 13]!;
-  if (p === PROTO_UDP && !inner && f.dstPort === VXLAN_PORT && end - q >= 8 + VXLAN_HEADER && (b[q + 8]! & VXLAN_FLAG_I) !== 0) {
+  if (p === PROTO_TCP && end - q >= 14) {
+    f.tcpFlags = ((b[q + 12]! & 0x01) << 8) | b[q + 13]!;
+    tlsServerName(f, b, q + (b[q + 12]! >> 4) * 4, end);
+  }
+  if (p !== PROTO_UDP) return;
+  if (f.srcPort === DNS_PORT) dnsName(f, b, q + UDP_HEADER, end);
+  else if (!inner && f.dstPort === VXLAN_PORT && end - q >= UDP_HEADER + VXLAN_HEADER && (b[q + 8]! & VXLAN_FLAG_I) !== 0) {
     f.vni = u32(b, q + 12) >>> 8;
-    parseEthernet(f, b, q + 8 + VXLAN_HEADER, end, -1, true);
+    parseEthernet(f, b, q + UDP_HEADER + VXLAN_HEADER, end, -1, true);
   }
 }

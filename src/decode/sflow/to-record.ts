@@ -6,6 +6,7 @@ import { formatAddress } from "../../net/address.ts";
 import type { FlowRecord } from "../compile-records.ts";
 import { ETHERNET_FIELDS, GENERIC_INTERFACE_FIELDS, type SflowCounters } from "./counters.ts";
 import { type SflowFlow, flowOctets, flowVlan } from "./flow.ts";
+import { dnsNameText, sniText } from "./names.ts";
 
 export const SFLOW_RECORD_VERSION = "sflow5";
 
@@ -43,6 +44,8 @@ export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
     if (f.proto === 6 && f.hasPorts) r.tcpControlBits = f.tcpFlags;
   }
   if (f.vni >= 0) r.vxlanNetworkIdentifier = f.vni;
+  if (f.dnsAt >= 0) r.dnsQueryName = dnsNameText(f);
+  if (f.sniAt >= 0) r.tlsServerName = sniText(f);
   r.octetDeltaCount = flowOctets(f);
   r.packetDeltaCount = 1;
   r.samplingInterval = forced > 0 ? forced : f.rate > 0 ? f.rate : 1;

@@ -2,7 +2,7 @@
 // config/xenoflow.toml on the embedded store, listening on 2055, 4739 and 6343. Run on a temp copy of
 // that config whose data_dir (and with it the SQLite file) is a temp dir, and whose HTTP port is a
 // free one, so the test never touches the checkout's var/ nor a collector someone else runs.
-// Fed by `xenoflow gen` on both ports, stopped with SIGINT through `timeout -s INT`.
+// Fed by `xenoflow gen` on every port (v5, IPFIX, sFlow), stopped with SIGINT through `timeout -s INT`.
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

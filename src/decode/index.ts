@@ -16,7 +16,7 @@ import { decodeV5, v5Template } from "./v5.ts";
 import { decodeV9 } from "./v9.ts";
 import { type SflowSink, createSflowDecoder, decodeSflow, isSflow } from "./sflow/datagram.ts";
 import { countersRecord, flowRecord } from "./sflow/to-record.ts";
-import { writeFlow } from "./sflow/to-batch.ts";
+import { type FlowWriter, flowWriter } from "./sflow/to-batch.ts";
 import { writeText } from "../flow/json-bytes.ts";
 
 export type { FlowRecord } from "./compile-records.ts";
@@ -94,12 +94,18 @@ export function createDecoder(opts: DecoderOptions) {
 
   // sFlow v5: samples go to the same batch, or the same printed records, as NetFlow's.
   const sflow = createSflowDecoder(faults);
+  let writer: FlowWriter | null = null;
+  let writerBatch: FlowBatch | null = null;
   const line = (r: FlowRecord) => lines !== null && writeText(lines, `${JSON.stringify(r)}\n`);
   const sflowToBatch: SflowSink = {
     flow(f) {
       if (lines !== null) line(flowRecord(f, x.forced));
       if (!batch) return;
-      writeFlow(batch, f, x, onFull);
+      if (writer === null || batch !== writerBatch) {
+        writerBatch = batch;
+        writer = flowWriter(batch);
+      }
+      writer(f, x, onFull);
       counts.records++;
     },
     counters: (f, c) => lines !== null && line(countersRecord(f, c)),

@@ -1,9 +1,11 @@
 // Writes an sFlow flow sample into the columnar FlowBatch the NetFlow decoders fill: one record per
 // sample, packets 1, octets the sampled packet's layer-3 length, sampling the sample's rate (scaled
 // downstream like NetFlow sampling). The exporter columns hold the agent address.
-import type { FlowBatch } from "../../flow/batch.ts";
+import { DNS_NAME_COLUMN, type FlowBatch, SNI_COLUMN } from "../../flow/batch.ts";
+import { intern } from "../compile-batch.ts";
 import type { Ctx } from "../context.ts";
 import type { SflowFlow } from "./flow.ts";
+import { dnsNameText, sniText } from "./names.ts";
 import { BATCH_VERSION_SFLOW } from "./spec.ts";
 
 export type FlowWriter = (f: SflowFlow, x: Ctx, onFull: (b: FlowBatch) => void) => void;
@@ -17,6 +19,9 @@ export function flowWriter(batch: FlowBatch): FlowWriter {
   const { exporterAddr: ea, srcAddr: sa, dstAddr: da, nextHop: nh, nextHopFamily, exporterFamily, exporterId, version,
     domain, arrivalMs, family, srcMask, dstMask, srcPort, dstPort, proto, tos, tcpFlags, inIf, outIf, srcAs, dstAs, vlan,
     sampler, octets, packets, sampling, startMs, endMs, extra, capacity } = batch;
+  const column = (c: typeof DNS_NAME_COLUMN) => extra.findIndex((e) => e.pen === c.pen && e.element === c.element && e.type === c.type);
+  const dnsColumn = column(DNS_NAME_COLUMN);
+  const sniColumn = column(SNI_COLUMN);
   return (f, x, onFull) => {
     const i = batch.length;
     const i4 = i * 4;
@@ -74,6 +79,9 @@ export function flowWriter(batch: FlowBatch): FlowWriter {
       e.num[i] = NaN;
       if (e.family !== null) e.family[i] = 0;
     }
+    // A string only for the samples that carry a name (DNS responses, ClientHellos).
+    if (dnsColumn >= 0 && f.dnsAt >= 0) extra[dnsColumn]!.num[i] = intern(batch, x, dnsNameText(f));
+    if (sniColumn >= 0 && f.sniAt >= 0) extra[sniColumn]!.num[i] = intern(batch, x, sniText(f));
     batch.length = i + 1;
     if (i + 1 === capacity) onFull(batch);
   };

@@ -96,10 +96,13 @@ export function createDecoder(opts: DecoderOptions) {
   const sflow = createSflowDecoder(faults);
   let writer: FlowWriter | null = null;
   let writerBatch: FlowBatch | null = null;
-  const line = (r: FlowRecord) => lines !== null && writeText(lines, `${JSON.stringify(r)}\n`);
+  // The flow dump: records are built only when it is on.
+  const print = (r: FlowRecord) => {
+    if (lines !== null) writeText(lines, `${JSON.stringify(r)}\n`);
+  };
   const sflowToBatch: SflowSink = {
     flow(f) {
-      if (lines !== null) line(flowRecord(f, x.forced));
+      if (lines !== null) print(flowRecord(f, x.forced));
       if (!batch) return;
       if (writer === null || batch !== writerBatch) {
         writerBatch = batch;
@@ -108,8 +111,12 @@ export function createDecoder(opts: DecoderOptions) {
       writer(f, x, onFull);
       counts.records++;
     },
-    counters: (f, c) => lines !== null && line(countersRecord(f, c)),
-    dropped: (f) => lines !== null && line(flowRecord(f, x.forced)),
+    counters(f, c) {
+      if (lines !== null) print(countersRecord(f, c));
+    },
+    dropped(f) {
+      if (lines !== null) print(flowRecord(f, x.forced));
+    },
   };
   const sflowToRecords: SflowSink = {
     flow(f) {

@@ -5,6 +5,7 @@ import { createDecoder } from "../../src/decode/index.ts";
 import { AGENTS_MAX, DROP_REASONS_MAX, SOURCES_PER_AGENT_MAX } from "../../src/decode/sflow/agents.ts";
 import { BATCH_VERSION_SFLOW } from "../../src/decode/sflow/spec.ts";
 import { createBatch } from "../../src/flow/batch.ts";
+import { memoryLines } from "../../src/flow/json-bytes.ts";
 import {
   ETHERTYPE_IPV4, ETHERTYPE_IPV6, ethernetFrame, ipv4Packet, ipv6ExtHeader, ipv6Packet, parseAddress, udpDatagram,
 } from "../support/pcapwrite.ts";
@@ -230,6 +231,19 @@ describe("sFlow v5 samples and records", () => {
       flags: 0x12, ifs: [3, 4], octets: 1500, packets: 1, sampling: 400, arrival: 123,
     });
     expect(d.records).toBe(1);
+  });
+
+  test("the flow dump prints every sample, counters and drops included, as decode does", () => {
+    const g = datagram(AGENT, [
+      flowSample([tlv(3, 40, 6, A, B, 1, 2, 0, 0)]), tlv(2, 5, 7, 1, tlv(2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
+      tlv(5, 1, 0, 3, 0, 3, 0, 259, 0),
+    ]);
+    const d = createDecoder(OPTS);
+    const lines = memoryLines();
+    const b = createBatch([], 8);
+    d.decodeToBatch(g, UDP_SOURCE, 0, b, () => {}, lines);
+    expect(lines.text()).toBe(`${decode(g).out.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    expect([b.length, lines.text().split("\n").length - 1]).toEqual([1, 3]);
   });
 
   test("a forced exporter rate wins over the sample's", () => {

@@ -41,7 +41,6 @@ export function decodeSflow(st: SflowDecoder, b: Uint8Array, out: SflowSink): vo
   f.agentFamily = u32(b, 4) === ADDRESS_IPV4 ? 4 : 6;
   f.bytes = b;
   f.subAgent = u32(b, p);
-  f.uptime = u32(b, p + 8);
   const a = st.agents.agent(f.agentFamily, f.agent, f.subAgent);
   a.datagrams++;
   walkSamples(st, a, out, b, p + DATAGRAM_HEADER_REST, end, u32(b, p + 12));

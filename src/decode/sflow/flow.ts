@@ -1,7 +1,7 @@
 // The scratch state of one sFlow flow sample: filled from the sample's records, then written to a
 // FlowBatch or printed. One per decoder, reset per sample, so decoding allocates nothing per flow.
 
-/** Longest AS path and community list kept per sample; longer ones are cut (and counted). */
+/** Longest AS path and community list kept per sample (for printing); longer ones are cut. */
 export const AS_PATH_MAX = 64;
 export const COMMUNITIES_MAX = 64;
 
@@ -10,7 +10,6 @@ export interface SflowFlow {
   agentFamily: number; // 4 | 6
   readonly agent: Uint32Array; // 4 words
   subAgent: number;
-  uptime: number;
   // The sample.
   format: number; // sample format: 1, 3 or 5
   seq: number;
@@ -44,7 +43,6 @@ export interface SflowFlow {
   innerVlan: number; // the header's second (customer) tag, -1 = none
   srcVlan: number; // extended switch src_vlan, -1 = none
   dstVlan: number; // extended switch dst_vlan, -1 = none
-  mplsLabels: number;
   vni: number; // VXLAN network identifier when the keys come from the inner packet, -1 = none
   /** The datagram the positions below point into (set per datagram; no copy is made). */
   bytes: Uint8Array;
@@ -74,11 +72,11 @@ export interface SflowFlow {
 
 export function createFlow(): SflowFlow {
   const f: SflowFlow = {
-    agentFamily: 0, agent: new Uint32Array(4), subAgent: 0, uptime: 0,
+    agentFamily: 0, agent: new Uint32Array(4), subAgent: 0,
     format: 0, seq: 0, sourceType: 0, sourceIndex: 0, rate: 0, pool: 0, drops: 0, inIf: 0, outIf: 0, reason: 0,
     family: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, tos: 0, tcpFlags: 0, srcPort: 0, dstPort: 0,
     hasPorts: false, icmp: false, ipLength: -1, frameL3: -1, fragment: false, srcMac: -1, dstMac: -1, vlan: -1,
-    innerVlan: -1, srcVlan: -1, dstVlan: -1, mplsLabels: 0, vni: -1, bytes: new Uint8Array(0), dnsAt: -1, dnsLen: 0, sniAt: -1, sniLen: 0,
+    innerVlan: -1, srcVlan: -1, dstVlan: -1, vni: -1, bytes: new Uint8Array(0), dnsAt: -1, dnsLen: 0, sniAt: -1, sniLen: 0,
     nextHopFamily: 0, nextHop: new Uint32Array(4), bgpNextHopFamily: 0, bgpNextHop: new Uint32Array(4),
     srcMask: 0, dstMask: 0, srcAs: 0, dstAs: 0, peerAs: 0, localAs: 0, hasGateway: false,
     asPath: new Uint32Array(AS_PATH_MAX), asPathLen: 0, communities: new Uint32Array(COMMUNITIES_MAX), communitiesLen: 0,
@@ -115,7 +113,6 @@ export function resetPacket(f: SflowFlow): void {
   f.innerVlan = -1;
   f.srcVlan = -1;
   f.dstVlan = -1;
-  f.mplsLabels = 0;
   f.vni = -1;
   f.dnsAt = -1;
   f.sniAt = -1;

@@ -83,7 +83,6 @@ export function parseEthernet(f: SflowFlow, b: Uint8Array, p: number, end: numbe
       labels++;
       if (bottom) break;
     }
-    if (!inner) f.mplsLabels = labels;
     // RFC 3032 leaves the payload's protocol to the label's binding: the IP version nibble tells.
     const v = end > q ? b[q]! >> 4 : 0;
     type = v === 4 ? ETHERTYPE_IPV4 : v === 6 ? ETHERTYPE_IPV6 : 0;

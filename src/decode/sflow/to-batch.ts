@@ -4,7 +4,7 @@
 import { DNS_NAME_COLUMN, type FlowBatch, SNI_COLUMN } from "../../flow/batch.ts";
 import { intern } from "../compile-batch.ts";
 import type { Ctx } from "../context.ts";
-import type { SflowFlow } from "./flow.ts";
+import { type SflowFlow, flowOctets, flowVlan } from "./flow.ts";
 import { dnsNameText, sniText } from "./names.ts";
 import { BATCH_VERSION_SFLOW } from "./spec.ts";
 
@@ -65,10 +65,10 @@ export function flowWriter(batch: FlowBatch): FlowWriter {
     outIf[i] = f.outIf;
     srcAs[i] = f.srcAs;
     dstAs[i] = f.dstAs;
-    const v = f.vlan >= 0 ? f.vlan : f.srcVlan;
+    const v = flowVlan(f);
     vlan[i] = v > 0 ? v : 0;
     sampler[i] = 0;
-    octets[i] = f.ipLength >= 0 ? f.ipLength : f.frameL3 >= 0 ? f.frameL3 : 0;
+    octets[i] = flowOctets(f);
     packets[i] = 1;
     sampling[i] = x.forced > 0 ? x.forced : f.rate > 0 ? f.rate : 1;
     // A sample is taken as the packet passes: it carries no flow start or end of its own.

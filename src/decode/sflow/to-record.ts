@@ -7,6 +7,7 @@ import type { FlowRecord } from "../compile-records.ts";
 import { ETHERNET_FIELDS, GENERIC_INTERFACE_FIELDS, type SflowCounters } from "./counters.ts";
 import { type SflowFlow, flowOctets, flowVlan } from "./flow.ts";
 import { dnsNameText, sniText } from "./names.ts";
+import { SAMPLE_DISCARDED } from "./spec.ts";
 
 export const SFLOW_RECORD_VERSION = "sflow5";
 
@@ -21,7 +22,7 @@ function head(f: SflowFlow): FlowRecord {
 /** A flow or discarded-packet sample as a record. */
 export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
   const r = head(f);
-  if (f.format === 5) {
+  if (f.format === SAMPLE_DISCARDED) {
     r.dropped = true;
     r.dropReason = f.reason;
   }

@@ -66,5 +66,5 @@ export function inputFileError(file: string, err: unknown): XenoflowError {
 export function noFlowDatagrams(file: string, ports: readonly number[] | undefined): XenoflowError {
   const to = ports ? ` to UDP port ${ports.join(", ")}` : "";
   const hint = ports ? "try without --port" : "is it a capture of the exporter's UDP traffic (tcpdump -i any -w FILE udp port 2055)?";
-  return new XenoflowError("E_INPUT", `${file} holds no NetFlow v5/v9 or IPFIX datagrams${to}; ${hint}`);
+  return new XenoflowError("E_INPUT", `${file} holds no NetFlow v5/v9, IPFIX or sFlow datagrams${to}; ${hint}`);
 }

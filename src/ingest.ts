@@ -2,12 +2,16 @@
 // exporter, decode into the shared batch, and run the monitor once per I/O tick (or when the batch
 // fills) rather than once per datagram. Arrival times stay per datagram: they are on each record.
 import type { Decoder } from "./decode/index.ts";
+import { isSflow } from "./decode/sflow/datagram.ts";
 import { type FlowBatch, resetBatch } from "./flow/batch.ts";
 import type { FlowDump } from "./flow/dump.ts";
 import type { Monitor } from "./monitor/mo.ts";
 import type { Datagram } from "./receive/udp.ts";
 
 /** Per exporter address, for /metrics and the dashboard. */
+/** ExporterStats.versions index counting sFlow v5 datagrams (NetFlow's are at 5, 9 and 10). */
+export const SFLOW_VERSION_SLOT = 0;
+
 export interface ExporterStats {
   id: number;
   addr: string;
@@ -15,7 +19,7 @@ export interface ExporterStats {
   datagrams: number;
   bytes: number;
   flows: number;
-  /** Datagrams by NetFlow version: index 5, 9 or 10. */
+  /** Datagrams by NetFlow version: index 5, 9 or 10; sFlow v5 at SFLOW_VERSION_SLOT (0). */
   versions: Float64Array;
   firstSeenMs: number;
   lastSeenMs: number;
@@ -78,6 +82,7 @@ export function createIngest(o: IngestOptions): Ingest {
       const p = d.payload;
       const version = p.length >= 2 ? ((p[0] as number) << 8) | (p[1] as number) : 0;
       if (version === 5 || version === 9 || version === 10) e.versions[version]!++;
+      else if (isSflow(p)) e.versions[SFLOW_VERSION_SLOT]!++;
       const before = decoder.records;
       decoder.decodeToBatch(p, e, d.arrivalMs, batch, process, dumpLines);
       if (batch.length > 0 && !flushPending) {

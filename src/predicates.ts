@@ -4,16 +4,35 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Cidr, Config } from "./config/types.ts";
 import { ConfigError, XenoflowError } from "./errors.ts";
-import type { ExtraSpec } from "./flow/batch.ts";
+import { DNS_NAME_COLUMN, type ExtraSpec, SNI_COLUMN } from "./flow/batch.ts";
+import type { FilterNode } from "./filter/ast.ts";
 import { compileFilter, compileSelect, parseFilter } from "./filter/index.ts";
 import type { Predicate } from "./monitor/mo.ts";
 import { parseCidr } from "./net/address.ts";
 
-/** The batch's extra columns: every [[field]], then the IANA elements keys read. */
+/** The batch's extra columns: every [[field]], the IANA elements keys read, the payload names filters read. */
 export function extrasFor(config: Config, required: readonly ExtraSpec[]): ExtraSpec[] {
   const out: ExtraSpec[] = config.fields.map((f) => ({ pen: f.pen, element: f.element, type: f.type }));
-  for (const r of required) if (!out.some((o) => o.pen === r.pen && o.element === r.element)) out.push(r);
+  for (const r of [...required, ...payloadNamesInFilters(config)]) if (!out.some((o) => o.pen === r.pen && o.element === r.element)) out.push(r);
   return out;
+}
+
+/** The sFlow payload-name columns (`dns name`, `sni`) any monitoring object's filter tests. */
+function payloadNamesInFilters(config: Config): ExtraSpec[] {
+  const used = new Set<string>();
+  const walk = (n: FilterNode): void => {
+    if (n.kind === "match") used.add(n.field);
+    else if (n.kind === "not") walk(n.arg);
+    else if (n.kind === "and" || n.kind === "or") {
+      walk(n.left);
+      walk(n.right);
+    }
+  };
+  for (const mo of config.mos) {
+    const r = parseFilter(mo.filter, config.fields);
+    if (r.ok) walk(r.ast);
+  }
+  return [...(used.has("dns name") ? [DNS_NAME_COLUMN] : []), ...(used.has("sni") ? [SNI_COLUMN] : [])];
 }
 
 export function readAddressList(file: string): Cidr[] {

@@ -1,4 +1,4 @@
-// `xenoflow decode CAPTURE [--format jsonl|text] [--port N]`: every flow record of a capture, in
+// `xenoflow decode CAPTURE [--format jsonl|text] [--port N]`: every flow record (or sFlow sample) of a capture, in
 // the DESIGN.md section 4 format; decode faults (only the non-zero ones) on stderr at the end.
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
@@ -6,11 +6,19 @@ import { decodeCapture } from "../capture/decode.ts";
 import type { FlowRecord } from "../decode/index.ts";
 import { XenoflowError, inputFileError, noFlowDatagrams } from "../errors.ts";
 
-const META = new Set(["exporter", "version", "domain", "template", "options"]);
+const META = new Set(["exporter", "version", "domain", "template", "options", "counters", "dropped"]);
+
+/** The heading line: NetFlow/IPFIX name domain and template; sFlow the sub-agent and the sample kind. */
+function heading(frame: number, r: FlowRecord): string {
+  if (typeof r.version === "string") {
+    return `frame ${frame}  ${r.exporter}  ${r.version}  sub-agent ${r.domain}${r.counters ? "  counters" : r.dropped ? "  dropped" : ""}`;
+  }
+  return `frame ${frame}  ${r.exporter}  v${r.version}  domain ${r.domain}  template ${r.template}${r.options ? "  options" : ""}`;
+}
 
 /** One record as an aligned block: a heading line, then one field per line. */
 export function textBlock(frame: number, r: FlowRecord): string {
-  const head = `frame ${frame}  ${r.exporter}  v${r.version}  domain ${r.domain}  template ${r.template}${r.options ? "  options" : ""}`;
+  const head = heading(frame, r);
   const names = Object.keys(r).filter((k) => !META.has(k) && r[k] !== undefined);
   const width = Math.max(0, ...names.map((n) => n.length));
   const lines = names.map((n) => {
@@ -24,7 +32,7 @@ export function textBlock(frame: number, r: FlowRecord): string {
 }
 
 export default defineCommand({
-  meta: { name: "decode", description: "decode NetFlow/IPFIX datagrams from a pcap or pcapng file, one flow record per line" },
+  meta: { name: "decode", description: "decode NetFlow/IPFIX/sFlow datagrams from a pcap or pcapng file, one flow record per line" },
   args: {
     capture: { type: "positional", required: true, description: "pcap or pcapng file" },
     format: { type: "string", default: "jsonl", description: "jsonl | text" },

@@ -1,4 +1,4 @@
-// `xenoflow gen`: synthetic NetFlow v5/v9/IPFIX load (DESIGN.md section 2). Progress on stderr
+// `xenoflow gen`: synthetic NetFlow v5/v9/IPFIX and sFlow v5 load (DESIGN.md section 2). Progress on stderr
 // only for a human at a terminal; the JSON summary on stdout for scripts and benchmarks.
 import { defineCommand } from "citty";
 import { GEN_DEFAULTS, type GenArgs, parseGenArgs } from "../gen/options.ts";
@@ -7,15 +7,16 @@ import { type Summary, send } from "../gen/send.ts";
 const s = (description: string, valueHint?: string) => ({ type: "string" as const, description, valueHint });
 
 export default defineCommand({
-  meta: { name: "gen", description: "synthetic NetFlow/IPFIX load generator (benchmarks, demos)" },
+  meta: { name: "gen", description: "synthetic NetFlow/IPFIX/sFlow load generator (benchmarks, demos)" },
   args: {
     to: s("collector address (required; loopback unless --allow-remote)", "HOST:PORT"),
     fps: s(`flow records per second over all exporters, 0 = as fast as possible (default ${GEN_DEFAULTS.fps})`, "N"),
     duration: s("stop after this long (seconds or 30s, 5m; default: until interrupted)", "S"),
     count: s("stop after exactly this many flow records", "N"),
-    version: s(`export format: 5, 9 or 10 (IPFIX) (default ${GEN_DEFAULTS.version})`, "5|9|10"),
+    version: s(`export format: 5, 9, 10 (IPFIX) or sflow (sFlow v5) (default ${GEN_DEFAULTS.version})`, "5|9|10|sflow"),
+    sampling: s("sFlow: the sampling rate every sample carries (default 1)", "N"),
     exporters: s(`emulated exporters, one socket and source port each (default ${GEN_DEFAULTS.exporters})`, "N"),
-    records: s("flow records per datagram (default 30 for v5, 29 otherwise)", "N"),
+    records: s("flow records per datagram (default 30 for v5, 6 for sflow, 29 otherwise)", "N"),
     "hosts-src": s(`distinct source hosts (default ${GEN_DEFAULTS.hostsSrc})`, "N"),
     "hosts-dst": s(`distinct destination hosts (default ${GEN_DEFAULTS.hostsDst})`, "N"),
     "src-nets": s(`source prefixes, comma-separated (default ${GEN_DEFAULTS.srcNets})`, "CIDRS"),

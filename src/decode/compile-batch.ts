@@ -166,7 +166,8 @@ export function compileBatch(t: Template, extras: readonly ExtraSpec[], faults: 
   return make(t, new Int32Array(slots), new Int32Array(slots), faults, walkRecord, timeValue, fallbackRate, stringValue, intern);
 }
 
-function intern(batch: FlowBatch, x: Ctx, s: string): number {
+/** The string's id in the batch's string table (shared by every decoder writing the batch). */
+export function intern(batch: FlowBatch, x: Ctx, s: string): number {
   if (batch.strings.length < x.intern.size) x.intern.clear(); // the owner emptied the table
   let id = x.intern.get(s);
   if (id === undefined) {

@@ -13,9 +13,10 @@ import { type LineSink, NUMBER_MAX, writeNumber, writeText } from "../flow/json-
 
 export interface FlowRecord {
   exporter: string;
-  version: number;
+  /** 5, 9, 10, or "sflow5" (whose records have no template; domain = the sub-agent id). */
+  version: number | string;
   domain: number;
-  template: number;
+  template?: number;
   options?: true;
   flowStartMilliseconds?: number;
   flowEndMilliseconds?: number;

@@ -2,7 +2,7 @@
 
 export interface Faults {
   truncatedHeader: number; // datagram shorter than its version's header
-  unknownVersion: number; // not 5, 9 or 10
+  unknownVersion: number; // not NetFlow 5, 9, IPFIX 10 or sFlow 5
   badMessageLength: number; // IPFIX header length beyond the datagram or under 16
   countMismatch: number; // v5 header count disagrees with the records present
   badSetLength: number; // set length < 4 or beyond the message: the rest of the message is skipped
@@ -18,6 +18,16 @@ export interface Faults {
   heldEvicted: number; // held data pushed out by newer held data (per exporter or in total)
   templateEvicted: number; // templates pushed out by the per-exporter or total bound
   optionsEvicted: number; // sampler rates or domain options state pushed out (or refused) by their bounds
+  // sFlow v5 (src/decode/sflow/): every length and count is checked against what remains.
+  sflowBadAddress: number; // agent or next-hop address type neither IPv4 (1) nor IPv6 (2)
+  sflowSampleCount: number; // num_samples disagrees with the samples present: the rest is skipped
+  sflowBadSampleLength: number; // sample length beyond the datagram: the rest of the datagram is skipped
+  sflowRecordCount: number; // a sample's record count disagrees with the records present
+  sflowBadRecordLength: number; // record length beyond its sample: the rest of the sample is skipped
+  sflowShortRecord: number; // sample or record shorter than its format's fixed fields, or a list in it runs past its end
+  sflowUnknownSample: number; // sample format or enterprise we do not decode, skipped
+  sflowUnknownRecord: number; // flow or counter record format or enterprise we do not decode, skipped
+  sflowStateEvicted: number; // agents or data sources pushed out of the sequence tracking by its bounds
 }
 
 export function createFaults(): Faults {
@@ -39,5 +49,14 @@ export function createFaults(): Faults {
     heldEvicted: 0,
     templateEvicted: 0,
     optionsEvicted: 0,
+    sflowBadAddress: 0,
+    sflowSampleCount: 0,
+    sflowBadSampleLength: 0,
+    sflowRecordCount: 0,
+    sflowBadRecordLength: 0,
+    sflowShortRecord: 0,
+    sflowUnknownSample: 0,
+    sflowUnknownRecord: 0,
+    sflowStateEvicted: 0,
   };
 }

@@ -1,4 +1,4 @@
-// The decoder API: NetFlow v5 / v9 / IPFIX datagrams in, flows appended to a FlowBatch (the
+// The decoder API: NetFlow v5 / v9 / IPFIX and sFlow v5 datagrams in, flows appended to a FlowBatch (the
 // collector) or printed records (xenoflow decode, the flow dump) out, faults counted. Pure: the
 // caller passes the arrival time; nothing here reads a clock, does I/O, logs or throws.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
@@ -14,10 +14,15 @@ import type { Template } from "./template.ts";
 import { createTemplateStore } from "./templates.ts";
 import { decodeV5, v5Template } from "./v5.ts";
 import { decodeV9 } from "./v9.ts";
+import { type SflowSink, createSflowDecoder, decodeSflow, isSflow } from "./sflow/datagram.ts";
+import { countersRecord, flowRecord } from "./sflow/to-record.ts";
+import { type FlowWriter, flowWriter } from "./sflow/to-batch.ts";
+import { writeText } from "../flow/json-bytes.ts";
 
 export type { FlowRecord } from "./compile-records.ts";
 export type { Faults } from "./faults.ts";
 export type { ExporterTemplates } from "./snapshot.ts";
+export { type AgentStats, agentStats } from "./sflow/agents.ts";
 
 export interface DecoderOptions {
   templatesPerExporter: number;
@@ -88,10 +93,53 @@ export function createDecoder(opts: DecoderOptions) {
     },
   };
 
+  // sFlow v5: samples go to the same batch, or the same printed records, as NetFlow's.
+  const sflow = createSflowDecoder(faults);
+  let writer: FlowWriter | null = null;
+  let writerBatch: FlowBatch | null = null;
+  // The flow dump: records are built only when it is on.
+  const print = (r: FlowRecord) => {
+    if (lines !== null) writeText(lines, `${JSON.stringify(r)}\n`);
+  };
+  const sflowToBatch: SflowSink = {
+    flow(f) {
+      if (lines !== null) print(flowRecord(f, x.forced));
+      if (!batch) return;
+      if (writer === null || batch !== writerBatch) {
+        writerBatch = batch;
+        writer = flowWriter(batch);
+      }
+      writer(f, x, onFull);
+      counts.records++;
+    },
+    counters(f, c) {
+      if (lines !== null) print(countersRecord(f, c));
+    },
+    dropped(f) {
+      if (lines !== null) print(flowRecord(f, x.forced));
+    },
+  };
+  const sflowToRecords: SflowSink = {
+    flow(f) {
+      emit(flowRecord(f, x.forced));
+      counts.records++;
+    },
+    counters: (f, c) => emit(countersRecord(f, c)),
+    dropped: (f) => emit(flowRecord(f, x.forced)),
+  };
+
   const env: Env = { store, faults, x, out: toBatch };
 
   function decode(payload: Uint8Array, exporter: ExporterRef, arrivalMs: number): void {
     counts.datagrams++;
+    if (isSflow(payload)) {
+      x.exporterId = exporter.id;
+      x.arrivalMs = arrivalMs;
+      const forced = opts.forcedSampling?.(exporter.addr) ?? null;
+      x.forced = forced !== null && forced > 0 ? forced : 0;
+      decodeSflow(sflow, payload, env.out === toBatch ? sflowToBatch : sflowToRecords);
+      return;
+    }
     if (payload.length < 2) {
       faults.truncatedHeader++;
       return;
@@ -142,6 +190,8 @@ export function createDecoder(opts: DecoderOptions) {
       store.expireHeld(nowMs);
     },
     faults: faults as Readonly<Faults>,
+    /** sFlow agents (address + sub-agent id): lost samples, sample pool, drops, discards by reason. */
+    sflowAgents: sflow.agents.agents,
     /** Records decoded so far: read per datagram on the hot path, so no object is built for it. */
     get records(): number {
       return counts.records;

@@ -1,6 +1,7 @@
 // The fields a filter can test: the built-ins of DESIGN.md section 3, then every `[[field]]`.
 
 import type { FieldDef } from "../config/types.ts";
+import { DNS_NAME_COLUMN, SNI_COLUMN } from "../flow/batch.ts";
 import type { Dir } from "./ast.ts";
 import { PROTOCOLS } from "./names.ts";
 
@@ -24,6 +25,14 @@ function builtin(name: string, kind: ValueKind, max: number, dirs: readonly Dir[
   return { name, kind, max, dirs, def: null };
 }
 
+/** A name from sFlow sampled payloads: a string column of the batch (src/flow/batch.ts). */
+function payloadName(name: string, element: number): FieldSpec {
+  return { name, kind: "string", max: 0, dirs: [], def: { name, pen: DNS_NAME_COLUMN.pen, element, type: "string" } };
+}
+
+/** Built-in fields written as two words ("dns name"): the first word, then the second. */
+export const TWO_WORD_FIELDS: ReadonlyMap<string, string> = new Map([["dns", "name"]]);
+
 export const BUILTIN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
   [
     builtin("host", "host", 0, SIDES),
@@ -38,6 +47,8 @@ export const BUILTIN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
     builtin("exporter", "net", 0),
     builtin("domain", "uint", U32),
     builtin("sampler", "uint", U32),
+    payloadName("dns name", DNS_NAME_COLUMN.element),
+    payloadName("sni", SNI_COLUMN.element),
   ].map((f) => [f.name, f]),
 );
 

@@ -6,7 +6,7 @@
 
 import type { FieldDef } from "../config/types.ts";
 import type { Dir, FilterNode, MatchNode, Value } from "./ast.ts";
-import { BUILTIN_FIELDS, KEYWORDS, lookupField } from "./fields.ts";
+import { BUILTIN_FIELDS, KEYWORDS, TWO_WORD_FIELDS, lookupField } from "./fields.ts";
 import { describe, lex, type Token } from "./lexer.ts";
 import { PROTOCOLS } from "./names.ts";
 import { closest } from "./suggest.ts";
@@ -92,6 +92,11 @@ export function parseFilter(src: string, fields: readonly FieldDef[]): ParseResu
       dir = first.text.toLowerCase() as Dir;
       t = next();
       if (t.kind !== "word") throw new SyntaxFault(t.col, `expected a field name after "${dir}", found ${describe(t)}`);
+    }
+    const second = TWO_WORD_FIELDS.get(t.text.toLowerCase());
+    if (second !== undefined && isWord(peek(), second)) {
+      next();
+      t = { ...t, text: `${t.text.toLowerCase()} ${second}` };
     }
     const spec = lookupField(t.text, fields);
     if (spec === null) {

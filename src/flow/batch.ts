@@ -70,6 +70,16 @@ export interface ExtraSpec {
   type: ExtraColumn["type"];
 }
 
+// sFlow payload names (issue 23): string columns the sFlow decoder fills from sampled headers,
+// read by the `dns name` and `sni` filter and key fields. Added to a batch only when a filter or
+// key uses them. The enterprise number is the top of the 32-bit range, which no exporter's
+// template uses, so the NetFlow decoders leave these columns absent.
+export const PAYLOAD_NAMES_PEN = 0xffffffff;
+/** The query name of a DNS response. */
+export const DNS_NAME_COLUMN: ExtraSpec = { pen: PAYLOAD_NAMES_PEN, element: 1, type: "string" };
+/** The server name of a TLS ClientHello. */
+export const SNI_COLUMN: ExtraSpec = { pen: PAYLOAD_NAMES_PEN, element: 2, type: "string" };
+
 export function createBatch(extras: readonly ExtraSpec[] = [], capacity = BATCH_CAPACITY): FlowBatch {
   const n = capacity;
   return {

@@ -3,7 +3,7 @@
 // and patching the header fields that change per send (clock, sequence, exporter id) in place.
 import type { FlowBatch } from "../flow/batch.ts";
 
-export type Version = 5 | 9 | 10;
+export type Version = 5 | 9 | 10 | "sflow";
 
 /** The per-send header values; `sequence` means what the version says it means. */
 export interface Header {
@@ -11,9 +11,9 @@ export interface Header {
   exportMs: number;
   /** The exporter's sysUpTime (v5, v9); record times are encoded relative to it. */
   uptimeMs: number;
-  /** v5: flows before this datagram; v9: datagrams before it; IPFIX: data records before it. */
+  /** v5: flows before this datagram; v9: datagrams before it; IPFIX, sFlow: data records (flow samples) before it. */
   sequence: number;
-  /** v5 engine id, v9 source id, IPFIX observation domain id. */
+  /** v5 engine id, v9 source id, IPFIX observation domain id, sFlow sub-agent id. */
   domain: number;
 }
 
@@ -22,7 +22,7 @@ export interface Codec {
   readonly headerLength: number;
   /** Most records per datagram that stay within one Ethernet MTU, template included. */
   readonly maxRecords: number;
-  /** The template set sent before data (empty for v5, which has no templates). */
+  /** The template set sent before data (empty for v5, which has no templates; sFlow: a counter sample sent after the data). */
   readonly template: Uint8Array;
   /** Length of a data-only datagram of n records. */
   size(n: number): number;

@@ -26,6 +26,7 @@ export interface GenArgs {
   pool?: string;
   "template-every"?: string;
   "template-interval"?: string;
+  sampling?: string;
   "allow-remote"?: boolean;
 }
 
@@ -72,8 +73,10 @@ function seconds(flag: string, text: string): number {
 export function parseGenArgs(a: GenArgs): Omit<SendOptions, "progress" | "signal"> {
   if (!a.to) throw usage("--to HOST:PORT is required");
   const target = parseTarget(a.to, a["allow-remote"] === true);
-  const version = number("version", a.version ?? GEN_DEFAULTS.version, 5, 10);
-  if (version !== 5 && version !== 9 && version !== 10) throw usage(`--version must be 5, 9 or 10, got ${version}`);
+  const versionText = a.version ?? GEN_DEFAULTS.version;
+  const version: Version = versionText === "sflow" ? "sflow" : (number("version", versionText, 5, 10) as Version);
+  if (version !== 5 && version !== 9 && version !== 10 && version !== "sflow") throw usage(`--version must be 5, 9, 10 or sflow, got ${version}`);
+  if (a.sampling !== undefined && version !== "sflow") throw usage("--sampling applies to --version sflow only");
   const octets = /^(\d+)(?:-(\d+))?$/.exec((a.octets ?? GEN_DEFAULTS.octets).trim());
   const octetsMin = Number(octets?.[1]);
   const octetsMax = octets?.[2] === undefined ? octetsMin : Number(octets[2]);
@@ -91,9 +94,11 @@ export function parseGenArgs(a: GenArgs): Omit<SendOptions, "progress" | "signal
       intervalMs: seconds("template-interval", a["template-interval"] ?? GEN_DEFAULTS.templateInterval) * 1000,
     },
     pool: {
-      version: version as Version,
-      // v5's 30 is the format's limit; 29 is what fills a v9/IPFIX datagram with room for the template.
-      records: number("records", a.records ?? (version === 5 ? "30" : "29"), 1, 30),
+      version,
+      // v5's 30 is the format's limit; 29 is what fills a v9/IPFIX datagram with room for the
+      // template; sFlow's 6 samples of 128-byte headers leave room for a counter sample.
+      records: number("records", a.records ?? (version === 5 ? "30" : version === "sflow" ? "6" : "29"), 1, 30),
+      ...(version === "sflow" ? { sampling: number("sampling", a.sampling ?? "1", 1, 0xffffffff) } : {}),
       datagrams: number("pool", a.pool ?? GEN_DEFAULTS.pool, 1, 65536),
       seed: number("seed", a.seed ?? GEN_DEFAULTS.seed, 0, 0xffffffff),
       srcNets: parseNets(a["src-nets"] ?? GEN_DEFAULTS.srcNets),

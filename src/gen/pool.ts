@@ -8,6 +8,7 @@ import { ipfix } from "./ipfix.ts";
 import { type MixOptions, fillMix } from "./mix.ts";
 import { v5 } from "./v5.ts";
 import { v9 } from "./v9.ts";
+import { sflow } from "./sflow.ts";
 
 export interface PoolOptions extends MixOptions {
   version: Version;
@@ -15,6 +16,8 @@ export interface PoolOptions extends MixOptions {
   records: number;
   /** Datagrams to pre-encode. */
   datagrams: number;
+  /** sFlow: every sample's sampling rate (default 1). */
+  sampling?: number;
 }
 
 export interface Pool {
@@ -31,7 +34,7 @@ export interface Pool {
 }
 
 export function codecFor(version: Version): Codec {
-  return version === 5 ? v5 : version === 9 ? v9 : ipfix;
+  return version === 5 ? v5 : version === 9 ? v9 : version === 10 ? ipfix : sflow;
 }
 
 export function buildPool(o: PoolOptions, built: Header): Pool {
@@ -43,16 +46,18 @@ export function buildPool(o: PoolOptions, built: Header): Pool {
   const total = k * o.records;
   const batch = createBatch([], total);
   fillMix(batch, total, o, built.exportMs);
+  if (o.sampling !== undefined) batch.sampling.fill(o.sampling);
   const size = codec.size(o.records);
   const buf = new Uint8Array(k * size);
   const datagrams: Uint8Array[] = [];
   const views: DataView[] = [];
   const octets = new Float64Array(k);
   for (let d = 0; d < k; d++) {
-    const dgram = buf.subarray(d * size, (d + 1) * size);
-    codec.encode(batch, d * o.records, o.records, dgram, built);
+    // sFlow's sampled headers are shorter for small packets: a datagram is what encode wrote.
+    const len = codec.encode(batch, d * o.records, o.records, buf.subarray(d * size, (d + 1) * size), built);
+    const dgram = buf.subarray(d * size, d * size + len);
     datagrams.push(dgram);
-    views.push(new DataView(buf.buffer, dgram.byteOffset, size));
+    views.push(new DataView(buf.buffer, dgram.byteOffset, len));
     let sum = 0;
     for (let r = d * o.records; r < (d + 1) * o.records; r++) sum += batch.octets[r] ?? 0;
     octets[d] = sum;

@@ -4,6 +4,7 @@
 import { createExposition } from "./exposition.ts";
 import type { UdpSocketRow } from "./kernel-drops.ts";
 import type { CollectorView } from "./sources.ts";
+import { SFLOW_VERSION_SLOT } from "../ingest.ts";
 
 export interface ProcessFigures {
   uptimeSeconds: number;
@@ -34,14 +35,16 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   counter("xenoflow_denied_datagrams_total", "Datagrams dropped because the exporter is not in collector.allow.");
   x.sample(rc.denied);
   const exporters = [...c.exporters.values()];
-  counter("xenoflow_exporter_datagrams_total", "Datagrams accepted per exporter address and NetFlow version (other = not 5, 9 or 10).");
+  counter("xenoflow_exporter_datagrams_total", "Datagrams accepted per exporter address and version (5, 9, 10, sflow5; other = none of these).");
   for (const e of exporters) {
-    let known = 0;
+    const sflow = e.versions[SFLOW_VERSION_SLOT] ?? 0;
+    let known = sflow;
     for (const v of VERSIONS) {
       const n = e.versions[v] ?? 0;
       known += n;
       if (n > 0) x.sample(n, { exporter: e.addr, version: v });
     }
+    if (sflow > 0) x.sample(sflow, { exporter: e.addr, version: "sflow5" });
     if (e.datagrams > known) x.sample(e.datagrams - known, { exporter: e.addr, version: "other" });
   }
   counter("xenoflow_exporter_flows_total", "Flow records decoded per exporter address.");
@@ -79,6 +82,42 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   x.sample(c.decoder.faults.unknownTemplate);
   gauge("xenoflow_held_bytes", "Data set bytes held while their template has not arrived yet.");
   x.sample(st.heldBytes);
+
+  // sFlow agents, keyed by agent address and sub-agent id (the UDP source may differ).
+  const agents = [...c.decoder.sflowAgents.values()];
+  const agent = (a: (typeof agents)[number]) => ({ agent: a.agent, sub_agent: a.subAgent });
+  counter("xenoflow_sflow_datagrams_total", "sFlow datagrams per agent (agent address and sub-agent id).");
+  for (const a of agents) x.sample(a.datagrams, agent(a));
+  counter("xenoflow_sflow_samples_total", "sFlow samples per agent and kind: flow, counters, discarded.");
+  for (const a of agents) {
+    x.sample(a.flowSamples, { ...agent(a), kind: "flow" });
+    x.sample(a.counterSamples, { ...agent(a), kind: "counters" });
+    x.sample(a.discardedSamples, { ...agent(a), kind: "discarded" });
+  }
+  counter("xenoflow_sflow_lost_samples_total", "Flow samples missing from an agent's sequence numbers (lost between the agent and the collector).");
+  for (const a of agents) x.sample(a.lostSamples, agent(a));
+  gauge("xenoflow_sflow_sample_pool", "Packets the agent's sampled sources saw (sample_pool, summed over its sources' latest samples; 32-bit, wraps).");
+  for (const a of agents) x.sample(a.pool, agent(a));
+  gauge("xenoflow_sflow_agent_drops", "Samples the agent dropped for lack of resources, as it reports (summed over its sources' latest samples).");
+  for (const a of agents) x.sample(a.drops, agent(a));
+  counter("xenoflow_sflow_discarded_packets_total", "Discarded-packet samples per agent and drop reason (sFlow drops extension).");
+  for (const a of agents) for (const [reason, n] of a.dropReasons) x.sample(n, { ...agent(a), reason });
+  // Interface counters from counter samples, as the agent counts them (rates are the scraper's).
+  const ifs = agents.flatMap((a) => [...a.interfaces.values()].map((i) => ({ labels: { ...agent(a), if_index: i.ifIndex }, i })));
+  gauge("xenoflow_sflow_interface_speed_bits", "Interface speed from the agent's counter samples (ifSpeed), bits per second.");
+  for (const { labels, i } of ifs) x.sample(i.speed, labels);
+  const pair = (name: string, help: string, pick: (i: (typeof ifs)[number]["i"]) => [number, number]) => {
+    counter(name, help);
+    for (const { labels, i } of ifs) {
+      const [rx, tx] = pick(i);
+      x.sample(rx, { ...labels, direction: "in" });
+      x.sample(tx, { ...labels, direction: "out" });
+    }
+  };
+  pair("xenoflow_sflow_interface_octets_total", "Interface octets from counter samples (ifIn/OutOctets).", (i) => [i.inOctets, i.outOctets]);
+  pair("xenoflow_sflow_interface_packets_total", "Interface packets from counter samples (unicast + multicast + broadcast).", (i) => [i.inPackets, i.outPackets]);
+  pair("xenoflow_sflow_interface_errors_total", "Interface errors from counter samples (ifIn/OutErrors).", (i) => [i.inErrors, i.outErrors]);
+  pair("xenoflow_sflow_interface_discards_total", "Interface discards from counter samples (ifIn/OutDiscards).", (i) => [i.inDiscards, i.outDiscards]);
 
   // Monitoring objects.
   const mc = c.monitor.counters;

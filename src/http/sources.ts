@@ -4,7 +4,7 @@ import type { AlertState } from "../alert/event.ts";
 import type { AlertCounters } from "../alert/engine.ts";
 import type { ScriptStats } from "../alert/scripts.ts";
 import type { Config } from "../config/types.ts";
-import type { DecoderStats, ExporterTemplates, Faults } from "../decode/index.ts";
+import type { AgentStats, DecoderStats, ExporterTemplates, Faults } from "../decode/index.ts";
 import type { MoCounters } from "../monitor/mo.ts";
 import type { ExporterStats } from "../ingest.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
@@ -18,6 +18,8 @@ export interface CollectorView {
     readonly faults: Readonly<Faults>;
     readonly stats: DecoderStats;
     readonly templates: { list(): readonly ExporterTemplates[] };
+    /** sFlow agents by agent address and sub-agent id. */
+    readonly sflowAgents: ReadonlyMap<string, AgentStats>;
   };
   readonly monitor: {
     readonly counters: MoCounters;

@@ -13,7 +13,7 @@
 // - string fields: 1 word, an id in the consumer's StringTable (0 = absent): batch string ids
 //   belong to the batch owner, who may clear them between batches.
 import type { FieldDef, FieldType } from "../config/types.ts";
-import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
+import { DNS_NAME_COLUMN, type ExtraSpec, type FlowBatch, SNI_COLUMN } from "../flow/batch.ts";
 import type { KeyColumn } from "../store/sink.ts";
 import { formatKeyAddress, formatMac, formatV4, formatV6, isMappedV4 } from "./render.ts";
 import type { StringTable } from "./strings.ts";
@@ -70,7 +70,7 @@ const NUMERIC_FIELDS: Record<string, NumCol> = {
 
 const EXPECTED =
   "expected src host, dst host, src net/N, dst net/N, src port, dst port, proto, src as, dst as, " +
-  "in if, out if, tos, tcp-flags, exporter, vlan, next hop, domain, sampler, a [[field]] name or an IANA element name";
+  "in if, out if, tos, tcp-flags, exporter, vlan, next hop, domain, sampler, dns name, sni, a [[field]] name or an IANA element name";
 
 export function prefixMask(bits: number, w: number): number {
   const b = bits - w * 32;
@@ -209,6 +209,8 @@ export function parseKey(text: string, fields: readonly FieldDef[], lookup?: Ian
       error: `key "${norm}": a key needs a side; use "src ${lower}" or "dst ${lower}"${lower === "if" ? ' ("in if"/"out if")' : ""} (a flow has two, and counting it under both would double the totals)`,
     };
   }
+  if (lower === "dns name") return extraKey(norm, lower, DNS_NAME_COLUMN);
+  if (lower === "sni") return extraKey(norm, lower, SNI_COLUMN);
   const field = fields.find((f) => f.name === norm);
   if (field) return extraKey(norm, field.name, { pen: field.pen, element: field.element, type: field.type });
   const iana = lookup?.(norm);

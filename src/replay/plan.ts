@@ -1,9 +1,13 @@
-// What `xenoflow replay` sends and when: the capture's flow-export datagrams (by their version
-// field), each with its send time relative to the start, for every loop. Pure, so the pacing is
+// What `xenoflow replay` sends and when: the capture's flow-export datagrams (NetFlow, IPFIX and
+// sFlow, by their version field), each with its send time relative to the start, for every loop. Pure, so the pacing is
 // testable without sockets or clocks.
 import { XenoflowError } from "../errors.ts";
 import type { CapturedDatagram } from "../capture/pcap.ts";
 import { IPFIX_HEADER_LENGTH, IPFIX_VERSION, V5_HEADER_LENGTH, V5_VERSION, V9_HEADER_LENGTH, V9_VERSION, u16 } from "../decode/wire.ts";
+import { isSflow } from "../decode/sflow/datagram.ts";
+
+// sFlow v5 with an IPv4 agent (sFlow v5 "sFlow Datagram": 7 words).
+const SFLOW_HEADER = 28;
 
 /** A whole header of its version; an IPFIX message's length field must match the datagram. */
 export function isFlowPayload(p: Uint8Array): boolean {
@@ -12,7 +16,7 @@ export function isFlowPayload(p: Uint8Array): boolean {
   if (version === V5_VERSION) return p.length >= V5_HEADER_LENGTH;
   if (version === V9_VERSION) return p.length >= V9_HEADER_LENGTH;
   if (version === IPFIX_VERSION) return p.length >= IPFIX_HEADER_LENGTH && u16(p, 2) === p.length;
-  return false;
+  return isSflow(p) && p.length >= SFLOW_HEADER;
 }
 
 export type Pace = { speed: number } | { pps: number };

@@ -1,7 +1,7 @@
 // Messages between the main thread and the collector workers. Everything here is structured-
 // cloneable: plain objects, arrays and typed arrays.
 import type { Config, ListenAddress } from "../config/types.ts";
-import type { DecoderStats, Faults } from "../decode/index.ts";
+import type { AgentStats, DecoderStats, Faults } from "../decode/index.ts";
 import type { Level } from "../log.ts";
 import type { ExporterStats } from "../ingest.ts";
 import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
@@ -27,6 +27,8 @@ export interface WorkerStats {
   windows: { exported: number; late: number; overflow: number; openStart: number; openRows: number }[];
   mavgs: { size: number; evicted: number; swept: number }[];
   exporters: ExporterStats[];
+  /** sFlow agents this worker decoded (their per-source tables left out). */
+  sflowAgents: AgentStats[];
 }
 
 export type ToWorker =

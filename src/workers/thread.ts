@@ -5,6 +5,7 @@
 // (merge-windows.ts). The worker also answers the alert engine (mavg-scan.ts).
 import type { Config, WindowDef } from "../config/types.ts";
 import { createConfiguredDecoder } from "../config-decoder.ts";
+import { agentStats } from "../decode/index.ts";
 import { ianaLookup } from "../expressions.ts";
 import { createBatch } from "../flow/batch.ts";
 import { openFlowDump } from "../flow/dump.ts";
@@ -87,6 +88,7 @@ async function start(init: WorkerInit): Promise<void> {
     windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
     mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
     exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
+    sflowAgents: [...decoder.sflowAgents.values()].map(agentStats),
   });
   const templates = () => {
     if (!decoder.templates.dirty) return null;

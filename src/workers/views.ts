@@ -3,7 +3,7 @@
 // status line and the pipeline read them as they read the real ones; the hot-path methods throw,
 // since decoding and counting happen in the workers.
 import type { ListenAddress } from "../config/types.ts";
-import { type Decoder } from "../decode/index.ts";
+import { type AgentStats, type Decoder, agentStats } from "../decode/index.ts";
 import { type Faults, createFaults } from "../decode/faults.ts";
 import { listSnapshot } from "../decode/snapshot.ts";
 import { XenoflowError } from "../errors.ts";
@@ -26,6 +26,8 @@ export interface StatsBoard {
   readonly receiver: ReceiveCounters;
   readonly faults: Faults;
   readonly exporters: ReadonlyMap<string, ExporterStats>;
+  /** sFlow agents over all workers (one agent may reach several). */
+  readonly sflowAgents: ReadonlyMap<string, AgentStats>;
   sum(pick: (s: WorkerStats) => number): number;
 }
 
@@ -34,6 +36,7 @@ export function createStatsBoard(workers: number): StatsBoard {
   const receiver: ReceiveCounters = { datagrams: 0, bytes: 0, denied: 0 };
   const faults = createFaults();
   const exporters = new Map<string, ExporterStats>();
+  const sflowAgents = new Map<string, AgentStats>();
   const ids = new Map<string, number>();
   const sum = (pick: (s: WorkerStats) => number) => latest.reduce((a, s) => a + (s ? pick(s) : 0), 0);
   return {
@@ -41,6 +44,7 @@ export function createStatsBoard(workers: number): StatsBoard {
     receiver,
     faults,
     exporters,
+    sflowAgents,
     sum,
     set(worker, s) {
       latest[worker] = s;
@@ -66,8 +70,33 @@ export function createStatsBoard(workers: number): StatsBoard {
           had.lastSeenMs = Math.max(had.lastSeenMs, e.lastSeenMs);
         }
       }
+      mergeAgents(sflowAgents, latest);
     },
   };
+}
+
+function mergeAgents(into: Map<string, AgentStats>, latest: readonly (WorkerStats | null)[]): void {
+  into.clear();
+  for (const w of latest) {
+    for (const a of w?.sflowAgents ?? []) {
+      const key = `${a.agent}/${a.subAgent}`;
+      const had = into.get(key);
+      if (had === undefined) {
+        into.set(key, agentStats(a));
+        continue;
+      }
+      had.datagrams += a.datagrams;
+      had.flowSamples += a.flowSamples;
+      had.counterSamples += a.counterSamples;
+      had.discardedSamples += a.discardedSamples;
+      had.lostSamples += a.lostSamples;
+      had.pool += a.pool;
+      had.drops += a.drops;
+      for (const [r, n] of a.dropReasons) had.dropReasons.set(r, (had.dropReasons.get(r) ?? 0) + n);
+      // An interface's counters are the agent's own totals: any worker's latest copy will do.
+      for (const [k, c] of a.interfaces) had.interfaces.set(k, c);
+    }
+  }
 }
 
 export function receiverView(board: StatsBoard, bound: readonly ListenAddress[], kind: ReceiverKind): Receiver {
@@ -86,6 +115,7 @@ export function decoderView(board: StatsBoard, templates: TemplateSource): Decod
     decodeToRecords: inWorkers,
     expire: () => {},
     faults: board.faults,
+    sflowAgents: board.sflowAgents,
     get records() {
       return board.sum((s) => s.decoder.records);
     },

@@ -23,7 +23,7 @@ describe("xenoflow check", () => {
     expect(r.stdout.split("\n")).toEqual([
       `ok ${root}/config/xenoflow.toml`,
       `data_dir   ${root}/var`,
-      "collector  0.0.0.0:2055, 0.0.0.0:4739 udp, 1 worker(s), recv_buffer 16MiB",
+      "collector  0.0.0.0:2055, 0.0.0.0:4739, 0.0.0.0:6343 udp, 1 worker(s), recv_buffer 16MiB",
       "           allow any exporter",
       `storage    sqlite:${root}/var/xenoflow.sqlite, retention 30d, spool_max 512MiB`,
       "http       127.0.0.1:9655",

@@ -32,16 +32,27 @@ describe("xenoflow decode", () => {
     expect(blocks[0]).toContain("  sourceIPv4Address            10.");
   });
 
+  test("sFlow: one record per sample, jsonl and text", () => {
+    const capture = join(ROOT, "test/fixtures/sflow/pmacct-rate10.pcap");
+    const r = run(capture);
+    const lines = r.out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect([r.code, r.err, lines.length]).toEqual([0, "", 6]);
+    expect(lines[0]).toMatchObject({ exporter: "192.0.2.100", version: "sflow5", domain: 0, packetDeltaCount: 1, samplingInterval: 10 });
+    const text = run(capture, "--format", "text");
+    expect(text.out.split("\n")[0]).toBe("frame 1  192.0.2.100  sflow5  sub-agent 0");
+    expect(text.out).toContain("\n  samplingInterval          10\n");
+  });
+
   test("a capture without flow datagrams (to --port) is an E_INPUT error, exit 1", () => {
     const asa = join(CORPUS, "v9-cisco-asa.pcap");
-    expect(run(asa, "--port", "9999")).toEqual({ code: 1, out: "", err: `error: ${asa} holds no NetFlow v5/v9 or IPFIX datagrams to UDP port 9999; try without --port\n` });
+    expect(run(asa, "--port", "9999")).toEqual({ code: 1, out: "", err: `error: ${asa} holds no NetFlow v5/v9, IPFIX or sFlow datagrams to UDP port 9999; try without --port\n` });
     const dir = mkdtempSync(join(tmpdir(), "xenoflow-decode-"));
     try {
       const dns = join(dir, "dns.pcap");
       const query = new Uint8Array([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
       writeFileSync(dns, writePcap([{ tsMs: 0, src: "192.0.2.1", srcPort: 40000, dst: "192.0.2.53", dstPort: 53, payload: query }]));
       const r = run(dns);
-      expect([r.code, r.out, r.err]).toEqual([1, "", `error: ${dns} holds no NetFlow v5/v9 or IPFIX datagrams; is it a capture of the exporter's UDP traffic (tcpdump -i any -w FILE udp port 2055)?\n`]);
+      expect([r.code, r.out, r.err]).toEqual([1, "", `error: ${dns} holds no NetFlow v5/v9, IPFIX or sFlow datagrams; is it a capture of the exporter's UDP traffic (tcpdump -i any -w FILE udp port 2055)?\n`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,8 @@
 // Issue 4 item 6: `make run` (the README's first command) starts the collector with the shipped
-// config/xenoflow.toml on the embedded store, listening on 2055 and 4739. Run on a temp copy of
+// config/xenoflow.toml on the embedded store, listening on 2055, 4739 and 6343. Run on a temp copy of
 // that config whose data_dir (and with it the SQLite file) is a temp dir, and whose HTTP port is a
 // free one, so the test never touches the checkout's var/ nor a collector someone else runs.
-// Fed by `xenoflow gen` on both ports, stopped with SIGINT through `timeout -s INT`.
+// Fed by `xenoflow gen` on every port (v5, IPFIX, sFlow), stopped with SIGINT through `timeout -s INT`.
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { BUN, MAIN } from "../support/collector.ts";
 import { freeTcpPort, scrapeUntil } from "../http/support.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const PORTS = [2055, 4739];
+const PORTS = [2055, 4739, 6343];
 const COUNT = 3000;
 
 async function udpFree(port: number): Promise<boolean> {
@@ -57,7 +57,7 @@ function tempConfig(httpPort: number): string {
   return file;
 }
 
-async function gen(port: number, version: number): Promise<{ flows: number; octets: number; packets: number }> {
+async function gen(port: number, version: number | "sflow"): Promise<{ flows: number; octets: number; packets: number }> {
   const p = Bun.spawn([BUN, MAIN, "gen", "--to", `127.0.0.1:${port}`, "--count", String(COUNT), "--fps", "3000", "--version", String(version)], { stdout: "pipe", stderr: "pipe" });
   const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
   expect(code).toBe(0);
@@ -65,7 +65,7 @@ async function gen(port: number, version: number): Promise<{ flows: number; octe
 }
 
 test.skipIf(reason !== null)(
-  "make run: listens on 2055 and 4739, says where it writes, and the SQLite file gets the flows gen sent",
+  "make run: listens on 2055, 4739 and 6343, says where it writes, and the SQLite file gets the flows gen sent",
   async () => {
     const http = await freeTcpPort();
     const config = tempConfig(http);
@@ -83,10 +83,10 @@ test.skipIf(reason !== null)(
     const sent: Array<{ flows: number; octets: number; packets: number }> = [];
     try {
       for (let i = 0; i < 300 && !out.join("").includes("listening on udp"); i++) await Bun.sleep(50);
-      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739 (recvmmsg); writing to sqlite:${sqlite}; state in ${dir}`);
-      sent.push(await gen(2055, 5), await gen(4739, 10));
+      expect(out.join("")).toContain(`listening on udp 0.0.0.0:2055, 0.0.0.0:4739, 0.0.0.0:6343 (recvmmsg); writing to sqlite:${sqlite}; state in ${dir}`);
+      sent.push(await gen(2055, 5), await gen(4739, 10), await gen(6343, "sflow"));
       // SIGINT only once every record went through the decoder: the signal must not race the socket.
-      await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === COUNT * 2);
+      await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === COUNT * 3);
       proc.kill("SIGINT");
       await proc.exited;
       await pumps;
@@ -100,9 +100,10 @@ test.skipIf(reason !== null)(
     const db = new Database(sqlite, { readonly: true });
     try {
       const got = db.query(`SELECT sum(flows) AS flows, sum(octets) AS octets, sum(packets) AS packets FROM "all_proto"`).get();
-      expect(got).toEqual({ flows: COUNT * 2, octets: sent[0]!.octets + sent[1]!.octets, packets: sent[0]!.packets + sent[1]!.packets });
+      const sum = (k: "octets" | "packets") => sent.reduce((n, x) => n + x[k], 0);
+      expect(got).toEqual({ flows: COUNT * 3, octets: sum("octets"), packets: sum("packets") });
       const talkers = db.query(`SELECT sum(octets) AS octets FROM "all_talkers"`).get() as { octets: number };
-      expect(talkers.octets).toBe(sent[0]!.octets + sent[1]!.octets);
+      expect(talkers.octets).toBe(sum("octets"));
     } finally {
       db.close();
     }

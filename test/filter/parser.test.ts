@@ -76,6 +76,19 @@ describe("AST", () => {
     });
   });
 
+  test("dns name (two words) and sni: string fields of the sFlow payload names", () => {
+    expect(parseFilter("DNS Name example.com, \"a b\" or sni www.example.org", [])).toEqual({
+      ok: true,
+      ast: {
+        kind: "or", col: 1,
+        left: { kind: "match", col: 1, dir: null, field: "dns name", values: [{ kind: "string", col: 10, value: "example.com" }, { kind: "string", col: 23, value: "a b" }] },
+        right: { kind: "match", col: 32, dir: null, field: "sni", values: [{ kind: "string", col: 36, value: "www.example.org" }] },
+      },
+    });
+    expect(parseFilter("dns example.com", [])).toMatchObject({ ok: false, col: 1 });
+    expect(isReservedName("sni")).toBe(true);
+  });
+
   test("empty and blank filters match everything", () => {
     expect(parseFilter("", [])).toEqual({ ok: true, ast: { kind: "all", col: 1 } });
     expect(parseFilter(" \t ", [])).toEqual({ ok: true, ast: { kind: "all", col: 1 } });

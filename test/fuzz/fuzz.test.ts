@@ -60,9 +60,11 @@ describe("fuzz pass (fixed seed)", () => {
     expect(s.datagrams).toBe(20_000);
     expect(s.restarts).toBe(2);
     for (const k of KINDS) expect(s.mutations[k]).toBeGreaterThan(1000);
-    // Data is always held (never refused) at these bounds, so unknownTemplate stays 0; every other kind must be hit.
+    // Data is always held (never refused) at these bounds, so unknownTemplate stays 0; sFlow's
+    // agent and source tables (4096 agents, 1024 sources each) outgrow a 20 000-datagram pass
+    // (test/decode/sflow.test.ts fills them); every other kind must be hit.
     const hit = Object.entries(s.faults).filter(([, n]) => n > 0).map(([k]) => k).sort();
-    expect(hit).toEqual(Object.keys(s.faults).filter((k) => k !== "unknownTemplate").sort());
+    expect(hit).toEqual(Object.keys(s.faults).filter((k) => k !== "unknownTemplate" && k !== "sflowStateEvicted").sort());
     expect(s.maxTemplates).toBeLessThanOrEqual(FUZZ_BOUNDS.templatesTotal);
     expect(s.maxHeldBytes).toBeLessThanOrEqual(FUZZ_BOUNDS.pendingBytesPerExporter * (4 + s.spoofedExporters));
     expect(s.batched).toBeGreaterThan(50_000);

@@ -11,6 +11,7 @@ import { readCapture } from "../../src/capture/pcap.ts";
 
 /** The vendor corpus, vendored into the repository (test/fixtures/vendors/README.md). */
 export const CORPUS = join(import.meta.dir, "../fixtures/vendors");
+const SFLOW_FIXTURES = join(import.meta.dir, "../fixtures/sflow");
 
 export interface Stream {
   name: string;
@@ -44,7 +45,7 @@ const EXPORT_MS = 1_700_000_000_000;
 function generated(version: Version): Stream {
   const pool = buildPool(
     {
-      version, records: version === 5 ? 30 : 8, datagrams: 8, seed: version,
+      version, records: version === 5 ? 30 : version === "sflow" ? 6 : 8, datagrams: 8, seed: version === "sflow" ? 6 : version,
       srcNets: parseNets("10.0.0.0/8"), dstNets: parseNets("10.0.0.0/8,192.0.2.0/24"),
       hostsSrc: 1000, hostsDst: 1000, zipf: 0, webShare: 0.5, octetsMin: 64, octetsMax: 1500,
     },
@@ -138,9 +139,11 @@ function v9Extras(): Stream {
 }
 
 export function generatedStreams(): Stream[] {
-  return [generated(5), generated(9), generated(10), ipfixExtras(), v9Extras()];
+  return [generated(5), generated(9), generated(10), generated("sflow"), ipfixExtras(), v9Extras()];
 }
 
 export function allStreams(): Stream[] {
-  return [...corpusStreams(), ...generatedStreams()];
+  // sFlow: pmacctd's captures (the vendor corpus holds none) beside the generated datagrams.
+  const sflow = corpusStreams(SFLOW_FIXTURES).filter((s) => s.name.startsWith("pmacct-"));
+  return [...corpusStreams(), ...sflow, ...generatedStreams()];
 }

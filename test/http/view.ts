@@ -21,7 +21,14 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
   return {
     config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20 }, exporters: [] },
     receiver: { counters: { datagrams: 130, bytes: 99_000, denied: 4 }, bound: [{ host: "127.0.0.1", port: 2055 }] },
-    decoder: { faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] } },
+    decoder: {
+      faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] },
+      sflowAgents: new Map([["192.0.2.100/1", {
+        agent: "192.0.2.100", subAgent: 1, datagrams: 6, flowSamples: 40, counterSamples: 3, discardedSamples: 2, lostSamples: 5,
+        pool: 4000, drops: 1, dropReasons: new Map([[259, 2]]),
+        interfaces: new Map([[7, { ifIndex: 7, speed: 1e10, inOctets: 5e9, outOctets: 6e9, inPackets: 5e6, outPackets: 6e6, inErrors: 1, outErrors: 2, inDiscards: 3, outDiscards: 4 }]]),
+      }]]),
+    },
     monitor: {
       counters: { names: ["all", "web"], tested: Float64Array.of(2900, 2900), matched: Float64Array.of(2900, 1468), octets: Float64Array.of(2.5e9, 1e9), packets: Float64Array.of(3e6, 1e6) },
       windows: [{ mo: "all", def: { name: "proto" }, counters: { exported: 12, late: 1, overflow: 0 } }],
@@ -33,6 +40,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
     exporters: new Map([
       ["192.0.2.1", exporter("192.0.2.1", [[9, 100]], 100, 2900, 80_000)],
       ['fe80::1%"eth0\\', exporter('fe80::1%"eth0\\', [[5, 20], [10, 2]], 26, 0, 19_000)],
+      ["192.0.2.100", exporter("192.0.2.100", [[0, 6]], 6, 40, 7_000)],
     ]),
     alerts: { counters: { exceed: 3, normal: 2, overrideErrors: 0 }, active: () => [alert] },
     runner: { stats: { started: 5, succeeded: 2, failed: 2, timedOut: 1, dropped: 0, running: 0, queued: 0 } },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { FieldDef } from "../../src/config/types.ts";
-import { createBatch, type ExtraSpec } from "../../src/flow/batch.ts";
+import { DNS_NAME_COLUMN, SNI_COLUMN, createBatch, type ExtraSpec } from "../../src/flow/batch.ts";
 import { checkKey, parseKey, type IanaLookup, type KeySpec } from "../../src/monitor/keyspec.ts";
 import { createStringTable } from "../../src/monitor/strings.ts";
 import { push, v6 } from "./helpers.ts";
@@ -113,6 +113,26 @@ describe("key fields", () => {
     expect(roundTrip("app", (b) => set(b, false))).toEqual(["app", "string", 1, "netflix"]);
     expect(roundTrip("post_nat_src", (b) => set(b, false))).toEqual(["post_nat_src", "address", 4, "198.51.100.1"]);
     for (const f of ["vrf", "src_mac", "app", "post_nat_src"]) expect(roundTrip(f, (b) => set(b, true))[3]).toBeNull();
+  });
+
+  test("dns name and sni: string keys on the sFlow payload-name columns", () => {
+    const cols = [DNS_NAME_COLUMN, SNI_COLUMN];
+    const b = createBatch(cols, 4);
+    const i = push(b, {});
+    b.strings.push("example.com", "www.example.org");
+    b.extra[0]!.num[i] = 0;
+    b.extra[1]!.num[i] = 1;
+    const strings = createStringTable();
+    const got = ["dns name", "sni"].map((text) => {
+      const s = spec(text);
+      const k = new Uint32Array(1);
+      (s.compile(cols) as Exclude<ReturnType<KeySpec["compile"]>, string>)(b, i, k, 0, strings);
+      return [s.column, s.extra, s.render(k, 0, strings)];
+    });
+    expect(got).toEqual([
+      [{ name: "dns_name", type: "string" }, DNS_NAME_COLUMN, "example.com"],
+      [{ name: "sni", type: "string" }, SNI_COLUMN, "www.example.org"],
+    ]);
   });
 
   test("string keys hold the consumer's id, not the batch's", () => {

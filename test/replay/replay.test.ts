@@ -14,16 +14,17 @@ const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => Number.p
 const V5 = hex(`0005000100000001655e1000000000000000000100000000${"00".repeat(48)}`);
 const V9 = hex("000900000000000165 5e100000000001 00000000".replace(/ /g, ""));
 const IPFIX = hex("000a0010655e10000000000100000000");
+const SFLOW = hex("00000005 00000001 c0000264 00000000 00000001 00000000 00000000".replace(/ /g, "")); // agent 192.0.2.100, no samples
 const CAPTURE = join(import.meta.dir, "../fixtures/exporters/softflowd-v9.pcap");
 const CAPTURED = readCapture(new Uint8Array(readFileSync(CAPTURE))).datagrams;
 
 const dg = (tsMs: number, payload: Uint8Array): CapturedDatagram => ({ frame: 1, tsMs, src: "192.0.2.1", srcPort: 1, dst: "127.0.0.1", dstPort: 2055, payload });
 
 describe("plan", () => {
-  test("picks v5, v9 and IPFIX datagrams only", () => {
-    expect([V5, V9, IPFIX].map(isFlowPayload)).toEqual([true, true, true]);
-    const notFlow = [hex("0005"), V5.subarray(0, 23), hex("000a0011655e10000000000100000000"), hex("0001000000000000000000000000000000000000"), new TextEncoder().encode("hello, world, hello")];
-    expect(notFlow.map(isFlowPayload)).toEqual([false, false, false, false, false]);
+  test("picks v5, v9, IPFIX and sFlow v5 datagrams only", () => {
+    expect([V5, V9, IPFIX, SFLOW].map(isFlowPayload)).toEqual([true, true, true, true]);
+    const notFlow = [hex("0005"), V5.subarray(0, 23), hex("000a0011655e10000000000100000000"), hex("0001000000000000000000000000000000000000"), new TextEncoder().encode("hello, world, hello"), SFLOW.subarray(0, 27)];
+    expect(notFlow.map(isFlowPayload)).toEqual([false, false, false, false, false, false]);
     const p = plan([dg(0, V5), dg(1, notFlow[3] ?? V5), dg(2, IPFIX)], { speed: 0 }, 1);
     expect(p.payloads).toEqual([V5, IPFIX]);
   });
@@ -118,7 +119,7 @@ describe("xenoflow replay (CLI)", () => {
     expect([remote.code, remote.out, remote.err.includes("--allow-remote")]).toEqual([1, "", true]);
     expect(run(CAPTURE, "--to", "127.0.0.1:2055", "--speed", "2", "--pps", "10").code).toBe(1);
     const none = run(CAPTURE, "--to", "127.0.0.1:2055", "--port", "9");
-    expect([none.code, none.err]).toEqual([1, `error: ${CAPTURE} holds no NetFlow v5/v9 or IPFIX datagrams to UDP port 9; try without --port\n`]);
+    expect([none.code, none.err]).toEqual([1, `error: ${CAPTURE} holds no NetFlow v5/v9, IPFIX or sFlow datagrams to UDP port 9; try without --port\n`]);
     expect(run("/nonexistent.pcap", "--to", "127.0.0.1:2055")).toEqual({ code: 1, out: "", err: "error: /nonexistent.pcap: no such file\n" });
     expect(run(main, "--to", "127.0.0.1:2055").code).toBe(1); // not a capture
     expect(run(CAPTURE).code).toBe(1); // no --to

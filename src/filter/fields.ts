@@ -4,7 +4,7 @@ import type { FieldDef } from "../config/types.ts";
 import type { Dir } from "./ast.ts";
 import { PROTOCOLS } from "./names.ts";
 
-export type ValueKind = "host" | "net" | "port" | "proto" | "uint" | "flags" | "mac" | "string";
+export type ValueKind = "host" | "net" | "port" | "proto" | "uint" | "flags" | "mac" | "string" | "country" | "name";
 
 export interface FieldSpec {
   name: string;
@@ -38,6 +38,10 @@ export const BUILTIN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
     builtin("exporter", "net", 0),
     builtin("domain", "uint", U32),
     builtin("sampler", "uint", U32),
+    // Enrichment (src/enrich/): names resolved to the stage's ids when the filter is compiled.
+    builtin("country", "country", 0, SIDES),
+    builtin("network", "name", 0, SIDES),
+    builtin("role", "name", 0, ["src", "dst", "in", "out"]),
   ].map((f) => [f.name, f]),
 );
 

@@ -9,6 +9,8 @@ export interface InterfaceRoles {
   exporter(family: number, words: Uint32Array, o: number): number;
   /** Role id of interface `ifIndex` of exporter `handle`; 0 none. */
   role(handle: number, ifIndex: number): number;
+  /** The exporter's roles by ifIndex when every index is below 2^16 (a load per flow), else null. */
+  dense(handle: number): Uint16Array | null;
   skipUnmarked(handle: number): boolean;
   /** Exporters with at least one role. */
   readonly count: number;
@@ -18,8 +20,12 @@ interface Entry {
   family: number;
   words: readonly [number, number, number, number];
   roles: Map<number, number>;
+  /** The same roles by ifIndex when every index is small, for a load instead of a hash. */
+  dense: Uint16Array | null;
   skip: boolean;
 }
+
+const DENSE_MAX = 1 << 16;
 
 /** null when no exporter gives any interface a role. */
 export function interfaceRoles(exporters: readonly ExporterDef[], names: EnrichNames): InterfaceRoles | null {
@@ -27,7 +33,11 @@ export function interfaceRoles(exporters: readonly ExporterDef[], names: EnrichN
   for (const e of exporters) {
     const roles = new Map<number, number>();
     for (const i of e.interfaces) if (i.role !== "") roles.set(i.index, names.roleId(i.role));
-    if (roles.size > 0) entries.push({ family: e.address.family, words: e.address.words, roles, skip: e.skipUnmarked });
+    if (roles.size === 0) continue;
+    const top = Math.max(...roles.keys());
+    const dense = top < DENSE_MAX ? new Uint16Array(top + 1) : null;
+    if (dense) for (const [k, v] of roles) dense[k] = v;
+    entries.push({ family: e.address.family, words: e.address.words, roles, dense, skip: e.skipUnmarked });
   }
   if (entries.length === 0) return null;
   return {
@@ -40,7 +50,12 @@ export function interfaceRoles(exporters: readonly ExporterDef[], names: EnrichN
       }
       return -1;
     },
-    role: (h, ifIndex) => entries[h]?.roles.get(ifIndex) ?? 0,
+    role(h, ifIndex) {
+      const e = entries[h];
+      if (e === undefined) return 0;
+      return e.dense !== null ? (e.dense[ifIndex] ?? 0) : (e.roles.get(ifIndex) ?? 0);
+    },
+    dense: (h) => entries[h]?.dense ?? null,
     skipUnmarked: (h) => entries[h]?.skip ?? false,
   };
 }

@@ -22,10 +22,27 @@ export interface MmdbFile {
 
 export const MMDB_POLL_MS = 5000;
 
+/** Decoded records kept per data-section offset; a database has few distinct ones (countries). */
+const RECORD_CACHE_MAX = 1 << 16;
+
+type RecordCache = NonNullable<NonNullable<ConstructorParameters<typeof Reader>[1]>["cache"]>;
+
+function recordCache(): RecordCache {
+  const m = new Map<string | number, unknown>();
+  return {
+    get: (k: string | number) => m.get(k),
+    set(k: string | number, v: unknown) {
+      if (m.size >= RECORD_CACHE_MAX) m.clear();
+      m.set(k, v);
+    },
+  };
+}
+
 /** A reader over `buf`, or why it is not a usable database. */
 export function parseMmdb(buf: Buffer): Reader<Response> | string {
   try {
-    const r = new Reader<Response>(buf);
+    // The record cache spares decoding the same record (a country, an AS) on every miss.
+    const r = new Reader<Response>(buf, { cache: recordCache() });
     const m = r.metadata;
     if (m.ipVersion !== 4 && m.ipVersion !== 6) return `unsupported ip_version ${String(m.ipVersion)}`;
     // The search tree must fit inside the file: a truncated file passes the metadata check above.

@@ -64,6 +64,14 @@ export function buildPrefixTable(prefixes: readonly Cidr[]): PrefixTable {
   // A range starting at 2^32 (or 2^128) lies past the last address and is never searched.
   const starts4 = new Uint32Array(v4.starts.filter((s) => s <= 0xffffffffn).map(Number));
   const owner4 = Int32Array.from(v4.owner.slice(0, starts4.length));
+  // first16[p]: the last range starting at or below p.0.0 (p = the address's top 16 bits), so an
+  // IPv4 search covers only the ranges inside one /16: 256 KB for a few compares instead of ~16.
+  const first16 = new Int32Array(65537);
+  for (let p = 0, k = 0; p < 65536; p++) {
+    while (k + 1 < starts4.length && starts4[k + 1]! <= p * 65536) k++;
+    first16[p] = k;
+  }
+  first16[65536] = starts4.length - 1;
   const n6 = v6.starts.filter((s) => s < 1n << 128n).length;
   const starts6 = new Uint32Array(n6 * 4);
   for (let k = 0; k < n6; k++) {
@@ -87,8 +95,9 @@ export function buildPrefixTable(prefixes: readonly Cidr[]): PrefixTable {
       // IPv4-mapped IPv6 (RFC 4291 2.5.5.2) is the IPv4 address.
       if (family === 4 || (family === 6 && a0 === 0 && a1 === 0 && a2 === 0xffff)) {
         const a = family === 4 ? words[o]! : a3;
-        let lo = 0;
-        let hi = starts4.length - 1;
+        const p = a >>> 16;
+        let lo = first16[p]!;
+        let hi = first16[p + 1]!;
         while (lo < hi) {
           const mid = (lo + hi + 1) >>> 1;
           if (a < starts4[mid]!) hi = mid - 1;

@@ -48,6 +48,7 @@ export function enrichStage(enricher: Enricher): EnrichStage {
     records += n;
     if (geo !== null) {
       const { country, asn } = geo;
+      geo.refresh();
       for (let i = 0; i < n; i++) {
         const f = b.family[i]!;
         const o = i << 2;
@@ -78,15 +79,24 @@ export function enrichStage(enricher: Enricher): EnrichStage {
       let w = 0;
       let h = -1;
       let skip = false;
+      let dense: Uint16Array | null = null;
       for (let i = 0; i < n; i++) {
         const o = i << 2;
         // Records of one datagram share their exporter: ask only when it changes.
         if (i === 0 || !sameExporter(b, i)) {
           h = interfaces.exporter(b.exporterFamily[i]!, b.exporterAddr, o);
           skip = h >= 0 && interfaces.skipUnmarked(h);
+          dense = h >= 0 ? interfaces.dense(h) : null;
         }
-        const inRole = h < 0 ? 0 : interfaces.role(h, b.inIf[i]!);
-        const outRole = h < 0 ? 0 : interfaces.role(h, b.outIf[i]!);
+        let inRole = 0;
+        let outRole = 0;
+        if (dense !== null) {
+          inRole = dense[b.inIf[i]!] ?? 0;
+          outRole = dense[b.outIf[i]!] ?? 0;
+        } else if (h >= 0) {
+          inRole = interfaces.role(h, b.inIf[i]!);
+          outRole = interfaces.role(h, b.outIf[i]!);
+        }
         if (skip && inRole === 0 && outRole === 0) {
           unmarked++;
           continue;

@@ -72,7 +72,10 @@ describe("geo lookups", () => {
     const { lines, log } = quiet();
     const db = openMmdb(file, log, 3_600_000);
     const geo = createGeo(db, null, 64);
-    const au = () => countryText(geo.country[geo.lookup(4, words("1.2.3.4").w, 0)]!);
+    const au = () => {
+      geo.refresh();
+      return countryText(geo.country[geo.lookup(4, words("1.2.3.4").w, 0)]!);
+    };
     expect(au()).toBe("AU");
 
     const next = join(tmp.dir, "next.mmdb");

@@ -33,6 +33,8 @@ export interface Geo {
   readonly asn: Uint32Array;
   /** The organisation of an AS seen in a lookup. */
   asName(asn: number): string | undefined;
+  /** Every AS seen in a lookup, with its organisation. */
+  asNames(): ReadonlyMap<number, string>;
   readonly counters: GeoCounters;
 }
 
@@ -109,6 +111,7 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
     asn,
     counters,
     asName: (n) => names.get(n),
+    asNames: () => names,
     refresh() {
       g = generation();
     },

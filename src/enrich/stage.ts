@@ -5,7 +5,10 @@
 import type { FlowBatch } from "../flow/batch.ts";
 import { moveRecord } from "../flow/compact.ts";
 import type { Logger } from "../log.ts";
+import type { NameRow } from "../store/names.ts";
 import { type EnrichSettings, type Enricher, createEnricher } from "./enricher.ts";
+import { nameRows } from "./name-rows.ts";
+import { type SnmpPoller, createSnmpPoller } from "./snmp.ts";
 
 export interface EnrichCounters {
   records: number;
@@ -18,9 +21,13 @@ export interface EnrichCounters {
 
 export interface EnrichStage {
   readonly name: "enrich";
-  readonly enricher: Enricher;
+  /** null when only SNMP names are configured: nothing to do per flow. */
+  readonly enricher: Enricher | null;
+  readonly snmp: SnmpPoller | null;
   process(batch: FlowBatch): void;
   counters(): EnrichCounters;
+  /** What `xenoflow_names` should hold now (src/enrich/name-rows.ts). */
+  names(): NameRow[];
   close(): void;
 }
 
@@ -30,16 +37,23 @@ function sameExporter(b: FlowBatch, i: number): boolean {
   return b.exporterFamily[i] === b.exporterFamily[i - 1] && a[o] === a[o - 4] && a[o + 1] === a[o - 3] && a[o + 2] === a[o - 2] && a[o + 3] === a[o - 1];
 }
 
-/** The stage for `config`, or null when it configures no enrichment (then nothing is added). */
-export function createEnrichStage(config: EnrichSettings, log: Logger): EnrichStage | null {
+/**
+ * The stage for `config`, or null when it configures no enrichment (then nothing is added to the
+ * path). Starts the SNMP poller of exporters with an `snmp_community_file`.
+ */
+export function createEnrichStage(config: EnrichSettings & { dataDir: string }, log: Logger): EnrichStage | null {
   const enricher = createEnricher(config, log);
-  return enricher === null ? null : enrichStage(enricher);
+  const snmp = createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
+  if (enricher === null && snmp === null) return null;
+  return enrichStage(config, enricher, snmp);
 }
 
-export function enrichStage(enricher: Enricher): EnrichStage {
-  const { geo, networks, interfaces } = enricher;
-  const asFromDb = enricher.asSource !== "exporter";
-  const asAlways = enricher.asSource === "database";
+export function enrichStage(config: EnrichSettings, enricher: Enricher | null, snmp: SnmpPoller | null): EnrichStage {
+  const geo = enricher?.geo ?? null;
+  const networks = enricher?.networks ?? null;
+  const interfaces = enricher?.interfaces ?? null;
+  const asFromDb = config.enrich.asSource !== "exporter";
+  const asAlways = config.enrich.asSource === "database";
   let records = 0;
   let unmarked = 0;
 
@@ -113,7 +127,9 @@ export function enrichStage(enricher: Enricher): EnrichStage {
   return {
     name: "enrich",
     enricher,
+    snmp,
     process,
+    names: () => nameRows(config, enricher, snmp),
     counters: () => ({
       records,
       unmarked,
@@ -121,6 +137,9 @@ export function enrichStage(enricher: Enricher): EnrichStage {
       cacheMisses: geo?.counters.misses ?? 0,
       lookupErrors: geo?.counters.errors ?? 0,
     }),
-    close: () => enricher.close(),
+    close: () => {
+      enricher?.close();
+      snmp?.close();
+    },
   };
 }

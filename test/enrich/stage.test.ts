@@ -39,8 +39,17 @@ describe("enrich stage", () => {
   writeMmdb(asnFile, "DBIP-ASN-Lite", { "172.217.0.0/16": asn(15169, "Google LLC"), "31.13.0.0/16": asn(32934, "Facebook, Inc."), "10.12.0.0/16": asn(64512, "Branch") });
   writeFileSync(join(tmp.dir, "nets.csv"), "prefix,name,role\n10.0.0.0/8,corp,\n10.12.0.0/16,branches,customer\n");
 
-  test("no enrichment configured: no stage", () => {
+  test("no enrichment configured: no stage; SNMP names only: a stage that leaves every flow as it is", () => {
     expect(createEnrichStage(config(""), log)).toBeNull();
+    writeFileSync(join(tmp.dir, "community"), "public\n");
+    const stage = createEnrichStage(config(`[[exporter]]\naddress = "192.0.2.45"\nname = "asr"\nsnmp_community_file = "community"\n`), log)!;
+    expect([stage.enricher, stage.snmp === null]).toEqual([null, false]);
+    const b = decoded();
+    const before = Buffer.from(b.srcAs.buffer).toString("hex") + b.length;
+    stage.process(b);
+    expect(Buffer.from(b.srcAs.buffer).toString("hex") + b.length).toBe(before);
+    expect(stage.counters().records).toBe(25);
+    stage.close();
   });
 
   test("countries, ASes (auto), networks, interface roles; skip_unmarked drops the flows that cross no role", () => {
@@ -84,7 +93,7 @@ skip_unmarked = true
     expect(kept.length).toBe(23);
     const net = (a: string): [string, string] =>
       a.startsWith("10.12.100.") ? ["hq", "office"] : a.startsWith("10.12.") ? ["branches", "customer"] : a.startsWith("10.") ? ["corp", ""] : ["", ""];
-    const names = stage.enricher.names;
+    const names = stage.enricher!.names;
     const got = kept.map((_, i) => [
       b.octets[i],
       countryText(b.srcCountry[i]!),

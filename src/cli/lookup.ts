@@ -3,7 +3,7 @@
 import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
 import { type Enricher, createEnricher } from "../enrich/enricher.ts";
-import { countryText } from "../enrich/geo.ts";
+import { SLOT_ASN, SLOT_COUNTRY, countryText } from "../enrich/geo.ts";
 import { XenoflowError } from "../errors.ts";
 import { expressionChecker } from "../expressions.ts";
 import { createLogger } from "../log.ts";
@@ -26,8 +26,8 @@ export function lookupAddress(e: Enricher, address: string): AddressFacts {
   if (e.geo) {
     e.geo.refresh();
     const s = e.geo.lookup(family, w, 0);
-    facts.country = countryText(e.geo.country[s]!);
-    const asn = e.geo.asn[s]!;
+    facts.country = countryText(e.geo.table[s + SLOT_COUNTRY]!);
+    const asn = e.geo.table[s + SLOT_ASN]!;
     facts.as = asn === 0 ? null : asn;
     facts.as_name = asn === 0 ? null : (e.geo.asName(asn) ?? null);
   }

@@ -18,6 +18,7 @@ export interface Networks {
 
 export interface Enricher {
   readonly names: EnrichNames;
+  /** With networks, its slots also hold the networks' longest match (SLOT_EXTRA). */
   readonly geo: Geo | null;
   readonly asSource: AsSource;
   readonly networks: Networks | null;
@@ -38,7 +39,6 @@ export function createEnricher(config: EnrichSettings, log: Logger, cacheSlots =
   };
   const countryDb = open(config.enrich.country);
   const asnDb = open(config.enrich.asn);
-  const geo = countryDb || asnDb ? createGeo(countryDb, asnDb, cacheSlots) : null;
   const networks: Networks | null =
     config.networks.length === 0
       ? null
@@ -47,6 +47,8 @@ export function createEnricher(config: EnrichSettings, log: Logger, cacheSlots =
           network: Uint32Array.from(config.networks, (n) => names.networkId(n.name)),
           role: Uint16Array.from(config.networks, (n) => names.roleId(n.role)),
         };
+  // With databases, the networks' match is cached in the same slot as the address's country and AS.
+  const geo = countryDb || asnDb ? createGeo(countryDb, asnDb, cacheSlots, networks && networks.table.match) : null;
   const interfaces = interfaceRoles(config.exporters, names);
   if (geo === null && networks === null && interfaces === null) return null;
   return {

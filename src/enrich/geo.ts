@@ -1,5 +1,5 @@
-// Country and AS of an address, from the country and ASN databases, cached per address in
-// typed-array tables. The cache is 4-way set-associative with a fixed number of slots (the
+// Country and AS of an address, from the country and ASN databases, cached per address in one
+// typed-array table. The cache is 4-way set-associative with a fixed number of slots (the
 // bound): a hit is a hash and a few word compares and allocates nothing; a miss formats the
 // address and asks mmdb-lib, which allocates, and replaces the set's ways in turn. (Direct-mapped,
 // 100 000 addresses in 2^18 slots hit 82%: one in three collides with another.) A database reload bumps the generation, so
@@ -11,7 +11,7 @@ import type { Response } from "mmdb-lib";
 import { formatV4, formatV6 } from "../net/address.ts";
 import type { MmdbFile } from "./mmdb.ts";
 
-// 2^18 slots = 6.8 MB: room for the ~100 000 distinct addresses of a busy edge at a hit rate
+// 2^18 slots of 32 bytes = 8 MB: room for the ~100 000 distinct addresses of a busy edge at a hit rate
 // that keeps mmdb-lib (about 1 us a miss) off the per-flow cost (docs/PERFORMANCE.md).
 export const GEO_CACHE_SLOTS = 1 << 18;
 
@@ -25,12 +25,14 @@ export interface GeoCounters {
 export interface Geo {
   /** Takes up a reloaded database: call before a run of lookups (the stage: once per batch). */
   refresh(): void;
-  /** The cache slot holding the answer for the address at words[o..o+4); -1 when it has none. */
+  /**
+   * Where in `table` the answer for the address at words[o..o+4) is (a slot's first word); -1
+   * when the address has no family. `table[at + SLOT_COUNTRY]`: ISO 3166 alpha-2 as two ASCII
+   * bytes (countryCode), `table[at + SLOT_ASN]`: AS number, `table[at + SLOT_EXTRA] | 0`: the
+   * extra lookup's; 0 = unknown.
+   */
   lookup(family: number, words: Uint32Array, o: number): number;
-  /** Per slot: ISO 3166 alpha-2 as two ASCII bytes (countryCode), 0 unknown. */
-  readonly country: Uint16Array;
-  /** Per slot: AS number, 0 unknown. */
-  readonly asn: Uint32Array;
+  readonly table: Uint32Array;
   /** The organisation of an AS seen in a lookup. */
   asName(asn: number): string | undefined;
   /** Every AS seen in a lookup, with its organisation. */
@@ -81,14 +83,28 @@ export function addressText(family: number, words: Uint32Array, o: number): stri
   return w0 === 0 && w1 === 0 && w2 === 0xffff ? formatV4(w3) : formatV6(w0, w1, w2, w3);
 }
 
-export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, slots = GEO_CACHE_SLOTS): Geo {
+/** Words per cache slot: the key, its generation, then the answers, so a hit reads one line. */
+export const SLOT_WORDS = 8;
+export const SLOT_COUNTRY = 5;
+export const SLOT_ASN = 6;
+/** The `extra` lookup's answer (an int32: read it with `| 0`). */
+export const SLOT_EXTRA = 7;
+
+/**
+ * `extra`, when given, is a per-address lookup cached in the same slot (the stage passes the
+ * networks' longest match, so one probe answers country, AS and network).
+ */
+export function createGeo(
+  countryDb: MmdbFile | null,
+  asnDb: MmdbFile | null,
+  slots = GEO_CACHE_SLOTS,
+  extra: ((family: number, words: Uint32Array, o: number) => number) | null = null,
+): Geo {
   const mask = slots - 1;
   if ((slots & mask) !== 0 || slots < 4) throw new RangeError("geo cache slots must be a power of two, at least 4");
-  const keys = new Uint32Array(slots * 4);
-  const gens = new Uint32Array(slots); // 0 = empty
+  // Slot s at table[s * 8]: k0 k1 k2 k3 generation country asn extra. Generation 0 = empty.
+  const table = new Uint32Array(slots * SLOT_WORDS);
   const next = new Uint8Array(slots >> 2); // per set of 4: the way a miss replaces
-  const country = new Uint16Array(slots);
-  const asn = new Uint32Array(slots);
   const names = new Map<number, string>();
   const counters: GeoCounters = { hits: 0, misses: 0, errors: 0 };
   // One generation for both files: 1 + the sum of their load counts changes on every reload.
@@ -107,8 +123,7 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
   };
 
   return {
-    country,
-    asn,
+    table,
     counters,
     asName: (n) => names.get(n),
     asNames: () => names,
@@ -129,29 +144,29 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
       h = Math.imul(h ^ k2 ^ (h >>> 13), 0x85ebca6b);
       h = Math.imul(h ^ k3 ^ (h >>> 13), 0xc2b2ae35);
       const set = ((h ^ (h >>> 16)) & mask) & ~3;
-      for (let s = set; s < set + 4; s++) {
-        const b = s << 2;
-        if (gens[s] === g && keys[b + 3] === k3 && keys[b + 2] === k2 && keys[b + 1] === k1 && keys[b] === k0) {
+      const first = set * SLOT_WORDS;
+      for (let b = first; b < first + 4 * SLOT_WORDS; b += SLOT_WORDS) {
+        if (table[b + 3] === k3 && table[b + 4] === g && table[b + 2] === k2 && table[b + 1] === k1 && table[b] === k0) {
           counters.hits++;
-          return s;
+          return b;
         }
       }
       counters.misses++;
       const way = next[set >> 2]!;
       next[set >> 2] = (way + 1) & 3;
-      const s = set + way;
-      const b = s << 2;
+      const b = first + way * SLOT_WORDS;
       const text = addressText(family, words, o);
-      country[s] = recordCountry(ask(countryDb, text));
+      table[b + SLOT_COUNTRY] = recordCountry(ask(countryDb, text));
       const as = recordAs(ask(asnDb, text));
-      asn[s] = as.asn;
+      table[b + SLOT_ASN] = as.asn;
       if (as.asn !== 0 && as.name !== "" && names.get(as.asn) !== as.name) names.set(as.asn, as.name);
-      keys[b] = k0;
-      keys[b + 1] = k1;
-      keys[b + 2] = k2;
-      keys[b + 3] = k3;
-      gens[s] = g;
-      return s;
+      table[b + SLOT_EXTRA] = extra === null ? 0 : extra(family, words, o);
+      table[b] = k0;
+      table[b + 1] = k1;
+      table[b + 2] = k2;
+      table[b + 3] = k3;
+      table[b + 4] = g;
+      return b;
     },
   };
 }

@@ -7,6 +7,7 @@ import { moveRecord } from "../flow/compact.ts";
 import type { Logger } from "../log.ts";
 import type { NameRow } from "../store/names.ts";
 import { type EnrichSettings, type Enricher, createEnricher } from "./enricher.ts";
+import { SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA } from "./geo.ts";
 import { nameRows } from "./name-rows.ts";
 import { type SnmpPoller, createSnmpPoller } from "./snmp.ts";
 
@@ -61,22 +62,38 @@ export function enrichStage(config: EnrichSettings, enricher: Enricher | null, s
     const n = b.length;
     records += n;
     if (geo !== null) {
-      const { country, asn } = geo;
+      const t = geo.table;
       geo.refresh();
       for (let i = 0; i < n; i++) {
         const f = b.family[i]!;
         const o = i << 2;
         const s = geo.lookup(f, b.srcAddr, o);
         const d = geo.lookup(f, b.dstAddr, o);
-        b.srcCountry[i] = s < 0 ? 0 : country[s]!;
-        b.dstCountry[i] = d < 0 ? 0 : country[d]!;
+        if (s < 0) {
+          b.srcCountry[i] = 0;
+          b.dstCountry[i] = 0;
+          b.srcNetwork[i] = 0;
+          b.srcRole[i] = 0;
+          b.dstNetwork[i] = 0;
+          b.dstRole[i] = 0;
+          continue;
+        }
+        b.srcCountry[i] = t[s + SLOT_COUNTRY]!;
+        b.dstCountry[i] = t[d + SLOT_COUNTRY]!;
         if (asFromDb) {
-          if (s >= 0 && (asAlways || b.srcAs[i] === 0)) b.srcAs[i] = asn[s]!;
-          if (d >= 0 && (asAlways || b.dstAs[i] === 0)) b.dstAs[i] = asn[d]!;
+          if (asAlways || b.srcAs[i] === 0) b.srcAs[i] = t[s + SLOT_ASN]!;
+          if (asAlways || b.dstAs[i] === 0) b.dstAs[i] = t[d + SLOT_ASN]!;
+        }
+        if (networks !== null) {
+          const sp = t[s + SLOT_EXTRA]! | 0;
+          const dp = t[d + SLOT_EXTRA]! | 0;
+          b.srcNetwork[i] = sp < 0 ? 0 : networks.network[sp]!;
+          b.srcRole[i] = sp < 0 ? 0 : networks.role[sp]!;
+          b.dstNetwork[i] = dp < 0 ? 0 : networks.network[dp]!;
+          b.dstRole[i] = dp < 0 ? 0 : networks.role[dp]!;
         }
       }
-    }
-    if (networks !== null) {
+    } else if (networks !== null) {
       const { table, network, role } = networks;
       for (let i = 0; i < n; i++) {
         const f = b.family[i]!;

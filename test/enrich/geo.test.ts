@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, renameSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
+import { SLOT_ASN, SLOT_COUNTRY, countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
 import { openMmdb } from "../../src/enrich/mmdb.ts";
 import { createLogger } from "../../src/log.ts";
 import { parseAddressWords } from "../../src/net/address.ts";
@@ -48,7 +48,8 @@ describe("geo lookups", () => {
     const got = addrs.map((a) => {
       const { family, w } = words(a);
       const s = geo.lookup(family, w, 0);
-      return [a, countryText(geo.country[s]!), geo.asn[s]! || null, geo.asName(geo.asn[s]!) ?? null];
+      const asn = geo.table[s + SLOT_ASN]!;
+      return [a, countryText(geo.table[s + SLOT_COUNTRY]!), asn || null, geo.asName(asn) ?? null];
     });
     const want = addrs.map((a) => [
       a,
@@ -74,7 +75,7 @@ describe("geo lookups", () => {
     const geo = createGeo(db, null, 64);
     const au = () => {
       geo.refresh();
-      return countryText(geo.country[geo.lookup(4, words("1.2.3.4").w, 0)]!);
+      return countryText(geo.table[geo.lookup(4, words("1.2.3.4").w, 0) + SLOT_COUNTRY]!);
     };
     expect(au()).toBe("AU");
 
@@ -106,7 +107,7 @@ describe("geo lookups", () => {
     const { lines, log } = quiet();
     const db = openMmdb(join(tmp.dir, "absent.mmdb"), log);
     const geo = createGeo(db, null, 64);
-    expect(geo.country[geo.lookup(4, words("1.2.3.4").w, 0)]).toBe(0);
+    expect(geo.table[geo.lookup(4, words("1.2.3.4").w, 0) + SLOT_COUNTRY]).toBe(0);
     expect(lines.length).toBe(1);
     db.close();
   });

@@ -125,6 +125,18 @@ skip_unmarked = true
     stage.close();
   });
 
+  test("networks without databases: the longest match straight from the prefix table", () => {
+    const stage = createEnrichStage(config(`[enrich]\nnetworks = "nets.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\n`), log)!;
+    const b = decoded();
+    const srcs = Array.from({ length: b.length }, (_, i) => formatV4(b.srcAddr[i * 4]!));
+    stage.process(b);
+    const names = stage.enricher!.names;
+    const net = (a: string) => (a.startsWith("10.12.100.") ? "hq" : a.startsWith("10.12.") ? "branches" : a.startsWith("10.") ? "corp" : "");
+    expect(srcs.map((_, i) => names.networks[b.srcNetwork[i]!])).toEqual(srcs.map(net));
+    expect(srcs.map((_, i) => names.roles[b.srcRole[i]!])).toEqual(srcs.map((a) => (net(a) === "branches" ? "customer" : "")));
+    stage.close();
+  });
+
   test("as_source: exporter keeps the router's AS; database replaces it", () => {
     const run = (source: string) => {
       const stage = createEnrichStage(config(`[enrich]\nasn = "asn.mmdb"\nas_source = "${source}"\n`), log)!;

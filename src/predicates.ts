@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Cidr, Config } from "./config/types.ts";
+import { enrichNames } from "./enrich/names.ts";
 import { ConfigError, XenoflowError } from "./errors.ts";
 import { DNS_NAME_COLUMN, type ExtraSpec, SNI_COLUMN } from "./flow/batch.ts";
 import type { FilterNode } from "./filter/ast.ts";
@@ -56,6 +57,7 @@ export function compilePredicates(config: Config, extras: readonly ExtraSpec[]):
   const lists = new Map<string, Cidr[]>();
   const ctx = {
     fields: config.fields,
+    names: enrichNames(config),
     extraIndex: (pen: number, element: number) => extras.findIndex((e) => e.pen === pen && e.element === element),
     list: (name: string) => {
       let l = lists.get(name);

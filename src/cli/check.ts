@@ -31,8 +31,19 @@ export function summary(c: Config): string[] {
   );
   if (c.debug.dumpFlows) out.push(`debug      dump_flows ${c.debug.dumpFlows}`);
   for (const f of c.fields) out.push(`field      ${f.name} = element ${f.pen ? `${f.pen}/` : ""}${f.element} (${f.type})`);
+  const en = c.enrich;
+  if (en.country || en.asn) out.push(`enrich     country ${en.country ?? "-"}, asn ${en.asn ?? "-"}, as_source ${en.asSource}`);
+  if (c.networks.length > 0) {
+    out.push(`networks   ${c.networks.length} prefixes, ${new Set(c.networks.map((n) => n.name)).size} names${en.networks ? ` (with ${en.networks})` : ""}`);
+  }
   for (const e of c.exporters) {
-    out.push(`exporter   ${e.address.text} ${e.name}${e.samplingRate ? `, sampling 1:${e.samplingRate}` : ""}`);
+    const extra = [
+      e.samplingRate ? `sampling 1:${e.samplingRate}` : "",
+      e.snmpCommunity !== null ? `snmp every ${formatDuration(e.snmpEvery)}` : "",
+      e.interfaces.length > 0 ? `${e.interfaces.length} interface(s)` : "",
+      e.skipUnmarked ? "skip_unmarked" : "",
+    ].filter(Boolean);
+    out.push(`exporter   ${e.address.text} ${e.name}${extra.length > 0 ? `, ${extra.join(", ")}` : ""}`);
   }
   out.push(`monitoring objects (${c.mos.length}):`);
   const children = (parent: string | null): MoDef[] => c.mos.filter((m) => m.parent === parent);

@@ -9,6 +9,7 @@ const subCommands: Record<string, () => Promise<CommandDef<any>>> = {
   check: () => import("./check.ts").then((m) => m.default),
   decode: () => import("./decode.ts").then((m) => m.default),
   gen: () => import("./gen.ts").then((m) => m.default),
+  lookup: () => import("./lookup.ts").then((m) => m.default),
   report: () => import("./report.ts").then((m) => m.default),
   run: () => import("./run.ts").then((m) => m.default),
   replay: () => import("./replay.ts").then((m) => m.default),

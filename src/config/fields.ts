@@ -1,4 +1,5 @@
 // `[[field]]` (named Information Elements for filters and keys) and `[[exporter]]` settings.
+import { EXPORTER_ENRICH_KEYS, readExporterEnrich } from "./enrich.ts";
 import { address, element, int, name, nonEmpty, oneOf } from "./parsers.ts";
 import type { Reader } from "./reader.ts";
 import type { ExporterDef, FieldDef, FieldType } from "./types.ts";
@@ -11,6 +12,7 @@ const FIELD_TYPES: readonly FieldType[] = ["uint", "address", "mac", "string"];
 const RESERVED = new Set([
   "src", "dst", "in", "out", "and", "or", "not", "host", "net", "port", "proto", "as", "if", "tos",
   "tcp", "udp", "icmp", "vlan", "exporter", "domain", "sampler", "octets", "packets", "bits", "flows",
+  "country", "network", "role",
 ]);
 
 export function readFields(tables: readonly Reader[]): FieldDef[] {
@@ -30,9 +32,9 @@ export function readFields(tables: readonly Reader[]): FieldDef[] {
   return out;
 }
 
-export const EXPORTER_KEYS = ["address", "name", "sampling_rate"] as const;
+export const EXPORTER_KEYS = ["address", "name", "sampling_rate", ...EXPORTER_ENRICH_KEYS] as const;
 
-export function readExporters(tables: readonly Reader[]): ExporterDef[] {
+export function readExporters(tables: readonly Reader[], dir: string): ExporterDef[] {
   const out: ExporterDef[] = [];
   const addresses = new Set<string>();
   const names = new Map<string, string>();
@@ -40,6 +42,7 @@ export function readExporters(tables: readonly Reader[]): ExporterDef[] {
     const a = t.req("address", address);
     const n = t.req("name", nonEmpty);
     const samplingRate = t.opt("sampling_rate", int(1, 2 ** 32 - 1), null as number | null);
+    const enrich = readExporterEnrich(t, dir);
     if (a !== undefined) {
       if (addresses.has(a.text)) t.report("address", `\`address\`: duplicate exporter ${a.text}`);
       addresses.add(a.text);
@@ -48,7 +51,7 @@ export function readExporters(tables: readonly Reader[]): ExporterDef[] {
       if (names.has(n)) t.report("name", `\`name\`: "${n}" already names exporter ${names.get(n)}`);
       names.set(n, a?.text ?? "");
     }
-    if (a !== undefined && n !== undefined) out.push({ address: a, name: n, samplingRate });
+    if (a !== undefined && n !== undefined) out.push({ address: a, name: n, samplingRate, ...enrich });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import toml from "toml";
 import { type ConfigIssue, ConfigError } from "../errors.ts";
 import type { ExpressionChecker } from "./expressions.ts";
+import { ENRICH_KEYS, NETWORK_KEYS, readEnrich, readNetworks, readNetworksCsv } from "./enrich.ts";
 import { EXPORTER_KEYS, FIELD_KEYS, readExporters, readFields } from "./fields.ts";
 import { deepFreeze } from "./freeze.ts";
 import { expandIncludes } from "./include.ts";
@@ -33,7 +34,7 @@ export interface LoadOptions {
   expressions?: ExpressionChecker;
 }
 
-const TOP_KEYS = ["data_dir", "include", "collector", "storage", "http", "alerts", "debug", "field", "exporter", "mo"];
+const TOP_KEYS = ["data_dir", "include", "collector", "storage", "http", "alerts", "debug", "enrich", "network", "field", "exporter", "mo"];
 const INCLUDED_KEYS = ["mo", "field"];
 
 export const INSTALLED_CONFIG = "/etc/xenoflow/xenoflow.toml";
@@ -64,6 +65,9 @@ export function loadConfig(file: string, opts: LoadOptions = {}): Config {
   const http = readHttp(top.table("http", HTTP_KEYS), dir);
   const alerts = readAlerts(top.table("alerts", ALERTS_KEYS));
   const debug = readDebug(top.table("debug", DEBUG_KEYS), dir);
+  const enrich = readEnrich(top.table("enrich", ENRICH_KEYS), dir);
+  const inline = readNetworks(top.tables("network", NETWORK_KEYS));
+  const networks = enrich.networks === null ? inline : [...inline, ...readNetworksCsv(enrich.networks, inline, issues)];
 
   const files: Reader[] = [top];
   for (const f of expandIncludes(top)) {
@@ -71,13 +75,13 @@ export function loadConfig(file: string, opts: LoadOptions = {}): Config {
     if (inc) files.push(reader(inc.src, "", inc.raw, INCLUDED_KEYS, issues));
   }
   const fields = readFields(files.flatMap((r) => r.tables("field", FIELD_KEYS)));
-  const exporters = readExporters(top.tables("exporter", EXPORTER_KEYS));
+  const exporters = readExporters(top.tables("exporter", EXPORTER_KEYS), dir);
   const ctx = { dir, fields, expressions: opts.expressions };
   const drafts = files.flatMap((r) => r.tables("mo", MO_KEYS)).map((t) => readMo(t, ctx));
   const mos = checkRefs(drafts);
 
   if (issues.length > 0) throw new ConfigError(sortIssues(issues, files.map((r) => r.src.file)));
-  return deepFreeze({ file: abs, dataDir, collector, storage, http, alerts, debug, fields, exporters, mos });
+  return deepFreeze({ file: abs, dataDir, collector, storage, http, alerts, debug, enrich, networks, fields, exporters, mos });
 }
 
 function parseFile(file: string, issues: ConfigIssue[]): { src: Source; raw: Record<string, unknown> } | null {

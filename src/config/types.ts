@@ -29,6 +29,37 @@ export interface ExporterDef {
   address: Cidr; // a host address (/32 or /128)
   name: string;
   samplingRate: number | null; // forced rate, or null: from options templates / data / v5 header
+  snmpCommunity: string | null; // SNMP v2c community read from snmp_community_file; null = no polling
+  snmpEvery: number; // seconds between polls
+  skipUnmarked: boolean; // drop flows that cross no interface with a role
+  interfaces: readonly InterfaceDef[];
+}
+
+// --- enrichment (DESIGN.md section 3: [enrich], [[network]], [[exporter.interface]]) ---
+
+/** `[[exporter.interface]]`: a static name and role; wins over SNMP. */
+export interface InterfaceDef {
+  index: number; // ifIndex
+  name: string;
+  description: string;
+  role: string; // "" = none
+  speed: number; // bits per second; 0 = unknown
+}
+
+export type AsSource = "auto" | "exporter" | "database";
+
+export interface EnrichDef {
+  country: string | null; // absolute path of a MaxMind-format country database
+  asn: string | null; // absolute path of a MaxMind-format ASN database
+  asSource: AsSource;
+  networks: string | null; // absolute path of the prefix,name,role CSV (already read into `networks`)
+}
+
+/** One of the operator's prefixes, from `[[network]]` or the networks CSV. */
+export interface NetworkDef {
+  prefix: Cidr;
+  name: string;
+  role: string; // "" = none
 }
 
 export type ValueName = "octets" | "packets" | "bits" | "flows";
@@ -94,6 +125,8 @@ export interface Config {
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };
   debug: { dumpFlows: string };
+  enrich: EnrichDef;
+  networks: readonly NetworkDef[]; // [[network]] first, then the CSV's rows
   fields: readonly FieldDef[];
   exporters: readonly ExporterDef[];
   mos: readonly MoDef[]; // parents before children

@@ -5,7 +5,7 @@ import { DNS_NAME_COLUMN, SNI_COLUMN } from "../flow/batch.ts";
 import type { Dir } from "./ast.ts";
 import { PROTOCOLS } from "./names.ts";
 
-export type ValueKind = "host" | "net" | "port" | "proto" | "uint" | "flags" | "mac" | "string";
+export type ValueKind = "host" | "net" | "port" | "proto" | "uint" | "flags" | "mac" | "string" | "country" | "name";
 
 export interface FieldSpec {
   name: string;
@@ -49,6 +49,10 @@ export const BUILTIN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
     builtin("sampler", "uint", U32),
     payloadName("dns name", DNS_NAME_COLUMN.element),
     payloadName("sni", SNI_COLUMN.element),
+    // Enrichment (src/enrich/): names resolved to the stage's ids when the filter is compiled.
+    builtin("country", "country", 0, SIDES),
+    builtin("network", "name", 0, SIDES),
+    builtin("role", "name", 0, ["src", "dst", "in", "out"]),
   ].map((f) => [f.name, f]),
 );
 

@@ -6,11 +6,14 @@ import type { Cidr, FieldDef } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import { type AddrSet, createAddrSet } from "./addrset.ts";
 import type { Dir, FilterNode, MatchNode, Value } from "./ast.ts";
+import { countryCode } from "../enrich/geo.ts";
+import type { EnrichNames } from "../enrich/names.ts";
 import { lookupField } from "./fields.ts";
 
 export type NumColumnName =
   | "srcPort" | "dstPort" | "proto" | "tos" | "tcpFlags" | "inIf" | "outIf"
-  | "srcAs" | "dstAs" | "vlan" | "domain" | "sampler";
+  | "srcAs" | "dstAs" | "vlan" | "domain" | "sampler"
+  | "srcCountry" | "dstCountry" | "srcNetwork" | "dstNetwork" | "srcRole" | "dstRole" | "inRole" | "outRole";
 
 /** A numeric column: a batch column, or `num` of batch.extra[extra]. */
 export type NumColumn = { batch: NumColumnName; extra?: undefined } | { extra: number; batch?: undefined };
@@ -36,12 +39,27 @@ export interface CompileContext {
   extraIndex(pen: number, element: number): number;
   /** The prefixes of the address list `@name`; throws XenoflowError when it cannot be read. */
   list(name: string): readonly Cidr[];
+  /** Network and role ids (src/enrich/names.ts); without them `network`/`role` match nothing known. */
+  names?: EnrichNames;
 }
 
 const SIDE_ADDR: Record<"src" | "dst", AddrColumn> = {
   src: { words: "srcAddr", family: "family" },
   dst: { words: "dstAddr", family: "family" },
 };
+
+const ROLE_COLUMNS: Record<Dir, NumColumnName> = { src: "srcRole", dst: "dstRole", in: "inRole", out: "outRole" };
+
+/** An enrichment name as the id its column holds; throws when the config does not know it. */
+function enrichId(field: string, value: string, ctx: CompileContext): number {
+  if (field === "country") return countryCode(value);
+  const id = field === "network" ? (ctx.names?.networkId(value) ?? 0) : (ctx.names?.roleId(value) ?? 0);
+  if (id === 0) {
+    const what = field === "network" ? "no [[network]] is named" : "no network or interface has the role";
+    throw new XenoflowError("E_CONFIG", `${field} "${value}": ${what} "${value}"`);
+  }
+  return id;
+}
 
 /** The columns a primitive reads, one per side it covers. */
 function columns(m: MatchNode, ctx: CompileContext): (NumColumn | AddrColumn)[] {
@@ -66,6 +84,12 @@ function columns(m: MatchNode, ctx: CompileContext): (NumColumn | AddrColumn)[] 
       return [{ batch: "tcpFlags" }];
     case "exporter":
       return [{ words: "exporterAddr", family: "exporterFamily" }];
+    case "country":
+      return sides(m.dir, "src", "dst").map((d) => ({ batch: d === "src" ? "srcCountry" : "dstCountry" }));
+    case "network":
+      return sides(m.dir, "src", "dst").map((d) => ({ batch: d === "src" ? "srcNetwork" : "dstNetwork" }));
+    case "role":
+      return sides(m.dir, "src", "dst").map((d) => ({ batch: ROLE_COLUMNS[d] }));
   }
   const spec = lookupField(m.field, ctx.fields);
   if (spec === null || spec.def === null) throw new XenoflowError("E_INTERNAL", `filter field "${m.field}" is not defined`);
@@ -93,6 +117,11 @@ export function lower(ast: FilterNode, ctx: CompileContext): Test {
       const tests: Test[] = [];
       if (strings.length > 0 && col.extra !== undefined) {
         tests.push({ op: "strings", extra: col.extra, values: new Set(strings.map((v) => v.value)) });
+      } else if (strings.length > 0 && "batch" in col && col.batch !== undefined) {
+        for (const v of strings) {
+          const id = enrichId(m.field, v.value, ctx);
+          tests.push({ op: "range", col, lo: id, hi: id });
+        }
       }
       for (const v of m.values) {
         if (v.kind === "range") tests.push({ op: "range", col: col as NumColumn, lo: v.lo, hi: v.hi });

@@ -108,7 +108,7 @@ export function parseFilter(src: string, fields: readonly FieldDef[]): ParseResu
       throw unknownField(t, dir);
     }
     if (dir !== null && !spec.dirs.includes(dir)) {
-      const hint = spec.name === "if" ? '; use "in if" or "out if"' : dir === "in" || dir === "out" ? '; "in" and "out" qualify only "if"' : "";
+      const hint = spec.name === "if" ? '; use "in if" or "out if"' : dir === "in" || dir === "out" ? '; "in" and "out" qualify only "if" and "role"' : "";
       throw new SyntaxFault(first.col, `"${dir}" does not apply to "${spec.name}"${hint}`);
     }
     const values: Value[] = [];

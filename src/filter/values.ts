@@ -18,6 +18,8 @@ const EXPECTED: Record<ValueKind, string> = {
   flags: "a number, range or TCP flag name",
   mac: "a MAC address",
   string: "a string",
+  country: "a two-letter country code (ISO 3166 alpha-2)",
+  name: "a name",
 };
 
 const NUMBER = /^(?:0x[0-9a-f]+|[0-9]+)$/i;
@@ -55,7 +57,7 @@ export function parseValue(t: Token, spec: FieldSpec): ValueResult {
     if (kind === "host" || kind === "net") return { ok: true, value: { kind: "list", col: t.col, name: t.text } };
     return expected(t, spec);
   }
-  if (t.kind === "string" && kind === "string") return { ok: true, value: { kind: "string", col: t.col, value: t.text } };
+  if (t.kind === "string" && (kind === "string" || kind === "name")) return { ok: true, value: { kind: "string", col: t.col, value: t.text } };
   if (t.kind !== "word") return expected(t, spec);
   switch (kind) {
     case "host": {
@@ -88,6 +90,10 @@ export function parseValue(t: Token, spec: FieldSpec): ValueResult {
       return v === null ? expected(t, spec) : { ok: true, value: { kind: "mac", col: t.col, value: v } };
     }
     case "string":
+    case "name":
       return { ok: true, value: { kind: "string", col: t.col, value: t.text } };
+    case "country":
+      if (!/^[a-z]{2}$/i.test(t.text)) return expected(t, spec);
+      return { ok: true, value: { kind: "string", col: t.col, value: t.text.toUpperCase() } };
   }
 }

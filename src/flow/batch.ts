@@ -59,6 +59,17 @@ export interface FlowBatch {
   readonly startMs: Float64Array; // NaN when the record carries no time
   readonly endMs: Float64Array;
 
+  // Enrichment (src/enrich/stage.ts): ids from src/enrich/names.ts, 0 = unknown. Written only
+  // when the config enables enrichment; otherwise they stay 0.
+  readonly srcCountry: Uint16Array; // ISO 3166 alpha-2 as two ASCII bytes ("RU" = 0x5255)
+  readonly dstCountry: Uint16Array;
+  readonly srcNetwork: Uint32Array; // network name id
+  readonly dstNetwork: Uint32Array;
+  readonly srcRole: Uint16Array; // the network's role id
+  readonly dstRole: Uint16Array;
+  readonly inRole: Uint16Array; // the interface's role id
+  readonly outRole: Uint16Array;
+
   readonly extra: readonly ExtraColumn[];
   /** Interned strings for `string` extra columns; cleared by the owner when it grows too big. */
   readonly strings: string[];
@@ -114,6 +125,14 @@ export function createBatch(extras: readonly ExtraSpec[] = [], capacity = BATCH_
     sampling: new Float64Array(n),
     startMs: new Float64Array(n),
     endMs: new Float64Array(n),
+    srcCountry: new Uint16Array(n),
+    dstCountry: new Uint16Array(n),
+    srcNetwork: new Uint32Array(n),
+    dstNetwork: new Uint32Array(n),
+    srcRole: new Uint16Array(n),
+    dstRole: new Uint16Array(n),
+    inRole: new Uint16Array(n),
+    outRole: new Uint16Array(n),
     extra: extras.map((e) => ({
       pen: e.pen,
       element: e.element,

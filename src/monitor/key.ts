@@ -2,7 +2,7 @@
 // renderer compiled once from the parsed specs.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { KeyColumn } from "../store/sink.ts";
-import type { KeySpec, KeyValue, KeyWriter } from "./keyspec.ts";
+import { isInterned, type KeySpec, type KeyValue, type KeyWriter } from "./keyspec.ts";
 import type { StringTable } from "./strings.ts";
 import { compileBatchKeys, type BatchKeyWriter } from "./keygen.ts";
 
@@ -64,7 +64,7 @@ export function compileKey(specs: readonly KeySpec[], extras: readonly ExtraSpec
     render(key, off, strings, row) {
       for (let j = 0; j < specs.length; j++) row.push(specs[j]!.render(key, off + offsets[j]!, strings));
     },
-    hasStrings: specs.some((s) => s.column.type === "string"),
+    hasStrings: specs.some(isInterned),
     writeBatch: compileBatchKeys(specs, writers),
     writeByRecord: compileBatchKeys(specs, writers, true),
     signature: specs.map((s) => s.text).join("|"),

@@ -13,6 +13,8 @@
 // - string fields: 1 word, an id in the consumer's StringTable (0 = absent): batch string ids
 //   belong to the batch owner, who may clear them between batches.
 import type { FieldDef, FieldType } from "../config/types.ts";
+import { countryText } from "../enrich/geo.ts";
+import type { EnrichNames } from "../enrich/names.ts";
 import { DNS_NAME_COLUMN, type ExtraSpec, type FlowBatch, SNI_COLUMN } from "../flow/batch.ts";
 import type { KeyColumn } from "../store/sink.ts";
 import { formatKeyAddress, formatMac, formatV4, formatV6, isMappedV4 } from "./render.ts";
@@ -44,7 +46,18 @@ export interface KeySpec {
 
 export type AddrCol = "srcAddr" | "dstAddr" | "nextHop" | "exporterAddr";
 export type FamCol = "family" | "nextHopFamily" | "exporterFamily";
-export type NumCol = "srcPort" | "dstPort" | "proto" | "srcAs" | "dstAs" | "inIf" | "outIf" | "tos" | "tcpFlags" | "vlan" | "domain" | "sampler";
+export type NumCol = "srcPort" | "dstPort" | "proto" | "srcAs" | "dstAs" | "inIf" | "outIf" | "tos" | "tcpFlags" | "vlan" | "domain" | "sampler" | EnrichCol;
+
+// Enrichment keys (src/enrich/): one word holding the stage's id, rendered as its text.
+type EnrichCol = "srcCountry" | "dstCountry" | "srcNetwork" | "dstNetwork" | "inRole" | "outRole";
+const ENRICH_FIELDS: Record<string, [EnrichCol, (names: EnrichNames | undefined, id: number) => string | null]> = {
+  "src country": ["srcCountry", (_, id) => countryText(id)],
+  "dst country": ["dstCountry", (_, id) => countryText(id)],
+  "src network": ["srcNetwork", (n, id) => (id === 0 ? null : (n?.networks[id] ?? null))],
+  "dst network": ["dstNetwork", (n, id) => (id === 0 ? null : (n?.networks[id] ?? null))],
+  "in role": ["inRole", (n, id) => (id === 0 ? null : (n?.roles[id] ?? null))],
+  "out role": ["outRole", (n, id) => (id === 0 ? null : (n?.roles[id] ?? null))],
+};
 
 const ADDRESS_FIELDS: Record<string, [AddrCol, FamCol]> = {
   "src host": ["srcAddr", "family"],
@@ -70,7 +83,8 @@ const NUMERIC_FIELDS: Record<string, NumCol> = {
 
 const EXPECTED =
   "expected src host, dst host, src net/N, dst net/N, src port, dst port, proto, src as, dst as, " +
-  "in if, out if, tos, tcp-flags, exporter, vlan, next hop, domain, sampler, dns name, sni, a [[field]] name or an IANA element name";
+  "in if, out if, tos, tcp-flags, exporter, vlan, next hop, domain, sampler, dns name, sni, src country, dst country, " +
+  "src network, dst network, in role, out role, a [[field]] name or an IANA element name";
 
 export function prefixMask(bits: number, w: number): number {
   const b = bits - w * 32;
@@ -177,8 +191,11 @@ function extraKey(text: string, name: string, spec: ExtraSpec): KeySpec {
   return { text, column: { name: columnName(name), type }, words, extra: spec, source: null, compile, render };
 }
 
-/** Parses one key field expression. `fields` are the config's [[field]]s; `lookup` resolves IANA names. */
-export function parseKey(text: string, fields: readonly FieldDef[], lookup?: IanaLookup): KeySpec | { error: string } {
+/**
+ * Parses one key field expression. `fields` are the config's [[field]]s; `lookup` resolves IANA
+ * names; `names` renders network and role ids (src/enrich/names.ts; without it they render NULL).
+ */
+export function parseKey(text: string, fields: readonly FieldDef[], lookup?: IanaLookup, names?: EnrichNames): KeySpec | { error: string } {
   const norm = text.trim().replace(/\s+/g, " ");
   const lower = norm.toLowerCase();
   const addr = ADDRESS_FIELDS[lower];
@@ -191,6 +208,14 @@ export function parseKey(text: string, fields: readonly FieldDef[], lookup?: Ian
       out[off] = b[num][i]!;
     };
     return builtin(norm, { name: columnName(lower), type: "uint" }, 1, { kind: "number", col: num }, writer, (key, off) => key[off]!);
+  }
+  const enrich = ENRICH_FIELDS[lower];
+  if (enrich) {
+    const [col, text] = enrich;
+    const writer: KeyWriter = (b, i, out, off) => {
+      out[off] = b[col][i]!;
+    };
+    return builtin(norm, { name: columnName(lower), type: "string" }, 1, { kind: "number", col }, writer, (key, off) => text(names, key[off]!));
   }
   const net = /^(src|dst) net ?\/ ?(\d{1,3})(?: ?\/ ?(\d{1,3}))?$/.exec(lower);
   if (net) {
@@ -216,6 +241,14 @@ export function parseKey(text: string, fields: readonly FieldDef[], lookup?: Ian
   const iana = lookup?.(norm);
   if (iana) return extraKey(norm, norm, { pen: 0, element: iana.id, type: iana.type });
   return { error: `unknown key field "${norm}": ${EXPECTED}` };
+}
+
+/**
+ * Whether the key's word is an id in the consumer's StringTable (string [[field]]s), as opposed
+ * to text rendered from a number every thread agrees on (countries, networks, roles).
+ */
+export function isInterned(s: KeySpec): boolean {
+  return s.extra?.type === "string";
 }
 
 /** For the config loader: null when the key expression is valid, else the message. */

@@ -25,7 +25,7 @@ import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { MavgDef } from "../config/types.ts";
 import { compileKey, type CompositeKey } from "./key.ts";
 import { compileMavgKernel } from "./kernel.ts";
-import type { KeySpec, KeyValue } from "./keyspec.ts";
+import { isInterned, type KeySpec, type KeyValue } from "./keyspec.ts";
 import { createStringTable, type StringTable } from "./strings.ts";
 import { selectKth } from "./select.ts";
 import { createHashTable, type HashTable } from "./table.ts";
@@ -92,7 +92,7 @@ export function createMavg(mo: string, def: MavgDef, specs: readonly KeySpec[], 
   let keys32: Int32Array = new Int32Array(0);
   const kernel = compileMavgKernel(kw, kinds, tauMs, table);
   const stringOffsets: number[] = [];
-  for (let j = 0, off = 0; j < specs.length; off += specs[j]!.words, j++) if (specs[j]!.column.type === "string") stringOffsets.push(off);
+  for (let j = 0, off = 0; j < specs.length; off += specs[j]!.words, j++) if (isInterned(specs[j]!)) stringOffsets.push(off);
 
   // Eviction's scratch, kept: it runs on the hot path every eighth of max_keys new keys.
   let scores = new Float64Array(0);

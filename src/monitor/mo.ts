@@ -11,6 +11,7 @@ import { ConfigError, XenoflowError } from "../errors.ts";
 import type { Selector } from "../filter/index.ts";
 import type { WindowExport } from "../store/sink.ts";
 import type { CompositeKey } from "./key.ts";
+import { enrichNames } from "../enrich/names.ts";
 import { parseKey, type IanaLookup, type KeySpec } from "./keyspec.ts";
 import { createStringTable } from "./strings.ts";
 import { createMavg, type MavgOptions, type MovingAverage } from "./mavg.ts";
@@ -102,7 +103,7 @@ function preorder(mos: readonly MoDef[]): MoDef[] {
 function keySpecs(config: Config, mo: string, what: string, key: readonly string[], lookup: IanaLookup | undefined): KeySpec[] {
   const fail = (message: string) => new ConfigError([{ file: config.file, path: `mo ${mo}, ${what}`, message }]);
   const specs = key.map((text) => {
-    const r = parseKey(text, config.fields, lookup);
+    const r = parseKey(text, config.fields, lookup, enrichNames(config));
     if ("error" in r) throw fail(r.error);
     return r;
   });

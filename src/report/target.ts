@@ -3,6 +3,7 @@
 import type { Config, ValueName } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
+import { enrichNames } from "../enrich/names.ts";
 import { parseKey } from "../monitor/keyspec.ts";
 import type { KeyColumn } from "../store/sink.ts";
 
@@ -22,7 +23,7 @@ export function resolveTarget(config: Config, moName: string, windowName: string
     throw new XenoflowError("E_USAGE", `monitoring object "${moName}" has no window "${windowName}"; it has: ${list(mo.windows.map((w) => w.name))}`);
   }
   const keys = win.key.map((text) => {
-    const spec = parseKey(text, config.fields, ianaLookup);
+    const spec = parseKey(text, config.fields, ianaLookup, enrichNames(config));
     // The loader validated every key with the same parser, so this is a bug, not the user's input.
     if ("error" in spec) throw new XenoflowError("E_INTERNAL", spec.error);
     return spec.column;

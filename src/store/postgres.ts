@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { copyIn } from "./copy-in.ts";
 import { copyChunks } from "./copy-text.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { NAME_ROWS_PER_INSERT, NAMES_TABLE, insertNamesSql, nameCells, namesTableSql } from "./names.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
 import { StoreError, maskUrl, pgStoreError } from "./store-error.ts";
 
@@ -117,6 +118,18 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
         const sig = await s.begin((tx) => writeTx(tx, exp, seq, cols));
         if (sig !== null) ensured.add(sig);
       }, exp.table);
+    },
+    async writeNames(rows) {
+      await withDeadline(`write to ${NAMES_TABLE} in`, async (s) => {
+        await s.unsafe(namesTableSql("postgres"));
+        await s.begin(async (tx) => {
+          await tx.unsafe(`DELETE FROM ${ident(NAMES_TABLE)}`);
+          for (let at = 0; at < rows.length; at += NAME_ROWS_PER_INSERT) {
+            const part = rows.slice(at, at + NAME_ROWS_PER_INSERT);
+            await tx.unsafe(insertNamesSql("postgres", part.length), part.flatMap(nameCells));
+          }
+        });
+      });
     },
     async prune(tables, before) {
       const quoted = tables.map(tableIdent);

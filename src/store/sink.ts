@@ -1,6 +1,8 @@
 // The one interface between the monitors and a database (DESIGN.md section 5). Monitors hand
 // over closed windows as WindowExport values; SQLite, PostgreSQL and the disk spool implement Sink.
 
+import type { NameRow } from "./names.ts";
+
 export type KeyColumnType = "address" | "uint" | "string" | "mac";
 
 export interface KeyColumn {
@@ -106,6 +108,8 @@ export interface Sink {
    * transaction and skips an export whose seq is already there, so a replay is written exactly once.
    */
   write(exp: WindowExport, seq?: number): Promise<void>;
+  /** Replaces the contents of `xenoflow_names` with `rows`, atomically (src/store/names.ts). */
+  writeNames(rows: readonly NameRow[]): Promise<void>;
   /** Deletes rows older than `before` (epoch seconds) from the given tables and the seq bookkeeping. */
   prune(tables: readonly string[], before: number): Promise<void>;
   close(): Promise<void>;

@@ -326,6 +326,11 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
         settle();
       });
     },
+    // Names are not windows: written straight through, never spooled; the caller writes the
+    // whole set again after a failure.
+    writeNames(rows) {
+      return inner.writeNames(rows);
+    },
     prune(tables, before) {
       return inner.prune(tables, before);
     },

@@ -14,6 +14,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { NAME_ROWS_PER_INSERT, NAMES_TABLE, insertNamesSql, nameCells, namesTableSql } from "./names.ts";
 import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError, sqliteStoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices, createSerial } from "./turn.ts";
@@ -109,6 +110,21 @@ export function createSqliteSink(path: string): Sink {
           ensured.clear();
           if (err instanceof XenoflowError && !(err instanceof StoreError)) throw err;
           throw sqliteStoreError(err, path, exp.table);
+        }
+      }),
+    writeNames: (rows) =>
+      serial(async () => {
+        try {
+          db.transaction(() => {
+            db.exec(namesTableSql("sqlite"));
+            db.exec(`DELETE FROM ${ident(NAMES_TABLE)}`);
+            for (let at = 0; at < rows.length; at += NAME_ROWS_PER_INSERT) {
+              const part = rows.slice(at, at + NAME_ROWS_PER_INSERT);
+              db.prepare(insertNamesSql("sqlite", part.length)).run(...part.flatMap(nameCells));
+            }
+          })();
+        } catch (err) {
+          throw new StoreError(`SQLite write to ${NAMES_TABLE} failed: ${(err as Error).message}`, /BUSY|LOCKED|IOERR|FULL/.test(String((err as { code?: unknown }).code ?? "")), { cause: err });
         }
       }),
     prune: (tables, before) =>

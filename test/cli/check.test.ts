@@ -53,6 +53,23 @@ describe("xenoflow check", () => {
     ]);
   });
 
+  test("enrichment: databases, networks and each exporter's SNMP, interfaces and skip_unmarked", async () => {
+    const dir = tree({
+      "x.toml": `[enrich]\ncountry = "/geo/c.mmdb"\nnetworks = "n.csv"\n[[network]]\nprefix = "10.0.0.0/8"\nname = "a"\n` +
+        `[[exporter]]\naddress = "192.0.2.1"\nname = "e"\nsnmp_community_file = "c"\nskip_unmarked = true\n  [[exporter.interface]]\n  index = 1\n  role = "up"\n`,
+      "n.csv": "10.1.0.0/16,a,\n10.2.0.0/16,b,\n",
+      c: "public\n",
+    });
+    const r = await check(["-c", join(dir, "x.toml")]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines.filter((l) => /^(enrich|networks|exporter) /.test(l))).toEqual([
+      "enrich     country /geo/c.mmdb, asn -, as_source auto",
+      `networks   3 prefixes, 2 names (with ${dir}/n.csv)`,
+      "exporter   192.0.2.1 e, snmp every 10m, 1 interface(s), skip_unmarked",
+    ]);
+  });
+
   test("XENOFLOW_CONFIG is used without -c; XENOFLOW_DB_URL shows in the summary, password hidden", async () => {
     const dir = tree({ "x.toml": `data_dir = "/srv/x"\n` });
     const r = await check([], { XENOFLOW_CONFIG: join(dir, "x.toml"), XENOFLOW_DB_URL: "postgres://u:pw@127.0.0.1:5432/test" });

@@ -128,6 +128,8 @@ name = "all"
       http: { listen: { host: "127.0.0.1", port: 9655 }, token: null },
       alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
       debug: { dumpFlows: "" },
+      enrich: { country: null, asn: null, asSource: "auto", networks: null },
+      networks: [],
       fields: [],
       exporters: [],
       mos: [

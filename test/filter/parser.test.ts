@@ -131,7 +131,7 @@ describe("errors", () => {
     ["frobnicate 5", 1, 'unknown field "frobnicate"'],
     ["src 10.0.0.1", 5, 'expected a field name after "src", found "10.0.0.1"'],
     ["src if 3", 1, '"src" does not apply to "if"; use "in if" or "out if"'],
-    ["in port 80", 1, '"in" does not apply to "port"; "in" and "out" qualify only "if"'],
+    ["in port 80", 1, '"in" does not apply to "port"; "in" and "out" qualify only "if" and "role"'],
     ["dst proto 6", 1, '"dst" does not apply to "proto"'],
     ["src tcp", 1, '"src" does not apply to "tcp"'],
     ["src vrf 5", 1, '"src" does not apply to "vrf"'],

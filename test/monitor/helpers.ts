@@ -13,6 +13,8 @@ export function config(mos: MoDef[], fields: FieldDef[] = []): Config {
     http: { listen: null, token: null },
     alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
     debug: { dumpFlows: "" },
+    enrich: { country: null, asn: null, asSource: "auto", networks: null },
+    networks: [],
     fields,
     exporters: [],
     mos,

@@ -79,6 +79,20 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       await h.close();
     });
 
+    test("xenoflow_names: created on first use, replaced whole on every write", async () => {
+      const net = { kind: "network" as const, exporter: "", id: 1, name: "customer_a", description: "", role: "customer" };
+      const ifs = Array.from({ length: 1200 }, (_, k) => ({ kind: "if" as const, exporter: "192.0.2.1", id: k + 1, name: `xe-0/0/${k}`, description: k === 0 ? "transit A" : "", role: k === 0 ? "external" : "" }));
+      await h.sink.writeNames([net, ...ifs]);
+      const rows = await h.rows("xenoflow_names");
+      expect(rows.length).toBe(1201);
+      expect(rows.slice(0, 2)).toEqual([
+        ["network", "", 1, "customer_a", "", "customer"],
+        ["if", "192.0.2.1", 1, "xe-0/0/0", "transit A", "external"],
+      ]);
+      await h.sink.writeNames([{ kind: "as", exporter: "", id: 4200000000, name: "Private AS", description: "", role: "" }]);
+      expect(await h.rows("xenoflow_names")).toEqual([["as", "", 4200000000, "Private AS", "", ""]]);
+    });
+
     test("creates the table with typed columns and a time index on first use", async () => {
       expect(await h.columns("web_talkers")).toEqual({});
       await h.sink.write(talkers(T0, [["10.0.0.1", 443, 1500, 2]]));

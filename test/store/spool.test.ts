@@ -17,6 +17,7 @@ function fakeDb() {
   const state = { failures: 0, down: false, commitThenLose: 0, refuseTable: "", refuseAll: "", refuseEmpty: "", attempts: 0 };
   const sink = (): Sink => ({
     kind: "postgres",
+    writeNames: async () => {},
     async write(exp, seq) {
       state.attempts++;
       if (state.down || state.failures > 0) {

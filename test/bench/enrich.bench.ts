@@ -1,0 +1,111 @@
+// The enrichment stage's cost per flow, in-process (not part of `bun test`):
+//   node_modules/.bin/bun test/bench/enrich.bench.ts
+// Builds a country and an ASN .mmdb (10 000 networks each, written by
+// test/fixtures/enrich/write-mmdb.pl), 1 000 [[network]] prefixes and two exporters' interface
+// roles, then times batches of 4096 flows over a pool of distinct addresses through: the monitor
+// alone (one window keyed by src host, dst host; the plain path), the stage alone in each setup,
+// and stage + monitor. Prints ns per record (best of rounds) and the cache's hit rate.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/load.ts";
+import { createEnrichStage, type EnrichStage } from "../../src/enrich/stage.ts";
+import { expressionChecker } from "../../src/expressions.ts";
+import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
+import { createLogger } from "../../src/log.ts";
+import { createMonitor } from "../../src/monitor/mo.ts";
+import { compilePredicates } from "../../src/predicates.ts";
+import { tempDir, writeMmdb } from "../enrich/mmdb-fixtures.ts";
+
+let seed = 12345;
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+const COUNTRIES = ["US", "DE", "RU", "CN", "NL", "FR", "GB", "JP", "BR", "IN"];
+
+const tmp = tempDir();
+const countryNets: Record<string, Record<string, unknown>> = {};
+const asnNets: Record<string, Record<string, unknown>> = {};
+for (let k = 0; k < 10_000; k++) {
+  const a = `${1 + (rnd() % 222)}.${rnd() & 255}.${rnd() & 255}.0/${16 + (rnd() % 9)}`.replace(/\.\d+\.0\/16$/, ".0.0/16");
+  const bits = Number(a.split("/")[1]);
+  const w = a.split("/")[0]!.split(".").map(Number);
+  const v = ((w[0]! << 24) | (w[1]! << 16) | (w[2]! << 8)) & (bits === 32 ? -1 : ~((1 << (32 - bits)) - 1));
+  const text = `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}/${bits}`;
+  countryNets[text] = { country: { iso_code: COUNTRIES[k % COUNTRIES.length] } };
+  asnNets[text] = { autonomous_system_number: 64512 + (k % 1000), autonomous_system_organization: `AS ${k % 1000}` };
+}
+writeMmdb(join(tmp.dir, "country.mmdb"), "DBIP-Country-Lite", countryNets);
+writeMmdb(join(tmp.dir, "asn.mmdb"), "DBIP-ASN-Lite", asnNets);
+const networks = Array.from({ length: 1000 }, (_, k) => `[[network]]\nprefix = "${10 + (k >> 8)}.${k & 255}.0.0/16"\nname = "n${k}"\nrole = "${k % 2 ? "customer" : "server"}"\n`).join("\n");
+const exporters = [1, 2].map((e) => `[[exporter]]\naddress = "192.0.2.${e}"\nname = "e${e}"\n  [[exporter.interface]]\n  index = 1\n  role = "external"\n  [[exporter.interface]]\n  index = 2\n  role = "internal"\n`).join("\n");
+const MO = `[[mo]]\nname = "all"\nfilter = ""\n  [[mo.window]]\n  name = "pairs"\n  every = "3600s"\n  key = ["src host", "dst host"]\n  values = ["octets", "packets"]\n`;
+
+function config(enrich: string) {
+  const file = join(tmp.dir, `${Bun.hash(enrich)}.toml`);
+  writeFileSync(file, `data_dir = "${tmp.dir}"\n${enrich}\n${MO}`);
+  return loadConfig(file, { env: {}, expressions: expressionChecker });
+}
+
+function batches(distinct: number): FlowBatch[] {
+  const pool = new Uint32Array(distinct);
+  for (let k = 0; k < distinct; k++) pool[k] = k % 3 === 0 ? (0x0a000000 | (rnd() & 0x03ffffff)) >>> 0 : rnd();
+  return Array.from({ length: 64 }, () => {
+    const b = createBatch();
+    b.length = b.capacity;
+    for (let i = 0; i < b.length; i++) {
+      b.family[i] = 4;
+      b.srcAddr[i * 4] = pool[rnd() % distinct]!;
+      b.dstAddr[i * 4] = pool[rnd() % distinct]!;
+      b.exporterFamily[i] = 4;
+      b.exporterAddr[i * 4] = 0xc0000201 + ((i >> 9) & 1);
+      b.inIf[i] = 1 + (rnd() % 3);
+      b.outIf[i] = 1 + (rnd() % 3);
+      b.octets[i] = 1000;
+      b.packets[i] = 1;
+      b.sampling[i] = 1;
+      b.arrivalMs[i] = 1_700_000_000_000;
+    }
+    return b;
+  });
+}
+
+/** ns per record, best of 5 rounds over every batch. */
+function time(bs: FlowBatch[], run: (b: FlowBatch) => void): number {
+  let best = Infinity;
+  for (let round = 0; round < 6; round++) {
+    const t0 = Bun.nanoseconds();
+    for (const b of bs) run(b);
+    const ns = (Bun.nanoseconds() - t0) / (bs.length * 4096);
+    if (round > 0) best = Math.min(best, ns);
+  }
+  return best;
+}
+
+const log = createLogger({ write: () => {} });
+const SETUPS: [string, string][] = [
+  ["country + asn dbs", `[enrich]\ncountry = "country.mmdb"\nasn = "asn.mmdb"\n`],
+  ["1000 networks", networks],
+  ["interface roles", exporters],
+  ["all of it", `[enrich]\ncountry = "country.mmdb"\nasn = "asn.mmdb"\n${networks}\n${exporters}`],
+];
+
+for (const distinct of [10_000, 100_000]) {
+  const bs = batches(distinct);
+  const plain = config("");
+  const m0 = createMonitor(plain, compilePredicates(plain, []));
+  const base = time(bs, (b) => m0.process(b));
+  console.log(`${distinct} distinct addresses; monitor alone (plain path): ${base.toFixed(1)} ns/record`);
+  for (const [name, text] of SETUPS) {
+    const c = config(text);
+    const stage = createEnrichStage(c, log) as EnrichStage;
+    const alone = time(bs, (b) => stage.process(b));
+    const m = createMonitor(c, compilePredicates(c, []));
+    const both = time(bs, (b) => {
+      stage.process(b);
+      m.process(b);
+    });
+    const n = stage.counters();
+    const hit = n.cacheHits + n.cacheMisses === 0 ? "" : `, cache hits ${((100 * n.cacheHits) / (n.cacheHits + n.cacheMisses)).toFixed(1)}%`;
+    console.log(`  ${name.padEnd(18)} stage ${alone.toFixed(1).padStart(6)} ns/record; stage + monitor ${both.toFixed(1)} (x${(both / base).toFixed(2)})${hit}`);
+    stage.close();
+  }
+}
+tmp.remove();

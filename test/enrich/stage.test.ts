@@ -1,0 +1,153 @@
+// The stage on a real batch: a vendor capture decoded as the collector decodes it, enriched from
+// a config with both databases, [[network]] + CSV and an exporter's interface roles; every
+// column checked against mmdblookup and the config applied by hand.
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../../src/config/load.ts";
+import { createDecoder } from "../../src/decode/index.ts";
+import { countryText } from "../../src/enrich/geo.ts";
+import { createEnrichStage } from "../../src/enrich/stage.ts";
+import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
+import { createLogger } from "../../src/log.ts";
+import { formatV4 } from "../../src/net/address.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
+import { asn, country, mmdblookup, tempDir, writeMmdb } from "./mmdb-fixtures.ts";
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+const log = createLogger({ write: () => {}, journal: false, isTTY: false });
+const PCAP = resolve(import.meta.dir, "../fixtures/vendors/v9-cisco-asr1001x.pcap");
+
+function decoded(): FlowBatch {
+  const d = createDecoder({ templatesPerExporter: 64, templatesTotal: 1024, pendingBytesPerExporter: 1 << 20, pendingMs: 60_000 });
+  const b = createBatch();
+  for (const g of readCapture(readFileSync(PCAP)).datagrams) d.decodeToBatch(g.payload, { addr: g.src, id: 0 }, g.tsMs, b, () => {});
+  return b;
+}
+
+function config(extra: string) {
+  const file = join(tmp.dir, "x.toml");
+  writeFileSync(file, `data_dir = "${tmp.dir}"\n${extra}`);
+  return loadConfig(file, { env: {} });
+}
+
+describe("enrich stage", () => {
+  const countryFile = join(tmp.dir, "country.mmdb");
+  const asnFile = join(tmp.dir, "asn.mmdb");
+  writeMmdb(countryFile, "DBIP-Country-Lite", { "10.12.0.0/16": country("RU"), "10.10.0.0/16": country("CN"), "172.217.0.0/16": country("US"), "31.13.0.0/16": country("IE") });
+  writeMmdb(asnFile, "DBIP-ASN-Lite", { "172.217.0.0/16": asn(15169, "Google LLC"), "31.13.0.0/16": asn(32934, "Facebook, Inc."), "10.12.0.0/16": asn(64512, "Branch") });
+  writeFileSync(join(tmp.dir, "nets.csv"), "prefix,name,role\n10.0.0.0/8,corp,\n10.12.0.0/16,branches,customer\n");
+
+  test("no enrichment configured: no stage; SNMP names only: a stage that leaves every flow as it is", () => {
+    expect(createEnrichStage(config(""), log)).toBeNull();
+    writeFileSync(join(tmp.dir, "community"), "public\n");
+    const stage = createEnrichStage(config(`[[exporter]]\naddress = "192.0.2.45"\nname = "asr"\nsnmp_community_file = "community"\n`), log)!;
+    expect([stage.enricher, stage.snmp === null]).toEqual([null, false]);
+    const b = decoded();
+    const before = Buffer.from(b.srcAs.buffer).toString("hex") + b.length;
+    stage.process(b);
+    expect(Buffer.from(b.srcAs.buffer).toString("hex") + b.length).toBe(before);
+    expect(stage.counters().records).toBe(25);
+    stage.close();
+  });
+
+  test("countries, ASes (auto), networks, interface roles; skip_unmarked drops the flows that cross no role", () => {
+    const c = config(`
+[enrich]
+country = "country.mmdb"
+asn = "asn.mmdb"
+networks = "nets.csv"
+
+[[network]]
+prefix = "10.12.100.0/24"
+name = "hq"
+role = "office"
+
+[[exporter]]
+address = "192.0.2.45"
+name = "asr"
+skip_unmarked = true
+  [[exporter.interface]]
+  index = 4
+  role = "external"
+  [[exporter.interface]]
+  index = 16
+  name = "inside"
+`);
+    const stage = createEnrichStage(c, log)!;
+    const b = decoded();
+    const before = Array.from({ length: b.length }, (_, i) => ({
+      src: formatV4(b.srcAddr[i * 4]!),
+      dst: formatV4(b.dstAddr[i * 4]!),
+      in: b.inIf[i]!,
+      out: b.outIf[i]!,
+      srcAs: b.srcAs[i]!,
+      octets: b.octets[i]!,
+    }));
+    expect(before.length).toBe(25);
+    stage.process(b);
+
+    const kept = before.filter((r) => r.in === 4 || r.out === 4);
+    expect(b.length).toBe(kept.length);
+    expect(kept.length).toBe(23);
+    const net = (a: string): [string, string] =>
+      a.startsWith("10.12.100.") ? ["hq", "office"] : a.startsWith("10.12.") ? ["branches", "customer"] : a.startsWith("10.") ? ["corp", ""] : ["", ""];
+    const names = stage.enricher!.names;
+    const got = kept.map((_, i) => [
+      b.octets[i],
+      countryText(b.srcCountry[i]!),
+      countryText(b.dstCountry[i]!),
+      b.srcAs[i],
+      b.dstAs[i],
+      names.networks[b.srcNetwork[i]!],
+      names.roles[b.srcRole[i]!],
+      names.networks[b.dstNetwork[i]!],
+      names.roles[b.dstRole[i]!],
+      names.roles[b.inRole[i]!],
+      names.roles[b.outRole[i]!],
+    ]);
+    const want = kept.map((r) => [
+      r.octets,
+      mmdblookup(countryFile, r.src, "country", "iso_code"),
+      mmdblookup(countryFile, r.dst, "country", "iso_code"),
+      mmdblookup(asnFile, r.src, "autonomous_system_number") ?? 0,
+      mmdblookup(asnFile, r.dst, "autonomous_system_number") ?? 0,
+      ...net(r.src),
+      ...net(r.dst),
+      r.in === 4 ? "external" : "",
+      r.out === 4 ? "external" : "",
+    ]);
+    expect(got).toEqual(want);
+    expect(got.some((r) => r[1] === "US" || r[2] === "US")).toBe(true);
+    const n = stage.counters();
+    expect([n.records, n.unmarked, n.cacheHits + n.cacheMisses, n.lookupErrors]).toEqual([25, 2, 50, 0]);
+    stage.close();
+  });
+
+  test("networks without databases: the longest match straight from the prefix table", () => {
+    const stage = createEnrichStage(config(`[enrich]\nnetworks = "nets.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\n`), log)!;
+    const b = decoded();
+    const srcs = Array.from({ length: b.length }, (_, i) => formatV4(b.srcAddr[i * 4]!));
+    stage.process(b);
+    const names = stage.enricher!.names;
+    const net = (a: string) => (a.startsWith("10.12.100.") ? "hq" : a.startsWith("10.12.") ? "branches" : a.startsWith("10.") ? "corp" : "");
+    expect(srcs.map((_, i) => names.networks[b.srcNetwork[i]!])).toEqual(srcs.map(net));
+    expect(srcs.map((_, i) => names.roles[b.srcRole[i]!])).toEqual(srcs.map((a) => (net(a) === "branches" ? "customer" : "")));
+    stage.close();
+  });
+
+  test("as_source: exporter keeps the router's AS; database replaces it", () => {
+    const run = (source: string) => {
+      const stage = createEnrichStage(config(`[enrich]\nasn = "asn.mmdb"\nas_source = "${source}"\n`), log)!;
+      const b = decoded();
+      b.srcAs.fill(7);
+      stage.process(b);
+      stage.close();
+      return new Set(b.srcAs.subarray(0, b.length));
+    };
+    expect(run("exporter")).toEqual(new Set([7]));
+    expect(run("database")).toEqual(new Set([0, 15169, 32934, 64512]));
+    expect(run("auto")).toEqual(new Set([7]));
+  });
+});

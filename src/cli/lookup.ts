@@ -55,7 +55,7 @@ export default defineCommand({
   run({ args }) {
     const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
     const enricher = createEnricher(config, createLogger(), 64);
-    if (enricher === null) throw new XenoflowError("E_USAGE", `${config.file} configures no enrichment: set [enrich] country/asn/networks or [[network]]`);
+    if (enricher === null) throw new XenoflowError("E_CONFIG", `${config.file} configures no enrichment: set [enrich] country/asn/networks or [[network]]`);
     try {
       // citty puts every positional in `_`, the first one also in `address`.
       const facts = (args._.length > 0 ? args._ : [args.address]).map((a) => lookupAddress(enricher, String(a)));

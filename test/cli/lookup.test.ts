@@ -52,7 +52,7 @@ describe("xenoflow lookup", () => {
       "",
     ]);
     const bad = await lookup(["-c", file, "1.1.1.1", "nope"]);
-    expect([bad.code, bad.stdout, bad.stderr]).toEqual([1, "", 'error: not an IPv4 or IPv6 address: "nope"\n']);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([1, "", 'error: not an IPv4 or IPv6 address: "nope" (see xenoflow lookup --help)\n']);
     const bare = join(tmp.dir, "bare.toml");
     writeFileSync(bare, "");
     const none = await lookup(["-c", bare, "1.1.1.1"]);

@@ -3,8 +3,10 @@
 // Everything periodic (window export, template persistence, alert ticks, retention, the status
 // line) runs on timers here, never in the per-flow loop.
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { type AlertEngine, createAlertEngine } from "./alert/engine.ts";
+import { createAlertHistory } from "./alert/history.ts";
 import { type ScriptRunner, createScriptRunner } from "./alert/scripts.ts";
 import { writeAlertState } from "./alert/state-file.ts";
 import type { Config, LimitDef } from "./config/types.ts";
@@ -24,6 +26,7 @@ import { XenoflowError } from "./errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { type ExporterStats, createIngest } from "./ingest.ts";
 import { type Receiver, startReceiver } from "./receive/udp.ts";
+import { openReports } from "./report/open.ts";
 import { openSink } from "./store/open.ts";
 import type { WindowExport } from "./store/sink.ts";
 import { createHeapTrim } from "./store/heap-trim.ts";
@@ -58,6 +61,7 @@ export interface Collector {
 
 const EXPORT_EVERY_MS = 1000;
 const ALERT_TICK_MS = 250;
+const API_STATEMENT_TIMEOUT_MS = 5000;
 const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
@@ -108,7 +112,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       return { time: new Date(e.time * 1000).toISOString(), columns: [...e.keys.map((k) => k.name), ...e.values], rows: e.rows };
     },
   });
-  const alerts = createAlertEngine(alertHost(), runner, (level, m) => log.log(level, m));
+  const history = createAlertHistory(sink, hostname(), (level, m) => log.log(level, m));
+  const alerts = createAlertEngine(alertHost(), runner, (level, m) => log.log(level, m), history.ended);
   const saveAlerts = () => {
     try {
       writeAlertState(config.dataDir, alerts.active());
@@ -205,7 +210,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   ];
   prune();
   const http = config.http.listen
-    ? startHttpServer(view, { listen: config.http.listen, token: config.http.token, configFile: config.file, log })
+    ? startHttpServer(view, { listen: config.http.listen, token: config.http.token, configFile: config.file, log, reports: { config: () => config, open: () => openReports(config.storage, API_STATEMENT_TIMEOUT_MS) } })
     : null;
 
   const reload = (next: Config): string[] => {
@@ -270,6 +275,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
         if (!drained) log.warn(`store: ${sink.stats().entries} window exports stay in the spool for the next start`);
         await dump?.close();
+        history.stop();
+        await history.idle();
         await sink.close();
       })();
       return stopping;

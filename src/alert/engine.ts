@@ -3,6 +3,10 @@
 // whose key stayed below every threshold for `normal_after` ends (`normal`, once). Active alerts
 // switch their `enable` windows on, reference-counted, so overlapping alerts keep a window on
 // until the last ends. Alert state is keyed by names, not table slots, so it survives a reload.
+// A `below` limit watches the other way (the seed's "underlimit": a service whose traffic stops is
+// likely down): a key whose every watched rate was at or over its threshold is armed, and an armed
+// key with a rate under a threshold, or gone from the average, starts a `below` alert that ends
+// the same way. Every ended alert goes to `onEnd` (the history in xenoflow_alerts) with its peak.
 import type { LimitDef, ValueName } from "../config/types.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
 import { type LimitOverrides, type Thresholds, defaultThresholds, loadOverrides } from "./limits.ts";
@@ -28,6 +32,8 @@ interface LimitRuntime {
   values: readonly ValueName[];
   defaults: Thresholds;
   overrides: LimitOverrides | null;
+  /** Below limits: the keys seen at or over every threshold, by alert id. */
+  armed: Map<string, string[]>;
 }
 
 export interface AlertCounters {
@@ -47,7 +53,10 @@ export interface AlertEngine {
 
 const OVERRIDES_CHECK_MS = 5000;
 
-export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: LogFn): AlertEngine {
+/** Called once per ended alert, after its `normal`. */
+export type AlertEnded = (a: AlertState, endedMs: number) => void;
+
+export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: LogFn, onEnd?: AlertEnded): AlertEngine {
   let host = host0;
   let limits: LimitRuntime[] = [];
   const alerts = new Map<string, AlertState>();
@@ -58,6 +67,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
 
   const bind = (h: AlertHost) => {
     const prev = new Map(limits.map((l) => [l.def.file, l.overrides]));
+    const wasArmed = new Map(limits.map((l) => [`${l.mavg.mo}/${l.mavg.def.name}/${l.def.name}`, l.armed]));
     limits = h.mavgs.flatMap((mavg) =>
       (h.limitsOf?.(mavg) ?? mavg.def.limits).map((def) => ({
         mavg,
@@ -65,6 +75,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
         values: mavg.def.values,
         defaults: defaultThresholds(mavg.def.values, def.thresholds),
         overrides: (def.file && prev.get(def.file)) || null,
+        armed: (def.below && wasArmed.get(`${mavg.mo}/${mavg.def.name}/${def.name}`)) || new Map<string, string[]>(),
       })),
     );
     lastOverridesCheck = Number.NEGATIVE_INFINITY;
@@ -87,7 +98,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
 
   /** `current`: the metric's rate at `normal`, logged before the rate at exceed (which alone reads as still over). */
   const fire = (a: AlertState, event: AlertEvent["event"], now: number, current?: number) => {
-    const path = a.scripts[event === "exceed" ? 0 : 1];
+    const path = a.scripts[event === "normal" ? 1 : 0];
     const extended = Object.fromEntries(a.enable.map((p) => [p, host.latestRows(p, a.startMs)]));
     if (path) runner.run(scriptJob({ ...a, event, nowMs: now, extended }, path));
     const what = `alert ${event} ${a.mo}/${a.mavg}/${a.limit} ${a.key.join(" ")} ${a.metric}`;
@@ -130,39 +141,80 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
       let crossed = -1;
       for (let v = 0; v < nv && crossed < 0; v++) if (mavg.raw(e, v) * f > (t[v] as number)) crossed = v;
       if (crossed < 0) continue;
-      const id = `${mavg.mo}/${mavg.def.name}/${l.def.name}\u0000${key.join("\u0000")}`;
-      over.add(id);
-      const rates = Object.fromEntries(values.map((name, v) => [name, mavg.raw(e, v) * f]));
-      const a = alerts.get(id);
-      if (a) {
-        a.belowSinceMs = null;
-        a.rates = rates;
-        continue;
-      }
-      const state: AlertState = {
-        id,
-        mo: mavg.mo,
-        mavg: mavg.def.name,
-        limit: l.def.name,
-        keyFields: mavg.key.columns.map((c) => c.name),
-        key,
-        metric: values[crossed] as ValueName,
-        value: mavg.raw(e, crossed) * f,
-        threshold: t[crossed] as number,
-        thresholds: Object.fromEntries(values.flatMap((name, v) => (Number.isNaN(t[v] as number) ? [] : [[name, t[v] as number]]))),
-        rates,
-        startMs: now,
-        belowSinceMs: null,
-        enable: [...l.def.enable],
-        scripts: [l.def.onExceed, l.def.onNormal],
-        normalAfterMs: l.def.normalAfter * 1000,
-      };
-      alerts.set(id, state);
-      counters.exceed++;
-      for (const p of state.enable) host.window(p)?.enable();
-      fire(state, "exceed", now);
-      changed();
+      crossing(l, idOf(l, key), key, t, crossed, Float64Array.from(values, (_, v) => mavg.raw(e, v) * f), now);
     }
+  };
+
+  const idOf = (l: LimitRuntime, key: readonly string[]) => `${l.mavg.mo}/${l.mavg.def.name}/${l.def.name}\u0000${key.join("\u0000")}`;
+
+  /** Key `key` of limit `l` is across threshold t[crossed] at `now`: starts its alert, or keeps it going. */
+  const crossing = (l: LimitRuntime, id: string, key: string[], t: Thresholds, crossed: number, rate: Float64Array, now: number) => {
+    const { mavg, values } = l;
+    over.add(id);
+    const rates = Object.fromEntries(values.map((name, v) => [name, rate[v] as number]));
+    const a = alerts.get(id);
+    if (a) {
+      a.belowSinceMs = null;
+      a.rates = rates;
+      const r = rate[values.indexOf(a.metric)] as number;
+      a.peak = a.direction === "below" ? Math.min(a.peak, r) : Math.max(a.peak, r);
+      return;
+    }
+    const state: AlertState = {
+      id,
+      mo: mavg.mo,
+      mavg: mavg.def.name,
+      limit: l.def.name,
+      keyFields: mavg.key.columns.map((c) => c.name),
+      key,
+      direction: l.def.below ? "below" : "exceed",
+      metric: values[crossed] as ValueName,
+      value: rate[crossed] as number,
+      peak: rate[crossed] as number,
+      threshold: t[crossed] as number,
+      thresholds: Object.fromEntries(values.flatMap((name, v) => (Number.isNaN(t[v] as number) ? [] : [[name, t[v] as number]]))),
+      rates,
+      startMs: now,
+      belowSinceMs: null,
+      enable: [...l.def.enable],
+      scripts: [l.def.onExceed, l.def.onNormal],
+      normalAfterMs: l.def.normalAfter * 1000,
+    };
+    alerts.set(id, state);
+    counters.exceed++;
+    for (const p of state.enable) host.window(p)?.enable();
+    fire(state, state.direction, now);
+    changed();
+  };
+
+  // Every key is rendered: a quiet key is exactly what this limit looks for, so no floor skips it.
+  const scanBelow = (l: LimitRuntime, now: number) => {
+    const { mavg, values } = l;
+    const nv = values.length;
+    const rate = new Float64Array(nv);
+    const live = new Set<string>();
+    const check = (id: string, key: string[]) => {
+      const t = l.overrides ? l.overrides.lookup(key) : l.defaults;
+      let fell = -1;
+      for (let v = 0; v < nv && fell < 0; v++) if ((rate[v] as number) < (t[v] as number)) fell = v;
+      if (fell < 0) {
+        // Every watched rate at or over its threshold (NaN compares false: no threshold, no say).
+        if (l.armed.size < mavg.def.maxKeys || l.armed.has(id)) l.armed.set(id, key);
+        return;
+      }
+      if (l.armed.has(id)) crossing(l, id, key, t, fell, rate, now);
+    };
+    for (let e = 0; e < mavg.size; e++) {
+      const f = mavg.factor(e, now);
+      for (let v = 0; v < nv; v++) rate[v] = mavg.raw(e, v) * f;
+      const key = mavg.renderKey(e).map((k) => (k === null ? "" : String(k)));
+      const id = idOf(l, key);
+      live.add(id);
+      check(id, key);
+    }
+    // An armed key the average no longer holds (swept when idle, or evicted) has a rate of 0.
+    rate.fill(0);
+    for (const [id, key] of l.armed) if (!live.has(id)) check(id, key);
   };
 
   const changed = () => {
@@ -174,7 +226,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
     tick(now) {
       refreshOverrides(now);
       over.clear();
-      for (const l of limits) scan(l, now);
+      for (const l of limits) (l.def.below ? scanBelow : scan)(l, now);
       const ending: AlertState[] = [];
       for (const [id, a] of alerts) {
         if (over.has(id)) continue;
@@ -188,6 +240,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
         counters.normal++;
         for (const p of a.enable) host.window(p)?.disable();
         fire(a, "normal", now, rates.get(a.id) ?? 0);
+        onEnd?.(a, now);
         changed();
       }
     },

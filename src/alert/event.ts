@@ -10,8 +10,12 @@ export interface AlertState {
   limit: string;
   keyFields: readonly string[]; // column names: "dst_host"
   key: readonly string[];
+  /** exceed: over a threshold; below: a watched rate fell under one (the limit's `below`). */
+  direction: "exceed" | "below";
   metric: ValueName; // the value that crossed
   value: number; // its rate when it crossed
+  /** The metric's highest rate while exceeding, lowest while below. */
+  peak: number;
   threshold: number;
   thresholds: Record<string, number>;
   rates: Record<string, number>; // every value's latest rate while over
@@ -23,7 +27,7 @@ export interface AlertState {
 }
 
 export interface AlertEvent extends AlertState {
-  event: "exceed" | "normal";
+  event: "exceed" | "below" | "normal";
   nowMs: number;
   extended: Record<string, unknown>;
 }
@@ -35,8 +39,10 @@ export function describeAlert(a: AlertState) {
     mavg: a.mavg,
     limit: a.limit,
     key: Object.fromEntries(a.keyFields.map((f, i) => [f, a.key[i] ?? ""])),
+    direction: a.direction,
     metric: a.metric,
     value: a.value,
+    peak: a.peak,
     threshold: a.threshold,
     rates: a.rates,
     start: new Date(a.startMs).toISOString(),

@@ -17,6 +17,7 @@ const common = {
   from: { type: "string", description: "range start: ISO 8601 or epoch seconds" },
   to: { type: "string", description: "range end, exclusive (default now)" },
   csv: { type: "boolean", description: "CSV with raw numbers instead of an aligned table" },
+  json: { type: "boolean", description: "JSON as the HTTP API answers (/api/report/...), with names beside keys" },
 } as const;
 
 async function withDb(configFile: string | undefined, run: (db: ReportDb, config: ReturnType<typeof loadConfig>) => Promise<string>): Promise<number> {
@@ -50,6 +51,7 @@ const series = defineCommand({
     ...common,
     value: { type: "string", required: true, description: "value to chart (octets, packets, bits, flows)" },
     every: { type: "string", description: "bucket length (default: the window's length)" },
+    top: { type: "string", description: "with --json: this many top keys get a series each, the rest is other" },
   },
   run: ({ args }) => withDb(args.config, (db, config) => reportSeries(config, db, args, now())),
 });

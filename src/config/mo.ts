@@ -11,7 +11,7 @@ export const MO_KEYS = ["name", "parent", "filter", "window", "mavg"] as const;
 const WINDOW_KEYS = ["name", "every", "key", "values", "top", "extended"] as const;
 const MAVG_KEYS = ["name", "window", "key", "values", "max_keys", "limit"] as const;
 const VALUES: readonly ValueName[] = ["octets", "packets", "bits", "flows"];
-const LIMIT_KEYS = ["name", ...VALUES, "file", "on_exceed", "on_normal", "normal_after", "enable"] as const;
+const LIMIT_KEYS = ["name", ...VALUES, "file", "on_exceed", "on_normal", "normal_after", "enable", "below"] as const;
 
 export interface MoContext {
   dir: string; // paths are relative to the main config file's directory
@@ -149,5 +149,6 @@ function readLimit(t: Reader, ctx: MoContext, mavg: string, values: readonly Val
     onNormal: path("on_normal", executableProblem),
     normalAfter: t.opt("normal_after", duration(0), 30),
     enable: t.list("enable", nonEmpty, []),
+    below: t.opt("below", bool, false),
   };
 }

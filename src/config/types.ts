@@ -81,6 +81,8 @@ export interface LimitDef {
   onNormal: string | null;
   normalAfter: number; // seconds
   enable: readonly string[]; // "mo/window" of extended windows
+  /** Watch for rates falling under the thresholds (a service gone quiet) instead of over them. */
+  below: boolean;
 }
 
 export interface MavgDef {

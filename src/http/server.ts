@@ -17,6 +17,7 @@ import { createHistory } from "./history.ts";
 import { readKernelDrops } from "./kernel-drops.ts";
 import { startLoopLag } from "./loop-lag.ts";
 import { renderMetrics } from "./metrics.ts";
+import { type ReportSource, createReportApi } from "./report-api.ts";
 import type { CollectorView } from "./sources.ts";
 
 export interface HttpOptions {
@@ -27,6 +28,8 @@ export interface HttpOptions {
   log: Logger;
   /** Chart sample interval; 5 s gives 15 minutes in 180 points. */
   sampleEveryMs?: number;
+  /** The store to report from (/api/report/*, alert history); without it those answer 404. */
+  reports?: ReportSource;
 }
 
 export interface HttpServer {
@@ -67,7 +70,10 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
 
-  const route = (url: URL): Response => {
+  const reports = o.reports ? createReportApi(o.reports) : null;
+  const noStore = () => json({ error: "this server has no store to report from" }, 404);
+
+  const route = async (url: URL): Promise<Response> => {
     const now = Date.now();
     switch (url.pathname) {
       case "/":
@@ -103,7 +109,11 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
         return t ? json(t) : json({ error: `no window "${path}"; expected mo/window` }, 404);
       }
       case "/api/alerts":
-        return json(alerts(c, now));
+        return json({ ...alerts(c, now), history: reports ? await reports.history(url, now) : [] });
+      case "/api/report/top":
+        return reports ? reports.top(url) : noStore();
+      case "/api/report/series":
+        return reports ? reports.series(url) : noStore();
       case "/api/exporters":
         return json(exporters(c, now));
       default:
@@ -117,11 +127,11 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
       hostname: o.listen.host,
       port: o.listen.port,
       development: false,
-      fetch(req) {
+      async fetch(req) {
         if (!authorize(req.headers.get("authorization"))) return unauthorized();
         if (req.method !== "GET" && req.method !== "HEAD") return new Response("405 method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
         try {
-          return route(new URL(req.url));
+          return await route(new URL(req.url));
         } catch (e) {
           o.log.error(`http: ${req.method} ${new URL(req.url).pathname}: ${(e as Error).message}`, "http-error");
           return new Response("500 internal error\n", { status: 500 });
@@ -147,6 +157,7 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
       clearInterval(sampler);
       lag.stop();
       await server.stop(true);
+      await reports?.close();
     },
   };
 }

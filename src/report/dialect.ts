@@ -5,7 +5,9 @@
 import { ident, tableIdent } from "../store/ddl.ts";
 import type { Dialect } from "../store/ddl.ts";
 import type { KeyColumn } from "../store/sink.ts";
-import type { SeriesQuery, TopQuery } from "./model.ts";
+import { ALERTS_TABLE } from "../store/alerts.ts";
+import { NAMES_TABLE } from "../store/names.ts";
+import type { KeyedSums, SeriesQuery, TopQuery } from "./model.ts";
 
 /** Parameter $i / ?i: both stores accept numbered parameters, so one builder serves both. */
 function param(d: Dialect, i: number): string {
@@ -52,8 +54,43 @@ export function totalSql(d: Dialect, q: TopQuery): string {
 
 /** Sum per bucket floor(time / every) * every: parameters (from, to, every). */
 export function seriesSql(d: Dialect, q: SeriesQuery): string {
-  const every = param(d, 3);
-  const bucket = d === "postgres" ? `(floor(extract(epoch FROM "time") / ${every}) * ${every})::bigint` : `("time" / ${every}) * ${every}`;
   const v = ident(q.value);
-  return `SELECT ${bucket} AS "bucket", count(*) AS "rows", coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)} GROUP BY 1 ORDER BY 1`;
+  return `SELECT ${bucketOf(d, 3)} AS "bucket", count(*) AS "rows", coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)} GROUP BY 1 ORDER BY 1`;
+}
+
+/** The bucket expression floor(time / every) * every, `every` being parameter i. */
+function bucketOf(d: Dialect, i: number): string {
+  const every = param(d, i);
+  return d === "postgres" ? `(floor(extract(epoch FROM "time") / ${every}) * ${every})::bigint` : `("time" / ${every}) * ${every}`;
+}
+
+/**
+ * Sum per bucket and key for the given keys only: parameters (from, to, every, then each key's
+ * non-NULL cells in order). Cells compare as the text a report prints (abbrev for inet, ::text
+ * otherwise), so keys read from one query match in the next whatever their column type.
+ */
+export function seriesKeysSql(d: Dialect, q: SeriesQuery, keys: readonly KeyedSums[]): string {
+  let i = 3;
+  const cell = (k: KeyColumn, v: string | null): string => {
+    const c = ident(k.name);
+    if (v === null) return `${c} IS NULL`;
+    const text = d === "sqlite" ? c : k.type === "address" ? `abbrev(${c})` : `${c}::text`;
+    return `${text} = ${param(d, ++i)}`;
+  };
+  const match = keys.map((r) => `(${q.target.keys.map((k, j) => cell(k, r.keys[j] ?? null)).join(" AND ")})`).join(" OR ");
+  const cols = q.target.keys.map((k) => ident(k.name)).join(", ");
+  const v = ident(q.value);
+  return `SELECT ${bucketOf(d, 3)} AS "bucket", ${cols}, coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)} AND (${match}) GROUP BY 1, ${cols}`;
+}
+
+export function namesSql(): string {
+  return `SELECT "kind", "exporter", "id", "name", "description", "role" FROM ${ident(NAMES_TABLE)}`;
+}
+
+/** Alerts that overlap [param 1, param 2), latest first, at most param 3; times as epoch seconds. */
+export function alertsSql(d: Dialect): string {
+  const t = (c: string) => (d === "postgres" ? `extract(epoch FROM ${ident(c)})::float8` : ident(c));
+  const cols = ["collector", "mo", "mavg", "limit", "direction", "key", "metric", "peak", "threshold"].map((c) => ident(c)).join(", ");
+  const at = (i: number) => (d === "postgres" ? `to_timestamp(${param(d, i)})` : param(d, i));
+  return `SELECT ${t("started")} AS "started", ${t("ended")} AS "ended", ${cols} FROM ${ident(ALERTS_TABLE)} WHERE "ended" >= ${at(1)} AND "started" < ${at(2)} ORDER BY "started" DESC LIMIT ${param(d, 3)}`;
 }

@@ -1,6 +1,8 @@
 // What the report queries return, independent of the store. Sums are bigint: they are sums of
 // 64-bit counters and a report must not round them.
 import type { ValueName } from "../config/types.ts";
+import type { AlertRow } from "../store/alerts.ts";
+import type { NameRow } from "../store/names.ts";
 import type { Range } from "./time.ts";
 import type { Target } from "./target.ts";
 
@@ -17,6 +19,15 @@ export interface SeriesQuery {
   range: Range;
   /** Bucket length, seconds. */
   every: number;
+  /** How many of the range's top keys (by `value`) get a series of their own; the rest is "other". */
+  top?: number;
+}
+
+/** One key's sum in one bucket. */
+export interface KeyBucket {
+  time: number;
+  keys: (string | null)[];
+  sum: bigint;
 }
 
 /** One key group: key cells as text (null where the stored key is NULL), sums in target.values order. */
@@ -44,6 +55,12 @@ export interface ReportDb {
   readonly kind: "sqlite" | "postgres";
   top(q: TopQuery): Promise<TopRows | null>;
   series(q: SeriesQuery): Promise<{ buckets: Bucket[]; rows: number } | null>;
+  /** Per bucket, the sums of the given keys only (the table exists: series() said so). */
+  seriesKeys(q: SeriesQuery, keys: readonly KeyedSums[]): Promise<KeyBucket[]>;
+  /** `xenoflow_names`, empty when enrichment never wrote it. */
+  names(): Promise<NameRow[]>;
+  /** `xenoflow_alerts` rows that overlap the range, latest first, at most `limit`. */
+  alerts(range: Range, limit: number): Promise<AlertRow[]>;
   close(): Promise<void>;
 }
 
@@ -59,4 +76,30 @@ export function sumOf(v: unknown): bigint {
   if (typeof v === "bigint") return v;
   if (typeof v === "number") return BigInt(Math.round(v));
   return BigInt(String(v));
+}
+
+type Row = Record<string, unknown>;
+
+export function keyBucketOf(q: SeriesQuery, r: Row): KeyBucket {
+  return { time: Number(r.bucket), keys: q.target.keys.map((k) => keyText(r[k.name])), sum: sumOf(r[q.value]) };
+}
+
+export function nameRowOf(r: Row): NameRow {
+  return { kind: String(r.kind) as NameRow["kind"], exporter: String(r.exporter), id: Number(r.id), name: String(r.name), description: String(r.description), role: String(r.role) };
+}
+
+export function alertRowOf(r: Row): AlertRow {
+  return {
+    started: Number(r.started),
+    ended: Number(r.ended),
+    collector: String(r.collector),
+    mo: String(r.mo),
+    mavg: String(r.mavg),
+    limit: String(r.limit),
+    direction: r.direction === "below" ? "below" : "exceed",
+    key: String(r.key),
+    metric: String(r.metric),
+    peak: Number(r.peak),
+    threshold: Number(r.threshold),
+  };
 }

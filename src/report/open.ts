@@ -6,7 +6,8 @@ import type { ReportDb } from "./model.ts";
 import { openPostgresReports } from "./postgres.ts";
 import { openSqliteReports } from "./sqlite.ts";
 
-export function openReports(storage: Config["storage"]): ReportDb {
+/** `statementTimeoutMs`: PostgreSQL cancels a statement running longer (the HTTP API's bound). */
+export function openReports(storage: Config["storage"], statementTimeoutMs?: number): ReportDb {
   if (storage.kind === "sqlite") {
     if (!storage.url.startsWith("sqlite:")) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected sqlite:PATH`);
     return openSqliteReports(storage.url.slice("sqlite:".length));
@@ -14,5 +15,5 @@ export function openReports(storage: Config["storage"]): ReportDb {
   if (!/^postgres(ql)?:\/\//.test(storage.url)) {
     throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected postgres://user@host:port/db`);
   }
-  return openPostgresReports(storage.url);
+  return openPostgresReports(storage.url, statementTimeoutMs === undefined ? {} : { statementTimeoutMs });
 }

@@ -4,8 +4,10 @@ import postgres from "postgres";
 import { XenoflowError } from "../errors.ts";
 import { ident } from "../store/ddl.ts";
 import { maskUrl } from "../store/store-error.ts";
-import { seriesSql, topSql, totalSql } from "./dialect.ts";
-import { type Bucket, type KeyedSums, type ReportDb, keyText, sumOf } from "./model.ts";
+import { ALERTS_TABLE } from "../store/alerts.ts";
+import { NAMES_TABLE } from "../store/names.ts";
+import { alertsSql, namesSql, seriesKeysSql, seriesSql, topSql, totalSql } from "./dialect.ts";
+import { type Bucket, type KeyedSums, type ReportDb, alertRowOf, keyBucketOf, keyText, nameRowOf, sumOf } from "./model.ts";
 
 export interface PgReportOptions {
   /** Schema holding the window tables (search_path); default: the server's. */
@@ -54,6 +56,16 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });
       return { buckets, rows };
+    },
+    async seriesKeys(q, keys) {
+      const cells = keys.flatMap((k) => k.keys.filter((c) => c !== null)) as string[];
+      return (await all(seriesKeysSql("postgres", q, keys), [q.range.from, q.range.to, q.every, ...cells])).map((r) => keyBucketOf(q, r));
+    },
+    async names() {
+      return (await exists(NAMES_TABLE)) ? (await all(namesSql(), [])).map(nameRowOf) : [];
+    },
+    async alerts(range, limit) {
+      return (await exists(ALERTS_TABLE)) ? (await all(alertsSql("postgres"), [range.from, range.to, limit])).map(alertRowOf) : [];
     },
     async close() {
       await sql.end({ timeout: 5 });

@@ -2,11 +2,13 @@
 // the loaded config, tests pass their own, and both get the exact text the command prints.
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
+import { jsonText, seriesJson, topJson } from "./json.ts";
 import type { ReportDb } from "./model.ts";
+import { keyNamer } from "./names.ts";
 import { renderSeries, renderTop } from "./render.ts";
 import { runSeries } from "./series.ts";
 import { pickValue, resolveTarget } from "./target.ts";
-import { type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
+import { type Range, type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
 import { runTop } from "./top.ts";
 
 export interface TopArgs extends RangeArgs {
@@ -15,6 +17,7 @@ export interface TopArgs extends RangeArgs {
   by?: string | undefined;
   n?: string | undefined;
   csv?: boolean | undefined;
+  json?: boolean | undefined;
 }
 
 export interface SeriesArgs extends RangeArgs {
@@ -22,25 +25,53 @@ export interface SeriesArgs extends RangeArgs {
   window: string;
   value: string;
   every?: string | undefined;
+  /** Top keys with a series of their own (JSON); the rest is "other". */
+  top?: string | undefined;
   csv?: boolean | undefined;
+  json?: boolean | undefined;
 }
 
-export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now: number): Promise<string> {
+/** Limits a caller (the HTTP API) puts on a query; the command line has none beyond runTop's. */
+export interface ReportBounds {
+  maxRangeSeconds: number;
+  maxRows: number;
+  maxBuckets: number;
+}
+
+function count(text: string | undefined, fallback: string, flag: string): number {
+  const t = text === undefined || text === "" ? fallback : text;
+  if (!/^\d+$/.test(t)) throw new XenoflowError("E_USAGE", `${flag} "${t}": expected a positive integer`);
+  return Number(t);
+}
+
+function bounded(range: Range, bounds: ReportBounds | undefined): Range {
+  if (bounds && range.to - range.from > bounds.maxRangeSeconds) {
+    throw new XenoflowError("E_USAGE", `range of ${range.to - range.from}s: at most ${bounds.maxRangeSeconds}s (${bounds.maxRangeSeconds / 86400} days) per query`);
+  }
+  return range;
+}
+
+export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now: number, bounds?: ReportBounds): Promise<string> {
   const target = resolveTarget(config, args.mo, args.window);
   const by = pickValue(target, args.by, "--by");
-  const range = resolveRange(args, now);
-  const nText = args.n ?? "20";
-  if (!/^\d+$/.test(nText)) throw new XenoflowError("E_USAGE", `-n "${nText}": expected a positive integer`);
-  const result = await runTop(db, { target, by, range, n: Number(nText) });
+  const range = bounded(resolveRange(args, now), bounds);
+  const n = count(args.n, "20", "-n");
+  if (bounds && n > bounds.maxRows) throw new XenoflowError("E_USAGE", `-n ${n}: at most ${bounds.maxRows} rows per query`);
+  const result = await runTop(db, { target, by, range, n });
+  if (args.json) return `${jsonText(topJson(result, keyNamer(await db.names())))}\n`;
   return renderTop(result, args.csv ? "csv" : "table");
 }
 
-export async function reportSeries(config: Config, db: ReportDb, args: SeriesArgs, now: number): Promise<string> {
+export async function reportSeries(config: Config, db: ReportDb, args: SeriesArgs, now: number, bounds?: ReportBounds): Promise<string> {
   const target = resolveTarget(config, args.mo, args.window);
   if (args.value === undefined || args.value === "") throw new XenoflowError("E_USAGE", `--value is required; window ${target.table} has values ${target.values.join(", ")}`);
   const value = pickValue(target, args.value, "--value");
-  const range = resolveRange(args, now);
+  const range = bounded(resolveRange(args, now), bounds);
   const every = args.every === undefined || args.every === "" ? target.every : parseSeconds(args.every, "--every");
-  const result = await runSeries(db, { target, value, range, every });
+  const buckets = Math.ceil((range.to - range.from) / every);
+  if (bounds && buckets > bounds.maxBuckets) throw new XenoflowError("E_USAGE", `every ${every}s gives ${buckets} buckets over this range; at most ${bounds.maxBuckets}: give a longer every`);
+  const top = count(args.top, "0", "--top");
+  const result = await runSeries(db, { target, value, range, every, top });
+  if (args.json) return `${jsonText(seriesJson(result, keyNamer(await db.names())))}\n`;
   return renderSeries(result, args.csv ? "csv" : "table");
 }

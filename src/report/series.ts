@@ -4,6 +4,7 @@
 // started an hour ago would otherwise open with days of zeros that were never measured.
 import type { ValueName } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
+import type { KeyColumn } from "../store/sink.ts";
 import type { Bucket, ReportDb, SeriesQuery } from "./model.ts";
 import { emptyRange, noTable } from "./top.ts";
 import type { Range } from "./time.ts";
@@ -14,9 +15,15 @@ export interface SeriesResult {
   range: Range;
   every: number;
   buckets: Bucket[];
+  keys: readonly KeyColumn[];
+  /** With `top`: the range's top keys by the value, largest first (key cells as text). */
+  top: (string | null)[][];
+  /** Per bucket (same order as `buckets`), each top key's sum; the bucket's sum less theirs is "other". */
+  split: bigint[][];
 }
 
 export const MAX_BUCKETS = 1_000_000;
+export const MAX_SERIES_KEYS = 50;
 
 /** Bucket starts from the one holding range.from to the one holding the last second before range.to. */
 export function bucketStarts(range: Range, every: number): number[] {
@@ -38,7 +45,20 @@ export async function runSeries(db: ReportDb, q: SeriesQuery): Promise<SeriesRes
   const byTime = new Map(got.buckets.map((b) => [b.time, b.sum]));
   const first = Math.min(...byTime.keys());
   const buckets = starts.filter((time) => time >= first).map((time) => ({ time, sum: byTime.get(time) ?? 0n }));
-  return { table: q.target.table, value: q.value, range: q.range, every: q.every, buckets };
+  const n = q.top ?? 0;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SERIES_KEYS) throw new XenoflowError("E_USAGE", `--top must be an integer 0..${MAX_SERIES_KEYS}, not ${n}`);
+  const top = n === 0 ? [] : ((await db.top({ target: q.target, by: q.value, range: q.range, n }))?.top ?? []);
+  const split = buckets.map(() => top.map(() => 0n));
+  if (top.length > 0) {
+    const index = new Map(buckets.map((b, i) => [b.time, i]));
+    const keyIndex = new Map(top.map((t, i) => [JSON.stringify(t.keys), i]));
+    for (const kb of await db.seriesKeys(q, top)) {
+      const row = split[index.get(kb.time) ?? -1];
+      const k = keyIndex.get(JSON.stringify(kb.keys));
+      if (row && k !== undefined) row[k] = (row[k] ?? 0n) + kb.sum;
+    }
+  }
+  return { table: q.target.table, value: q.value, range: q.range, every: q.every, buckets, keys: q.target.keys, top: top.map((t) => t.keys), split };
 }
 
 /** Per-second rate of a bucket's sum; `bits` per second for bits, and so on. */

@@ -3,8 +3,10 @@
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { XenoflowError } from "../errors.ts";
-import { seriesSql, topSql, totalSql } from "./dialect.ts";
-import { type Bucket, type KeyedSums, type ReportDb, keyText, sumOf } from "./model.ts";
+import { ALERTS_TABLE } from "../store/alerts.ts";
+import { NAMES_TABLE } from "../store/names.ts";
+import { alertsSql, namesSql, seriesKeysSql, seriesSql, topSql, totalSql } from "./dialect.ts";
+import { type Bucket, type KeyedSums, type ReportDb, alertRowOf, keyBucketOf, keyText, nameRowOf, sumOf } from "./model.ts";
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +23,7 @@ export function openSqliteReports(path: string): ReportDb {
   }
   const exists = (table: string): boolean => db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1").get(table) !== null;
 
-  function all(sql: string, params: number[]): Row[] {
+  function all(sql: string, params: (number | string)[]): Row[] {
     try {
       return db.query(sql).all(...params) as Row[];
     } catch (err) {
@@ -49,6 +51,16 @@ export function openSqliteReports(path: string): ReportDb {
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });
       return { buckets, rows };
+    },
+    async seriesKeys(q, keys) {
+      const cells = keys.flatMap((k) => k.keys.filter((c) => c !== null));
+      return all(seriesKeysSql("sqlite", q, keys), [q.range.from, q.range.to, q.every, ...cells]).map((r) => keyBucketOf(q, r));
+    },
+    async names() {
+      return exists(NAMES_TABLE) ? all(namesSql(), []).map(nameRowOf) : [];
+    },
+    async alerts(range, limit) {
+      return exists(ALERTS_TABLE) ? all(alertsSql("sqlite"), [range.from, range.to, limit]).map(alertRowOf) : [];
     },
     async close() {
       db.close();

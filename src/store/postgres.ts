@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { copyIn } from "./copy-in.ts";
 import { copyChunks } from "./copy-text.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { ALERTS_TABLE, alertCells, alertsTableSql, insertAlertSql } from "./alerts.ts";
 import { NAME_ROWS_PER_INSERT, NAMES_TABLE, insertNamesSql, nameCells, namesTableSql } from "./names.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
 import { StoreError, maskUrl, pgStoreError } from "./store-error.ts";
@@ -129,6 +130,12 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
             await tx.unsafe(insertNamesSql("postgres", part.length), part.flatMap(nameCells));
           }
         });
+      });
+    },
+    async writeAlert(row) {
+      await withDeadline(`write to ${ALERTS_TABLE} in`, async (s) => {
+        for (const q of alertsTableSql("postgres")) await s.unsafe(q);
+        await s.unsafe(insertAlertSql("postgres"), alertCells(row));
       });
     },
     async prune(tables, before) {

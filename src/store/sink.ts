@@ -1,6 +1,7 @@
 // The one interface between the monitors and a database (DESIGN.md section 5). Monitors hand
 // over closed windows as WindowExport values; SQLite, PostgreSQL and the disk spool implement Sink.
 
+import type { AlertRow } from "./alerts.ts";
 import type { NameRow } from "./names.ts";
 
 export type KeyColumnType = "address" | "uint" | "string" | "mac";
@@ -110,6 +111,8 @@ export interface Sink {
   write(exp: WindowExport, seq?: number): Promise<void>;
   /** Replaces the contents of `xenoflow_names` with `rows`, atomically (src/store/names.ts). */
   writeNames(rows: readonly NameRow[]): Promise<void>;
+  /** Appends one finished alert to `xenoflow_alerts` (src/store/alerts.ts). */
+  writeAlert(row: AlertRow): Promise<void>;
   /** Deletes rows older than `before` (epoch seconds) from the given tables and the seq bookkeeping. */
   prune(tables: readonly string[], before: number): Promise<void>;
   close(): Promise<void>;

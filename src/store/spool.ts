@@ -331,6 +331,10 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     writeNames(rows) {
       return inner.writeNames(rows);
     },
+    // One finished alert: straight through like names; src/alert/history.ts keeps it until written.
+    writeAlert(row) {
+      return inner.writeAlert(row);
+    },
     prune(tables, before) {
       return inner.prune(tables, before);
     },

@@ -14,6 +14,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { ALERTS_TABLE, alertCells, alertsTableSql, insertAlertSql } from "./alerts.ts";
 import { NAME_ROWS_PER_INSERT, NAMES_TABLE, insertNamesSql, nameCells, namesTableSql } from "./names.ts";
 import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError, sqliteStoreError } from "./store-error.ts";
@@ -125,6 +126,15 @@ export function createSqliteSink(path: string): Sink {
           })();
         } catch (err) {
           throw new StoreError(`SQLite write to ${NAMES_TABLE} failed: ${(err as Error).message}`, /BUSY|LOCKED|IOERR|FULL/.test(String((err as { code?: unknown }).code ?? "")), { cause: err });
+        }
+      }),
+    writeAlert: (row) =>
+      serial(async () => {
+        try {
+          for (const s of alertsTableSql("sqlite")) db.exec(s);
+          db.prepare(insertAlertSql("sqlite")).run(...alertCells(row));
+        } catch (err) {
+          throw new StoreError(`SQLite write to ${ALERTS_TABLE} failed: ${(err as Error).message}`, /BUSY|LOCKED|IOERR|FULL/.test(String((err as { code?: unknown }).code ?? "")), { cause: err });
         }
       }),
     prune: (tables, before) =>

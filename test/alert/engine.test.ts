@@ -10,7 +10,7 @@ const TAU = 5; // seconds
 const BITS = 8e6; // bits/s threshold
 
 function limit(over: Partial<LimitDef> = {}): LimitDef {
-  return { name: "flood", thresholds: { bits: BITS }, file: null, onExceed: "/x/start.sh", onNormal: "/x/stop.sh", normalAfter: 10, enable: [], ...over };
+  return { name: "flood", thresholds: { bits: BITS }, file: null, onExceed: "/x/start.sh", onNormal: "/x/stop.sh", normalAfter: 10, enable: [], below: false, ...over };
 }
 
 function mavgOf(limits: LimitDef[]): MovingAverage {

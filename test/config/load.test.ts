@@ -55,6 +55,7 @@ describe("shipped configs", () => {
       onNormal: join(root, "config/scripts/rtbh.sh"),
       normalAfter: 120,
       enable: ["inbound_dns/reflectors"],
+      below: false,
     });
     expect(c.exporters.map((e) => [e.address.text, e.name, e.samplingRate])).toEqual([
       ["192.0.2.1", "border-1", 1000],
@@ -154,6 +155,7 @@ name = "all"
                   onNormal: null,
                   normalAfter: 30,
                   enable: [],
+                  below: false,
                 },
               ],
             },

@@ -6,6 +6,8 @@ import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import { expressionChecker } from "../../src/expressions.ts";
 import { resolveTarget } from "../../src/report/target.ts";
+import type { AlertRow } from "../../src/store/alerts.ts";
+import type { NameRow } from "../../src/store/names.ts";
 import type { Sink } from "../../src/store/sink.ts";
 import { tree } from "../config/tmp.ts";
 
@@ -80,6 +82,16 @@ export const DATA: Record<string, Array<[number, Cell[][]]>> = {
     [T0 + 60, [["0a:00:00:00:00:ff", "Z-uplink", 5, 5], [null, "eth0", 1, 1]]],
   ],
 };
+
+export const NAMES: NameRow[] = [
+  { kind: "as", exporter: "", id: 64500, name: "EXAMPLE-NET", description: "", role: "" },
+  { kind: "as", exporter: "", id: 64502, name: 'Other, "quoted"', description: "", role: "" },
+];
+
+export const ALERTS: AlertRow[] = [
+  { started: T0 + 0.25, ended: T0 + 95.5, collector: "c1", mo: "all", mavg: "dst", limit: "flood", direction: "exceed", key: '{"dst_host":"10.0.0.1"}', metric: "bits", peak: 1.5e9, threshold: 1e9 },
+  { started: T0 + 120, ended: T0 + 150, collector: "c1", mo: "all", mavg: "svc", limit: "quiet", direction: "below", key: '{"dst_port":"53"}', metric: "packets", peak: 0.5, threshold: 10 },
+];
 
 export function loadFixtureConfig(): Config {
   const dir = tree({ "xenoflow.toml": CONFIG });

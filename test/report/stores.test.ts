@@ -15,7 +15,7 @@ import { openSqliteReports } from "../../src/report/sqlite.ts";
 import { createPostgresSink } from "../../src/store/postgres.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { tree } from "../config/tmp.ts";
-import { T0, loadFixtureConfig, writeData } from "./fixture.ts";
+import { ALERTS, NAMES, T0, loadFixtureConfig, writeData } from "./fixture.ts";
 
 const URL = process.env.XENOFLOW_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const ROOT = resolve(import.meta.dir, "../..");
@@ -45,12 +45,16 @@ beforeAll(async () => {
   sqlitePath = join(tree({}), "x.sqlite");
   const sink = createSqliteSink(sqlitePath);
   await writeData(config, sink);
+  await sink.writeNames(NAMES);
+  for (const a of ALERTS) await sink.writeAlert(a);
   await sink.close();
   lite = openSqliteReports(sqlitePath);
   if (!reachable) return;
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   const pgSink = createPostgresSink(URL, { schema, connectTimeoutS: 5 });
   await writeData(config, pgSink);
+  await pgSink.writeNames(NAMES);
+  for (const a of ALERTS) await pgSink.writeAlert(a);
   await pgSink.close();
   const psql = Bun.spawnSync(["psql", URL, "-q", "-X", "-f", join(ROOT, "sql/install.sql")], {
     env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` },
@@ -182,6 +186,39 @@ describe("report series on SQLite", () => {
   });
 });
 
+// The JSON the HTTP API answers (DESIGN.md section 8): exact sums beyond 2^53, names beside keys
+// (protocol, port, and the AS names written to xenoflow_names), shares of the ranked value.
+const TOP_JSON =
+  '{"table":"all_proto","from":"2023-11-14T22:14:00Z","to":"2023-11-14T22:17:00Z","by":"bits","keys":["proto","src_as","dst_as"],"values":["bits","flows"],' +
+  '"rows":[{"proto":{"value":6,"name":"tcp"},"src_as":{"value":64500,"name":"EXAMPLE-NET"},"dst_as":{"value":64501},"bits":9007199254740992,"flows":6,"share":0.49999},' +
+  '{"proto":{"value":17,"name":"udp"},"src_as":{"value":64500,"name":"EXAMPLE-NET"},"dst_as":{"value":64502,"name":"Other, \\"quoted\\""},"bits":9007199254740992,"flows":3,"share":0.49999}],' +
+  '"other":{"bits":8888,"flows":12,"share":0},"total":{"bits":18014398509490872,"flows":21,"share":1}}\n';
+const SERIES_JSON =
+  '{"table":"all_talkers","from":"2023-11-14T22:14:00Z","to":"2023-11-14T22:17:00Z","value":"octets","every":60,' +
+  '"keys":[{"src_host":{"value":"10.0.0.1"},"dst_port":{"value":443,"name":"https"}},{"src_host":{"value":"10.0.0.10"},"dst_port":{"value":53,"name":"dns"}}],' +
+  '"buckets":[{"time":1700000040,"values":[1210000000,5000],"other":5777,"total":1210010777},{"time":1700000100,"values":[5,1],"other":5100,"total":5106},' +
+  '{"time":1700000160,"values":[0,0],"other":5000,"total":5000}]}\n';
+const topJson = (db: ReportDb) => reportTop(config, db, { mo: "all", window: "proto", by: "bits", n: "2", from: FROM, to: TO, json: true }, 0);
+const seriesJson = (db: ReportDb) => reportSeries(config, db, { mo: "all", window: "talkers", value: "octets", top: "2", from: FROM, to: TO, json: true }, 0);
+
+describe("report --json on SQLite", () => {
+  test("top: key objects with names, exact sums, shares, other and total", async () => {
+    expect(await topJson(lite)).toBe(TOP_JSON);
+  });
+
+  test("series --top 2: each top key per bucket, other and the bucket total that `report series` prints", async () => {
+    expect(await seriesJson(lite)).toBe(SERIES_JSON);
+    const csv = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", from: FROM, to: TO, csv: true }, 0);
+    const totals = (JSON.parse(await seriesJson(lite)) as { buckets: { total: number }[] }).buckets.map((b) => String(b.total));
+    expect(totals).toEqual(csv.trimEnd().split("\n").slice(1).map((l) => l.split(",")[2]!));
+  });
+
+  test("alert history overlapping a range, latest first", async () => {
+    expect(await lite.alerts({ from: T0, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!, ALERTS[0]!]);
+    expect(await lite.alerts({ from: T0 + 100, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!]);
+  });
+});
+
 describe("report errors are E_USAGE with one line", () => {
   const cases: Array<[string, () => Promise<string>, RegExp]> = [
     ["unknown mo", () => reportTop(config, lite, { mo: "nope", window: "talkers", last: "1h" }, T0), /^unknown monitoring object "nope"; the config has: all, lan$/],
@@ -263,6 +300,12 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
       expect(rows.map((r) => [r.t, r.v])).toEqual(body.map((c) => [c[1]!, c[2]!]));
       expect(rows.map((r) => Math.round(Number(r.per_second) * 1000) / 1000)).toEqual(body.map((c) => Number(c[3])));
     }
+  });
+
+  test("JSON and alert history identical in both stores", async () => {
+    expect(await topJson(pg)).toBe(TOP_JSON);
+    expect(await seriesJson(pg)).toBe(SERIES_JSON);
+    expect(await pg.alerts({ from: T0, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!, ALERTS[0]!]);
   });
 
   test("a missing table is E_USAGE in both stores", async () => {

@@ -18,6 +18,7 @@ function fakeDb() {
   const sink = (): Sink => ({
     kind: "postgres",
     writeNames: async () => {},
+    writeAlert: async () => {},
     async write(exp, seq) {
       state.attempts++;
       if (state.down || state.failures > 0) {

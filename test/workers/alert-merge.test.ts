@@ -14,7 +14,7 @@ import type { ToWorker } from "../../src/workers/protocol.ts";
 const TAU = 5;
 const BITS = 8e6; // threshold, bits/s
 const T0 = 1_700_000_000_000;
-const limit: LimitDef = { name: "flood", thresholds: { bits: BITS }, file: null, onExceed: null, onNormal: null, normalAfter: 10, enable: [] };
+const limit: LimitDef = { name: "flood", thresholds: { bits: BITS }, file: null, onExceed: null, onNormal: null, normalAfter: 10, enable: [], below: false };
 const def: MavgDef = { name: "dst_rate", window: TAU, key: ["dst host"], values: ["bits", "packets"], maxKeys: 1000, limits: [limit] };
 const spec = [parseKey("dst host", []) as KeySpec];
 

@@ -57,6 +57,58 @@ const H1 = 0xc0000207; // 192.0.2.7
 const H2 = 0xc0000208;
 
 describe("alert engine", () => {
+  test("a below limit arms a key seen at its threshold, fires below when it goes quiet and normal when it is back; onEnd gets the lowest rate", () => {
+    const m = mavgOf([limit({ below: true, normalAfter: 2 })]);
+    const runner = fakeRunner();
+    const ended: { direction: string; peak: number; value: number; endedMs: number }[] = [];
+    const engine = createAlertEngine({ mavgs: [m], window: () => undefined, latestRows: () => null }, runner, () => {}, (a, endedMs) =>
+      ended.push({ direction: a.direction, peak: a.peak, value: a.value, endedMs }),
+    );
+    const fired: [string, number][] = [];
+    const tick = (t: number) => {
+      const before = runner.jobs.length;
+      engine.tick(t);
+      for (const j of runner.jobs.slice(before)) fired.push([j.argv[0] as string, t]);
+    };
+    // H2 never reaches the threshold: never armed, never alerts although it is below all along.
+    let t = drive(m, tick, [H1], 2 * BITS, 0, 20);
+    // H1's last record was at t: from there on its rate decays.
+    const stop = t;
+    t = drive(m, tick, [H2], 0.5 * BITS, t + 100, 1);
+    expect(fired).toEqual([]);
+    t = drive(m, tick, [H2], 0.5 * BITS, t + 100, 15);
+    // From ~2x the threshold, the rate falls under it tau ln 2 after the traffic stopped.
+    expect(fired.map(([e]) => e)).toEqual(["below"]);
+    expect(Math.abs(fired[0]![1] - (stop + TAU * Math.LN2 * 1000))).toBeLessThanOrEqual(1000);
+    expect(runner.jobs[0]!.argv.slice(0, 5)).toEqual(["below", "web", "dst_rate", "flood", "192.0.2.7"]);
+    expect(runner.jobs[0]!.env.XENOFLOW_EVENT).toBe("below");
+    expect(engine.active().map((a) => a.direction)).toEqual(["below"]);
+    const resume = t + 100;
+    drive(m, tick, [H1], 4 * BITS, resume, 10);
+    expect(fired.map(([e]) => e)).toEqual(["below", "normal"]);
+    expect(runner.jobs.map((j) => j.path)).toEqual(["/x/start.sh", "/x/stop.sh"]);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]!.direction).toBe("below");
+    expect(ended[0]!.peak).toBeLessThan(ended[0]!.value);
+    expect(ended[0]!.peak).toBeLessThan(0.2 * BITS);
+    expect(ended[0]!.endedMs).toBe(fired[1]![1]);
+  });
+
+  test("onEnd gets an exceed alert's highest rate as its peak", () => {
+    const m = mavgOf([limit({ normalAfter: 1 })]);
+    const peaks: number[] = [];
+    let highest = 0;
+    const engine = createAlertEngine({ mavgs: [m], window: () => undefined, latestRows: () => null }, fakeRunner(), () => {}, (a) => peaks.push(a.peak));
+    const tick = (t: number) => {
+      engine.tick(t);
+      if (m.size > 0) highest = Math.max(highest, m.rate(0, 0, t));
+    };
+    const t = drive(m, tick, [H1], 3 * BITS, 0, 20);
+    drive(m, tick, [H1], 0, t + 100, 20);
+    expect(peaks).toEqual([highest]);
+    expect(highest).toBeGreaterThan(2.9 * BITS);
+  });
+
   test("80% of the threshold for 60 s never fires; 2x fires exceed within tau ln 2 + 1 s; normal once after normal_after", () => {
     const m = mavgOf([limit()]);
     const runner = fakeRunner();

@@ -16,6 +16,7 @@ const common = {
   last: { type: "string", description: "range ending now: 15m, 1h, 7d (default 1h)" },
   from: { type: "string", description: "range start: ISO 8601 or epoch seconds" },
   to: { type: "string", description: "range end, exclusive (default now)" },
+  where: { type: "string", description: "only rows with these key values: dst_port=443,src_host=10.0.0.1" },
   csv: { type: "boolean", description: "CSV with raw numbers instead of an aligned table" },
   json: { type: "boolean", description: "JSON as the HTTP API answers (/api/report/...), with names beside keys" },
 } as const;

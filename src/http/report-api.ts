@@ -8,6 +8,7 @@ import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { ReportDb } from "../report/model.ts";
 import { type ReportBounds, reportSeries, reportTop } from "../report/run.ts";
+import { resolveTarget } from "../report/target.ts";
 import { resolveRange } from "../report/time.ts";
 
 export const BOUNDS: ReportBounds = { maxRangeSeconds: 31 * 86400, maxRows: 1000, maxBuckets: 2000 };
@@ -21,6 +22,8 @@ export interface ReportSource {
 export interface ReportApi {
   top(url: URL): Promise<Response>;
   series(url: URL): Promise<Response>;
+  /** What can be asked: every window with its length, key columns and values. */
+  windows(): Response;
   /** Alert history rows over ?last= (default 7d) or ?from=&to=, as JSON objects. */
   history(url: URL, nowMs: number): Promise<unknown[]>;
   close(): Promise<void>;
@@ -65,9 +68,18 @@ export function createReportApi(src: ReportSource): ReportApi {
     }
   };
   const now = () => Math.floor(Date.now() / 1000);
-  const common = (url: URL) => ({ mo: param(url, "mo") ?? "", window: param(url, "window") ?? "", last: param(url, "last"), from: param(url, "from"), to: param(url, "to"), json: true });
+  const common = (url: URL) => ({ mo: param(url, "mo") ?? "", window: param(url, "window") ?? "", last: param(url, "last"), from: param(url, "from"), to: param(url, "to"), where: param(url, "where"), json: true });
 
   return {
+    windows() {
+      const windows = src.config().mos.flatMap((m) =>
+        m.windows.map((w) => {
+          const t = resolveTarget(src.config(), m.name, w.name);
+          return { mo: m.name, window: w.name, every: w.every, keys: t.keys.map((k) => k.name), values: w.values, extended: w.extended };
+        }),
+      );
+      return jsonResponse(JSON.stringify({ windows }));
+    },
     top: (url) => answer(() => run((d) => reportTop(src.config(), d, { ...common(url), by: param(url, "by"), n: param(url, "n") }, now(), BOUNDS))),
     series: (url) =>
       answer(() => run((d) => reportSeries(src.config(), d, { ...common(url), value: param(url, "value") ?? "", every: param(url, "every"), top: param(url, "top") }, now(), BOUNDS))),

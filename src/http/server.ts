@@ -110,6 +110,8 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
       }
       case "/api/alerts":
         return json({ ...alerts(c, now), history: reports ? await reports.history(url, now) : [] });
+      case "/api/report/windows":
+        return reports ? reports.windows() : noStore();
       case "/api/report/top":
         return reports ? reports.top(url) : noStore();
       case "/api/report/series":

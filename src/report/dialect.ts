@@ -33,29 +33,44 @@ function sortKey(d: Dialect, k: KeyColumn): string {
   return `${q}::text COLLATE "C" NULLS LAST`;
 }
 
+/** Cell = parameter i, compared as the text a report prints (abbrev for inet, ::text otherwise). */
+function cellIs(d: Dialect, k: KeyColumn, i: number): string {
+  const c = ident(k.name);
+  const text = d === "sqlite" ? c : k.type === "address" ? `abbrev(${c})` : `${c}::text`;
+  return `${text} = ${param(d, i)}`;
+}
+
+/** Rows in range (parameters 1, 2) whose cells equal q.where's values (parameters first, first + 1, ...). */
+function scope(d: Dialect, q: TopQuery | SeriesQuery, first: number): string {
+  return [inRange(d), ...(q.where ?? []).map((w, i) => cellIs(d, w.column, first + i))].join(" AND ");
+}
+
+/** The parameters of scope() after the range, in order. */
+export const whereParams = (q: TopQuery | SeriesQuery): string[] => (q.where ?? []).map((w) => w.value);
+
 function sums(q: { target: { values: readonly string[] } }): string {
   return q.target.values.map((v) => `coalesce(sum(${ident(v)}), 0) AS ${ident(v)}`).join(", ");
 }
 
-/** Top keys: parameters (from, to). All-NULL keys are the stored top-N remainder: "other", not a key. */
+/** Top keys: parameters (from, to, where...). All-NULL keys are the stored top-N remainder: "other", not a key. */
 export function topSql(d: Dialect, q: TopQuery): string {
   const t = tableIdent(q.target.table);
   const keys = q.target.keys.map((k) => ident(k.name));
   const remainder = keys.map((k) => `${k} IS NULL`).join(" AND ");
   const byPos = keys.length + q.target.values.indexOf(q.by) + 1;
   const order = [`${byPos} DESC`, ...q.target.keys.map((k) => sortKey(d, k))].join(", ");
-  return `SELECT ${keys.join(", ")}, ${sums(q)} FROM ${t} WHERE ${inRange(d)} AND NOT (${remainder}) GROUP BY ${keys.join(", ")} ORDER BY ${order} LIMIT ${Math.floor(q.n)}`;
+  return `SELECT ${keys.join(", ")}, ${sums(q)} FROM ${t} WHERE ${scope(d, q, 3)} AND NOT (${remainder}) GROUP BY ${keys.join(", ")} ORDER BY ${order} LIMIT ${Math.floor(q.n)}`;
 }
 
-/** Row count and sums over the whole range: parameters (from, to). */
+/** Row count and sums over the whole range: parameters (from, to, where...). */
 export function totalSql(d: Dialect, q: TopQuery): string {
-  return `SELECT count(*) AS "rows", ${sums(q)} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)}`;
+  return `SELECT count(*) AS "rows", ${sums(q)} FROM ${tableIdent(q.target.table)} WHERE ${scope(d, q, 3)}`;
 }
 
-/** Sum per bucket floor(time / every) * every: parameters (from, to, every). */
+/** Sum per bucket floor(time / every) * every: parameters (from, to, every, where...). */
 export function seriesSql(d: Dialect, q: SeriesQuery): string {
   const v = ident(q.value);
-  return `SELECT ${bucketOf(d, 3)} AS "bucket", count(*) AS "rows", coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)} GROUP BY 1 ORDER BY 1`;
+  return `SELECT ${bucketOf(d, 3)} AS "bucket", count(*) AS "rows", coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${scope(d, q, 4)} GROUP BY 1 ORDER BY 1`;
 }
 
 /** The bucket expression floor(time / every) * every, `every` being parameter i. */
@@ -65,22 +80,17 @@ function bucketOf(d: Dialect, i: number): string {
 }
 
 /**
- * Sum per bucket and key for the given keys only: parameters (from, to, every, then each key's
- * non-NULL cells in order). Cells compare as the text a report prints (abbrev for inet, ::text
- * otherwise), so keys read from one query match in the next whatever their column type.
+ * Sum per bucket and key for the given keys only: parameters (from, to, every, where..., then
+ * each key's non-NULL cells in order). Cells compare as text, so keys read from one query match
+ * in the next whatever their column type.
  */
 export function seriesKeysSql(d: Dialect, q: SeriesQuery, keys: readonly KeyedSums[]): string {
-  let i = 3;
-  const cell = (k: KeyColumn, v: string | null): string => {
-    const c = ident(k.name);
-    if (v === null) return `${c} IS NULL`;
-    const text = d === "sqlite" ? c : k.type === "address" ? `abbrev(${c})` : `${c}::text`;
-    return `${text} = ${param(d, ++i)}`;
-  };
+  let i = 3 + (q.where?.length ?? 0);
+  const cell = (k: KeyColumn, v: string | null): string => (v === null ? `${ident(k.name)} IS NULL` : cellIs(d, k, ++i));
   const match = keys.map((r) => `(${q.target.keys.map((k, j) => cell(k, r.keys[j] ?? null)).join(" AND ")})`).join(" OR ");
   const cols = q.target.keys.map((k) => ident(k.name)).join(", ");
   const v = ident(q.value);
-  return `SELECT ${bucketOf(d, 3)} AS "bucket", ${cols}, coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${inRange(d)} AND (${match}) GROUP BY 1, ${cols}`;
+  return `SELECT ${bucketOf(d, 3)} AS "bucket", ${cols}, coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${scope(d, q, 4)} AND (${match}) GROUP BY 1, ${cols}`;
 }
 
 export function namesSql(): string {

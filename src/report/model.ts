@@ -3,14 +3,22 @@
 import type { ValueName } from "../config/types.ts";
 import type { AlertRow } from "../store/alerts.ts";
 import type { NameRow } from "../store/names.ts";
+import type { KeyColumn } from "../store/sink.ts";
 import type { Range } from "./time.ts";
 import type { Target } from "./target.ts";
+
+/** Only rows whose key column holds this value (as the report prints it). */
+export interface KeyFilter {
+  column: KeyColumn;
+  value: string;
+}
 
 export interface TopQuery {
   target: Target;
   by: ValueName;
   range: Range;
   n: number;
+  where?: readonly KeyFilter[];
 }
 
 export interface SeriesQuery {
@@ -21,6 +29,7 @@ export interface SeriesQuery {
   every: number;
   /** How many of the range's top keys (by `value`) get a series of their own; the rest is "other". */
   top?: number;
+  where?: readonly KeyFilter[];
 }
 
 /** One key's sum in one bucket. */

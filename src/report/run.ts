@@ -7,7 +7,7 @@ import type { ReportDb } from "./model.ts";
 import { keyNamer } from "./names.ts";
 import { renderSeries, renderTop } from "./render.ts";
 import { runSeries } from "./series.ts";
-import { pickValue, resolveTarget } from "./target.ts";
+import { parseWhere, pickValue, resolveTarget } from "./target.ts";
 import { type Range, type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
 import { runTop } from "./top.ts";
 
@@ -16,6 +16,7 @@ export interface TopArgs extends RangeArgs {
   window: string;
   by?: string | undefined;
   n?: string | undefined;
+  where?: string | undefined;
   csv?: boolean | undefined;
   json?: boolean | undefined;
 }
@@ -27,6 +28,7 @@ export interface SeriesArgs extends RangeArgs {
   every?: string | undefined;
   /** Top keys with a series of their own (JSON); the rest is "other". */
   top?: string | undefined;
+  where?: string | undefined;
   csv?: boolean | undefined;
   json?: boolean | undefined;
 }
@@ -57,7 +59,7 @@ export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now
   const range = bounded(resolveRange(args, now), bounds);
   const n = count(args.n, "20", "-n");
   if (bounds && n > bounds.maxRows) throw new XenoflowError("E_USAGE", `-n ${n}: at most ${bounds.maxRows} rows per query`);
-  const result = await runTop(db, { target, by, range, n });
+  const result = await runTop(db, { target, by, range, n, where: parseWhere(target, args.where) });
   if (args.json) return `${jsonText(topJson(result, keyNamer(await db.names())))}\n`;
   return renderTop(result, args.csv ? "csv" : "table");
 }
@@ -71,7 +73,7 @@ export async function reportSeries(config: Config, db: ReportDb, args: SeriesArg
   const buckets = Math.ceil((range.to - range.from) / every);
   if (bounds && buckets > bounds.maxBuckets) throw new XenoflowError("E_USAGE", `every ${every}s gives ${buckets} buckets over this range; at most ${bounds.maxBuckets}: give a longer every`);
   const top = count(args.top, "0", "--top");
-  const result = await runSeries(db, { target, value, range, every, top });
+  const result = await runSeries(db, { target, value, range, every, top, where: parseWhere(target, args.where) });
   if (args.json) return `${jsonText(seriesJson(result, keyNamer(await db.names())))}\n`;
   return renderSeries(result, args.csv ? "csv" : "table");
 }

@@ -6,6 +6,7 @@ import { ianaLookup } from "../expressions.ts";
 import { enrichNames } from "../enrich/names.ts";
 import { parseKey } from "../monitor/keyspec.ts";
 import type { KeyColumn } from "../store/sink.ts";
+import type { KeyFilter } from "./model.ts";
 
 export interface Target {
   table: string;
@@ -41,6 +42,20 @@ export function pickValue(target: Target, value: string | undefined, flag: strin
   const found = target.values.find((v) => v === value);
   if (!found) throw new XenoflowError("E_USAGE", `${flag} "${value}": window ${target.table} has values ${list(target.values)}`);
   return found;
+}
+
+/** `--where "dst_port=443,src_host=10.0.0.1"`: key columns of the window and the values (as reports print them) to keep. */
+export function parseWhere(target: Target, text: string | undefined): KeyFilter[] {
+  if (text === undefined || text.trim() === "") return [];
+  return text.split(",").map((part) => {
+    const eq = part.indexOf("=");
+    const name = part.slice(0, eq).trim();
+    const column = target.keys.find((k) => k.name === name);
+    if (eq < 0 || !column) {
+      throw new XenoflowError("E_USAGE", `--where "${part.trim()}": expected COLUMN=VALUE with a key column of ${target.table} (${list(target.keys.map((k) => k.name))})`);
+    }
+    return { column, value: part.slice(eq + 1).trim() };
+  });
 }
 
 function list(names: readonly string[]): string {

@@ -213,6 +213,13 @@ describe("report --json on SQLite", () => {
     expect(totals).toEqual(csv.trimEnd().split("\n").slice(1).map((l) => l.split(",")[2]!));
   });
 
+  test("--where keeps rows with those key values: the table, other and total over them only", async () => {
+    const out = await reportTop(config, lite, { mo: "all", window: "talkers", where: "dst_port=443", from: FROM, to: TO, csv: true }, 0);
+    expect(out).toBe("row,src_host,dst_port,octets,packets\n1,10.0.0.1,443,1210000005,900001\n2,10.0.0.2,443,5000,9\nother,,,0,0\ntotal,,,1210005005,900010\n");
+    const series = await reportSeries(config, lite, { mo: "all", window: "talkers", value: "octets", where: "src_host=2001:db8::1,dst_port=80", from: FROM, to: TO, csv: true }, 0);
+    expect(series).toBe("time,epoch,octets,octets_per_s\n2023-11-14T22:14:00Z,1700000040,5000,83.333\n2023-11-14T22:15:00Z,1700000100,0,0\n2023-11-14T22:16:00Z,1700000160,0,0\n");
+  });
+
   test("alert history overlapping a range, latest first", async () => {
     expect(await lite.alerts({ from: T0, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!, ALERTS[0]!]);
     expect(await lite.alerts({ from: T0 + 100, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!]);
@@ -306,6 +313,11 @@ describe.skipIf(!reachable)("PostgreSQL: same output as SQLite and as the sql/ f
     expect(await topJson(pg)).toBe(TOP_JSON);
     expect(await seriesJson(pg)).toBe(SERIES_JSON);
     expect(await pg.alerts({ from: T0, to: T0 + 180 }, 10)).toEqual([ALERTS[1]!, ALERTS[0]!]);
+    for (const where of ["dst_port=443", "src_host=2001:db8::1,dst_port=80", "src_host=10.0.0.2"]) {
+      const args = { mo: "all", window: "talkers", value: "octets", top: "3", where, from: FROM, to: TO, json: true };
+      expect(await reportSeries(config, pg, args, 0)).toBe(await reportSeries(config, lite, args, 0));
+      expect(await reportTop(config, pg, args, 0)).toBe(await reportTop(config, lite, args, 0));
+    }
   });
 
   test("a missing table is E_USAGE in both stores", async () => {

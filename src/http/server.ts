@@ -11,6 +11,8 @@ import { VERSION } from "../version.ts";
 import { type ApiContext, alerts, exporters, summary, topAll, topOf } from "./api.ts";
 import { createAuthorizer, unauthorized } from "./auth.ts";
 import page from "./dashboard.html" with { type: "text" };
+import explorePage from "./explore.html" with { type: "text" };
+import common from "./page-common.txt" with { type: "text" };
 import { CONTENT_TYPE } from "./exposition.ts";
 import { createHealth } from "./health.ts";
 import { createHistory } from "./history.ts";
@@ -42,7 +44,10 @@ const TOP_ROWS = 10;
 const MAX_TOP_ROWS = 1000;
 // The page may talk only to this server: no CDN, no font, no tracker can load even by mistake.
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const DASHBOARD = (page as unknown as string).replace("/*PROTOCOL_NAMES*/{}", JSON.stringify(Object.fromEntries(PROTOCOL_NAMES)));
+const withCommon = (html: unknown): string => (html as string).replace("/*COMMON_JS*/", common as unknown as string);
+const DASHBOARD = withCommon(page).replace("/*PROTOCOL_NAMES*/{}", JSON.stringify(Object.fromEntries(PROTOCOL_NAMES)));
+const EXPLORE = withCommon(explorePage);
+const PAGE_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": CSP, "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
 export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   const startMs = Date.now();
@@ -77,9 +82,9 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
     const now = Date.now();
     switch (url.pathname) {
       case "/":
-        return new Response(DASHBOARD, {
-          headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": CSP, "cache-control": "no-store", "x-content-type-options": "nosniff" },
-        });
+        return new Response(DASHBOARD, { headers: PAGE_HEADERS });
+      case "/explore":
+        return new Response(EXPLORE, { headers: PAGE_HEADERS });
       case "/healthz": {
         const h = healthNow(now);
         return json({ status: h.ok ? "ok" : "unhealthy", uptimeSeconds: (now - startMs) / 1000, problems: h.problems }, h.ok ? 200 : 503);

@@ -18,7 +18,9 @@ export interface PgReportOptions {
 type Row = Record<string, unknown>;
 
 export function openPostgresReports(url: string, opts: PgReportOptions = {}): ReportDb {
-  const connection: Record<string, string | number> = { application_name: "xenoflow-report", statement_timeout: opts.statementTimeoutMs ?? 60_000 };
+  // A month of keys is a few hundred thousand groups: with the default 4 MB the hash aggregate
+  // spills to disk and takes twice as long (docs/PERFORMANCE.md, console).
+  const connection: Record<string, string | number> = { application_name: "xenoflow-report", statement_timeout: opts.statementTimeoutMs ?? 60_000, work_mem: "64MB" };
   if (opts.schema !== undefined) connection.search_path = ident(opts.schema);
   const sql = postgres(url, { max: 1, connect_timeout: 10, fetch_types: false, onnotice: () => {}, connection });
 

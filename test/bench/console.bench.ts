@@ -15,7 +15,8 @@ import { expressionChecker } from "../../src/expressions.ts";
 import { startHttpServer } from "../../src/http/server.ts";
 import { createLogger } from "../../src/log.ts";
 import { openPostgresReports } from "../../src/report/postgres.ts";
-import { openSqliteReports } from "../../src/report/sqlite.ts";
+import type { ReportDb } from "../../src/report/model.ts";
+import { openReports } from "../../src/report/open.ts";
 import { resolveTarget } from "../../src/report/target.ts";
 import { createPostgresSink } from "../../src/store/postgres.ts";
 import type { Sink } from "../../src/store/sink.ts";
@@ -85,7 +86,7 @@ async function timed(url: string): Promise<{ ms: number[]; bytes: number; status
   return { ms: ms.sort((a, b) => a - b), bytes, status };
 }
 
-async function measure(kind: string, open: () => ReturnType<typeof openSqliteReports>): Promise<string[]> {
+async function measure(kind: string, open: () => ReportDb): Promise<string[]> {
   const log = createLogger({ write: () => {}, isTTY: false, journal: true });
   const v = view({ droppedExports: 0 });
   const s = startHttpServer({ ...v, alerts: { counters: v.alerts.counters, active: () => [] } }, { listen: { host: "127.0.0.1", port: await freeTcpPort() }, token: null, configFile: "/x.toml", log, reports: { config: () => config, open } });
@@ -114,7 +115,7 @@ try {
   let t = performance.now();
   await fillSqlite(join(dir, "x.sqlite"));
   const fillLite = (performance.now() - t) / 1000;
-  lines.push(...(await measure("SQLite", () => openSqliteReports(join(dir, "x.sqlite")))));
+  lines.push(...(await measure("SQLite", () => openReports(config.storage, 5000))));
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   t = performance.now();
   await fillPostgres(schema);

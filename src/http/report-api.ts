@@ -7,6 +7,7 @@
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { ReportDb } from "../report/model.ts";
+import type { AlertRow } from "../store/alerts.ts";
 import { type ReportBounds, reportSeries, reportTop } from "../report/run.ts";
 import { resolveTarget } from "../report/target.ts";
 import { resolveRange } from "../report/time.ts";
@@ -24,8 +25,12 @@ export interface ReportApi {
   series(url: URL): Promise<Response>;
   /** What can be asked: every window with its length, key columns and values. */
   windows(): Response;
-  /** Alert history rows over ?last= (default 7d) or ?from=&to=, as JSON objects. */
-  history(url: URL, nowMs: number): Promise<unknown[]>;
+  /**
+   * With ?last= or ?from=&to=: {history: rows of xenoflow_alerts in the range}, or {history: [],
+   * historyError} when the store cannot answer. Without them nothing, so the live page's poll of
+   * the active alerts never waits behind a console query.
+   */
+  history(url: URL, nowMs: number): Promise<{ history?: unknown[]; historyError?: string }>;
   close(): Promise<void>;
 }
 
@@ -84,10 +89,18 @@ export function createReportApi(src: ReportSource): ReportApi {
     series: (url) =>
       answer(() => run((d) => reportSeries(src.config(), d, { ...common(url), value: param(url, "value") ?? "", every: param(url, "every"), top: param(url, "top") }, now(), BOUNDS))),
     async history(url, nowMs) {
-      const range = resolveRange({ last: param(url, "last"), from: param(url, "from"), to: param(url, "to") }, Math.floor(nowMs / 1000) + 1, "7d");
-      const rows = await run((d) => d.alerts(range, MAX_ALERTS));
+      const args = { last: param(url, "last"), from: param(url, "from"), to: param(url, "to") };
+      if (args.last === undefined && args.from === undefined) return {};
+      let rows: AlertRow[];
+      try {
+        const range = resolveRange(args, Math.floor(nowMs / 1000) + 1);
+        rows = await run((d) => d.alerts(range, MAX_ALERTS));
+      } catch (e) {
+        if (!(e instanceof XenoflowError)) throw e;
+        return { history: [], historyError: e.message };
+      }
       const config = src.config();
-      return rows.map((r) => {
+      const history = rows.map((r) => {
         const limit = config.mos.find((m) => m.name === r.mo)?.mavgs.find((a) => a.name === r.mavg)?.limits.find((l) => l.name === r.limit);
         return {
           ...r,
@@ -98,6 +111,7 @@ export function createReportApi(src: ReportSource): ReportApi {
           enable: limit?.enable ?? [],
         };
       });
+      return { history };
     },
     async close() {
       await line;

@@ -114,7 +114,7 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
         return t ? json(t) : json({ error: `no window "${path}"; expected mo/window` }, 404);
       }
       case "/api/alerts":
-        return json({ ...alerts(c, now), history: reports ? await reports.history(url, now) : [] });
+        return json({ ...alerts(c, now), ...(reports ? await reports.history(url, now) : {}) });
       case "/api/report/windows":
         return reports ? reports.windows() : noStore();
       case "/api/report/top":

@@ -81,5 +81,12 @@ describe("/api/report", () => {
       ["quiet", "below", { dst_port: "53" }, 0.5, "2023-11-14T22:16:00.000Z", "2023-11-14T22:16:30.000Z", 30],
       ["flood", "exceed", { dst_host: "10.0.0.1" }, 1.5e9, "2023-11-14T22:14:00.250Z", "2023-11-14T22:15:35.500Z", 95.25],
     ]);
+    // Without a range only the active alerts: the live page's poll never waits for the store.
+    expect(await (await get("api/alerts")).json()).toEqual({ alerts: [] });
+    expect(await (await get("api/alerts?last=soon")).json()).toEqual({
+      alerts: [],
+      history: [],
+      historyError: '--last "soon": expected a duration of whole seconds like 30s, 5m, 1h, 30d',
+    });
   });
 });

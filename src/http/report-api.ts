@@ -2,8 +2,9 @@
 // answer exactly what `xenoflow report ... --json` prints (the same functions in src/report), and
 // /api/alerts adds the history from `xenoflow_alerts`. Every query is bounded, so that a careless
 // URL cannot stall the collector that serves it: a range of at most 31 days, at most 1000 rows and
-// 2000 buckets, and PostgreSQL statements cancelled after 5 s. The reader opens on first use and
-// again after a failure (an SQLite file the collector has not created yet, a database restarting).
+// 2000 buckets, statements cancelled after 5 s (SQLite's in a worker thread), one at a time with
+// at most 8 waiting. The reader opens on first use and again after a failure (an SQLite file the
+// collector has not created yet, a database restarting).
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { ReportDb } from "../report/model.ts";
@@ -14,6 +15,8 @@ import { resolveRange } from "../report/time.ts";
 
 export const BOUNDS: ReportBounds = { maxRangeSeconds: 31 * 86400, maxRows: 1000, maxBuckets: 2000 };
 const MAX_ALERTS = 1000;
+/** Queries waiting their turn; more are refused (503) rather than queued without end. */
+const MAX_WAITING = 8;
 
 export interface ReportSource {
   config(): Config;
@@ -44,8 +47,11 @@ export function createReportApi(src: ReportSource): ReportApi {
   let db: ReportDb | null = null;
   // One query at a time: a console opening several panels waits in line instead of stacking scans.
   let line: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
 
   const run = async <T>(q: (db: ReportDb) => Promise<T>): Promise<T> => {
+    if (waiting >= MAX_WAITING) throw new XenoflowError("E_STORE", `${waiting} report queries are waiting already; try again shortly`);
+    waiting++;
     const next = line.then(async () => {
       db ??= src.open();
       try {
@@ -60,7 +66,9 @@ export function createReportApi(src: ReportSource): ReportApi {
       }
     });
     line = next.catch(() => {});
-    return next;
+    return next.finally(() => {
+      waiting--;
+    });
   };
 
   const answer = async (text: () => Promise<string>): Promise<Response> => {

@@ -38,6 +38,8 @@ interface LimitRuntime {
 
 export interface AlertCounters {
   exceed: number;
+  /** Starts of `below` alerts (limits with below = true). */
+  below: number;
   normal: number;
   overrideErrors: number;
 }
@@ -60,7 +62,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
   let host = host0;
   let limits: LimitRuntime[] = [];
   const alerts = new Map<string, AlertState>();
-  const counters: AlertCounters = { exceed: 0, normal: 0, overrideErrors: 0 };
+  const counters: AlertCounters = { exceed: 0, below: 0, normal: 0, overrideErrors: 0 };
   const listeners: Array<() => void> = [];
   let lastOverridesCheck = Number.NEGATIVE_INFINITY;
   const over = new Set<string>();
@@ -181,7 +183,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
       normalAfterMs: l.def.normalAfter * 1000,
     };
     alerts.set(id, state);
-    counters.exceed++;
+    counters[state.direction]++;
     for (const p of state.enable) host.window(p)?.enable();
     fire(state, state.direction, now);
     changed();

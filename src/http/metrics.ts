@@ -160,8 +160,9 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   // Alerts and scripts.
   gauge("xenoflow_alerts_active", "Alerts currently active (a key over a limit).");
   x.sample(c.alerts.active().length);
-  counter("xenoflow_alert_events_total", "Alert events by kind: exceed (started) and normal (ended).");
+  counter("xenoflow_alert_events_total", "Alert events by kind: exceed or below (started) and normal (ended).");
   x.sample(c.alerts.counters.exceed, { event: "exceed" });
+  x.sample(c.alerts.counters.below, { event: "below" });
   x.sample(c.alerts.counters.normal, { event: "normal" });
   counter("xenoflow_limit_file_errors_total", "Failed reloads of per-key limit files (the previous thresholds stay).");
   x.sample(c.alerts.counters.overrideErrors);

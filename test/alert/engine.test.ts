@@ -92,6 +92,7 @@ describe("alert engine", () => {
     expect(ended[0]!.peak).toBeLessThan(ended[0]!.value);
     expect(ended[0]!.peak).toBeLessThan(0.2 * BITS);
     expect(ended[0]!.endedMs).toBe(fired[1]![1]);
+    expect(engine.counters).toEqual({ exceed: 0, below: 1, normal: 1, overrideErrors: 0 });
   });
 
   test("onEnd gets an exceed alert's highest rate as its peak", () => {
@@ -124,7 +125,7 @@ describe("alert engine", () => {
       expect(engine.counters.exceed + engine.counters.normal - before).toBeLessThanOrEqual(1);
     };
     let t = drive(m, tick, [H1], 0.8 * BITS, 0, 60);
-    expect(engine.counters).toEqual({ exceed: 0, normal: 0, overrideErrors: 0 });
+    expect(engine.counters).toEqual({ exceed: 0, below: 0, normal: 0, overrideErrors: 0 });
     const step = t + 100;
     t = drive(m, tick, [H1], 2 * BITS, step, 30);
     expect(exceedAt).toBeGreaterThan(step);
@@ -135,7 +136,7 @@ describe("alert engine", () => {
     // The rate falls below the threshold tau*ln 2 after the drop; normal_after later it is normal.
     const expected = drop + TAU * Math.LN2 * 1000 + 10_000;
     expect(Math.abs(normalAt - expected)).toBeLessThanOrEqual(1000);
-    expect(engine.counters).toEqual({ exceed: 1, normal: 1, overrideErrors: 0 });
+    expect(engine.counters).toEqual({ exceed: 1, below: 0, normal: 1, overrideErrors: 0 });
     expect(runner.jobs.map((j) => [j.path, j.argv[0], j.argv[4]])).toEqual([
       ["/x/start.sh", "exceed", "192.0.2.7"],
       ["/x/stop.sh", "normal", "192.0.2.7"],

@@ -94,6 +94,7 @@ describe("renderMetrics", () => {
       xenoflow_spool_dead_letter_exports_total: 0,
       xenoflow_alerts_active: 1,
       'xenoflow_alert_events_total{event="exceed"}': 3,
+      'xenoflow_alert_events_total{event="below"}': 1,
       'xenoflow_alert_events_total{event="normal"}': 2,
       xenoflow_limit_file_errors_total: 0,
       xenoflow_scripts_run_total: 5,

@@ -42,7 +42,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       ['fe80::1%"eth0\\', exporter('fe80::1%"eth0\\', [[5, 20], [10, 2]], 26, 0, 19_000)],
       ["192.0.2.100", exporter("192.0.2.100", [[0, 6]], 6, 40, 7_000)],
     ]),
-    alerts: { counters: { exceed: 3, normal: 2, overrideErrors: 0 }, active: () => [alert] },
+    alerts: { counters: { exceed: 3, below: 1, normal: 2, overrideErrors: 0 }, active: () => [alert] },
     runner: { stats: { started: 5, succeeded: 2, failed: 2, timedOut: 1, dropped: 0, running: 0, queued: 0 } },
     latest: new Map(),
     workers: [

@@ -129,6 +129,14 @@ describe.skipIf(skip)("console in Chromium", () => {
     expect(Number(url.get("to"))).toBeGreaterThanOrEqual(Date.parse(hist.history[0]!.end) / 1000);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
+    // The previous period: a range starting at a window in the middle of the first run, as long
+    // as the two windows before it, draws the previous period's totals over it.
+    const windows = (await (await fetch(`${base}api/report/series?mo=all&window=talkers&value=packets&last=1h`)).json()) as { buckets: { time: number; total: number }[] };
+    const mid = windows.buckets.filter((b) => b.total > 0).at(-2)!.time;
+    await page.goto(`${base}explore?w=all/talkers&v=packets&from=${mid}&to=${mid + 4}&cmp=1`);
+    await atLeast(page, "#chart polyline.prev");
+    expect(await page.isChecked("#cmp")).toBe(true);
+
     // On a phone the console reflows; the live page starts from the stored windows of the first run.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.waitForTimeout(300);

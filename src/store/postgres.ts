@@ -148,6 +148,8 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
           }
           const [bk] = await tx.unsafe<{ e: boolean }[]>("SELECT to_regclass($1) IS NOT NULL AS e", [ident(EXPORTS_TABLE)]);
           if (bk?.e) await tx.unsafe(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < to_timestamp($1)`, [before]);
+          const [al] = await tx.unsafe<{ e: boolean }[]>("SELECT to_regclass($1) IS NOT NULL AS e", [ident(ALERTS_TABLE)]);
+          if (al?.e) await tx.unsafe(`DELETE FROM ${ident(ALERTS_TABLE)} WHERE "ended" < to_timestamp($1)`, [before]);
         });
       });
     },

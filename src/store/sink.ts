@@ -113,7 +113,7 @@ export interface Sink {
   writeNames(rows: readonly NameRow[]): Promise<void>;
   /** Appends one finished alert to `xenoflow_alerts` (src/store/alerts.ts). */
   writeAlert(row: AlertRow): Promise<void>;
-  /** Deletes rows older than `before` (epoch seconds) from the given tables and the seq bookkeeping. */
+  /** Deletes rows older than `before` (epoch seconds) from the given tables, the seq bookkeeping and the alert history. */
   prune(tables: readonly string[], before: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -146,6 +146,7 @@ export function createSqliteSink(path: string): Sink {
             if (exists.get(t)) db.prepare(`DELETE FROM ${q} WHERE "time" < ?`).run(before);
           }
           db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < ?`).run(before);
+          if (exists.get(ALERTS_TABLE)) db.prepare(`DELETE FROM ${ident(ALERTS_TABLE)} WHERE "ended" < ?`).run(before);
         })();
       }),
     close: () =>

@@ -3,6 +3,7 @@
 // look inside it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
+import type { AlertRow } from "../../src/store/alerts.ts";
 import { type RowSource, type Sink, type WindowExport, isRemainder } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
@@ -91,6 +92,17 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       ]);
       await h.sink.writeNames([{ kind: "as", exporter: "", id: 4200000000, name: "Private AS", description: "", role: "" }]);
       expect(await h.rows("xenoflow_names")).toEqual([["as", "", 4200000000, "Private AS", "", ""]]);
+    });
+
+    test("xenoflow_alerts: one row per ended alert, pruned by its end with the windows", async () => {
+      // In column order, so a row reads back as Object.values of what was written.
+      const first: AlertRow = { started: T0 + 0.25, ended: T0 + 30, collector: "edge-1", mo: "web", mavg: "dst", limit: "flood", direction: "exceed", key: '{"dst_host":"10.0.0.1"}', metric: "bits", peak: 25_000_000, threshold: 8_000_000 };
+      const second: AlertRow = { ...first, started: T0 + 100, ended: T0 + 200, direction: "below", peak: 0 };
+      await h.sink.writeAlert(first);
+      await h.sink.writeAlert(second);
+      expect(await h.rows("xenoflow_alerts")).toEqual([Object.values(first), Object.values(second)]);
+      await h.sink.prune([], T0 + 60);
+      expect(await h.rows("xenoflow_alerts")).toEqual([Object.values(second)]);
     });
 
     test("creates the table with typed columns and a time index on first use", async () => {

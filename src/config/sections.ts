@@ -1,5 +1,6 @@
 // The plain sections of the main file: [collector], [storage], [http], [alerts], [debug], with
 // their defaults (DESIGN.md section 3). Monitoring objects are in mo.ts.
+import { hostname } from "node:os";
 import type { ConfigIssue } from "../errors.ts";
 import { readSecret, resolveFrom } from "./files.ts";
 import { formatListen, isLoopback } from "../net/listen.ts";
@@ -8,6 +9,7 @@ import { type Reader, invalid, isInvalid } from "./reader.ts";
 import type { Config, ListenAddress } from "./types.ts";
 
 export const COLLECTOR_KEYS = [
+  "name",
   "listen",
   "workers",
   "recv_buffer",
@@ -33,6 +35,7 @@ export function readCollector(t: Reader): Config["collector"] {
   const templatesTotal = t.opt("templates_total", int(1), 65536);
   const pendingBytesPerExporter = t.opt("pending_bytes", size(0), 2 ** 20);
   return {
+    name: t.opt("name", collectorName, defaultCollectorName()),
     listen: t.has("listen") ? items.map((x) => x.value) : DEFAULT_LISTEN,
     workers: t.opt("workers", int(1, 256), 1),
     recvBuffer: t.opt("recv_buffer", size(4096), 16 * 2 ** 20),
@@ -46,6 +49,22 @@ export function readCollector(t: Reader): Config["collector"] {
     optionsPerExporter: t.opt("options_per_exporter", int(1), templatesPerExporter),
     optionsTotal: t.opt("options_total", int(1), templatesTotal),
   };
+}
+
+// Fleet (DESIGN.md section 5): the name every row and exactly-once record of this collector carries
+// in a shared database. Host-name characters only, so it reads the same in SQL, URLs and logs.
+const COLLECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+const collectorName = (v: unknown) => {
+  const s = str(v);
+  if (isInvalid(s)) return s;
+  return COLLECTOR_NAME.test(s) ? s : invalid(`invalid collector name "${s}": use letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit`);
+};
+
+/** The host name up to its first dot, or "xenoflow" when it is not a valid collector name. */
+export function defaultCollectorName(host: string = hostname()): string {
+  const short = host.split(".")[0] ?? "";
+  return COLLECTOR_NAME.test(short) ? short : "xenoflow";
 }
 
 const DEFAULT_LISTEN: readonly ListenAddress[] = [
@@ -79,7 +98,7 @@ export function readStorage(
   dataDir: string,
   envUrl: string | undefined,
   issues: ConfigIssue[],
-): Config["storage"] {
+): Omit<Config["storage"], "collector"> {
   const parseUrl = (v: unknown) => {
     const s = str(v);
     if (isInvalid(s)) return s;

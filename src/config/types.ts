@@ -73,6 +73,7 @@ export interface Config {
   file: string; // absolute path of the main file
   dataDir: string; // absolute
   collector: {
+    name: string; // this collector's name in a fleet sharing one database
     listen: readonly ListenAddress[];
     workers: number;
     recvBuffer: number; // bytes
@@ -90,6 +91,7 @@ export interface Config {
     kind: "sqlite" | "postgres";
     retention: number; // seconds
     spoolMax: number; // bytes
+    collector: string; // [collector] name: whom this collector's rows and exactly-once records name
   };
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };

@@ -5,6 +5,13 @@
 // ADD COLUMN (old rows read NULL there); a column that exists with another type is refused with
 // E_STORE, because silently mixing types in one column would corrupt reports. Columns are never
 // dropped, so a downgrade of the config keeps working on the wider table.
+//
+// Fleet (DESIGN.md section 5): every window table has a `collector` column after `time`, and the
+// exactly-once bookkeeping is keyed by (collector, seq). A table from before fleets gets the column
+// on first use with NULL in its old rows: nothing records who wrote them, and a wrong name would be
+// worse than none (fleet totals still count them; `--collector` does not). The operator who knows
+// can claim them: UPDATE <table> SET collector = '<name>' WHERE collector IS NULL.
+import { COLLECTOR_NAME } from "../config/parsers.ts";
 import { XenoflowError } from "../errors.ts";
 import type { KeyColumnType, WindowExport } from "./sink.ts";
 
@@ -34,7 +41,7 @@ export interface ColumnSpec {
   name: string;
   /** Quoted identifier. */
   q: string;
-  role: "time" | "key" | "value";
+  role: "time" | "collector" | "key" | "value";
   sqlType: string;
 }
 
@@ -47,7 +54,10 @@ const SQLITE_KEY: Record<KeyColumnType, string> = { address: "text", uint: "inte
  */
 export function columnsOf(exp: WindowExport, dialect: Dialect): ColumnSpec[] {
   tableIdent(exp.table);
-  const cols: ColumnSpec[] = [{ name: "time", q: '"time"', role: "time", sqlType: dialect === "postgres" ? "timestamptz" : "integer" }];
+  const cols: ColumnSpec[] = [
+    { name: "time", q: '"time"', role: "time", sqlType: dialect === "postgres" ? "timestamptz" : "integer" },
+    { name: "collector", q: '"collector"', role: "collector", sqlType: "text" },
+  ];
   const keyTypes = dialect === "postgres" ? PG_KEY : SQLITE_KEY;
   for (const k of exp.keys) cols.push({ name: k.name, q: ident(k.name), role: "key", sqlType: keyTypes[k.type] });
   // Values are sums of sampled counters: integers that pass 2^31 within minutes on a busy link.
@@ -65,6 +75,15 @@ export function columnsOf(exp: WindowExport, dialect: Dialect): ColumnSpec[] {
   return cols;
 }
 
+/** Columns before the first key: `time`, `collector`. Row cell j goes to column j + LEAD_COLUMNS. */
+export const LEAD_COLUMNS = 2;
+
+/** A collector name as an SQL string literal, after checking it is one config accepts ([collector] name). */
+export function collectorLiteral(name: string): string {
+  if (!COLLECTOR_NAME.test(name)) throw new XenoflowError("E_INTERNAL", `invalid collector name ${JSON.stringify(name)}`);
+  return `'${name}'`;
+}
+
 /** Identifies a table layout, for caching "already checked" and prepared statements. */
 export function layoutKey(table: string, cols: readonly ColumnSpec[]): string {
   return `${table}|${cols.map((c) => `${c.name}:${c.sqlType}`).join(",")}`;
@@ -76,13 +95,42 @@ export function createTableSql(table: string, cols: readonly ColumnSpec[]): stri
   return [`CREATE TABLE IF NOT EXISTS ${t} (${body})`, `CREATE INDEX IF NOT EXISTS ${ident(`${table}_time_idx`)} ON ${t} ("time")`];
 }
 
-export function addColumnSql(table: string, col: ColumnSpec): string {
-  return `ALTER TABLE ${tableIdent(table)} ADD COLUMN ${col.q} ${col.sqlType}`;
+export function addColumnSql(table: string, col: ColumnSpec, dialect: Dialect): string {
+  return `ALTER TABLE ${tableIdent(table)} ADD COLUMN ${dialect === "postgres" ? "IF NOT EXISTS " : ""}${col.q} ${col.sqlType}`;
+}
+
+function exportsColumns(dialect: Dialect): string {
+  const time = dialect === "postgres" ? "timestamptz" : "integer";
+  return `("collector" text NOT NULL, "seq" bigint NOT NULL, "tbl" text NOT NULL, "time" ${time} NOT NULL, PRIMARY KEY ("collector", "seq"))`;
 }
 
 export function exportsTableSql(dialect: Dialect): string {
-  const time = dialect === "postgres" ? "timestamptz" : "integer";
-  return `CREATE TABLE IF NOT EXISTS ${ident(EXPORTS_TABLE)} ("seq" bigint PRIMARY KEY, "tbl" text NOT NULL, "time" ${time} NOT NULL)`;
+  return `CREATE TABLE IF NOT EXISTS ${ident(EXPORTS_TABLE)} ${exportsColumns(dialect)}`;
+}
+
+/**
+ * Turns a bookkeeping table from before fleets (seq alone as primary key, no collector column) into
+ * the per-collector one. Its rows go to `collector`, the first to upgrade: before fleets one
+ * collector wrote the database, most likely this one, and its spool may still replay those seqs.
+ */
+export function upgradeExportsSql(dialect: Dialect, collector: string): string[] {
+  const t = ident(EXPORTS_TABLE);
+  const name = collectorLiteral(collector);
+  if (dialect === "postgres") {
+    return [
+      `ALTER TABLE ${t} ADD COLUMN "collector" text NOT NULL DEFAULT ${name}`,
+      `ALTER TABLE ${t} ALTER COLUMN "collector" DROP DEFAULT`,
+      `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${ident(`${EXPORTS_TABLE}_pkey`)}, ADD PRIMARY KEY ("collector", "seq")`,
+    ];
+  }
+  // SQLite cannot change a primary key in place: copy into a new table.
+  const old = ident(`${EXPORTS_TABLE}_old`);
+  return [
+    `ALTER TABLE ${t} RENAME TO ${old}`,
+    exportsTableSql(dialect),
+    `INSERT INTO ${t} ("collector", "seq", "tbl", "time") SELECT ${name}, "seq", "tbl", "time" FROM ${old}`,
+    `DROP TABLE ${old}`,
+  ];
 }
 
 /** Normalises a type name as the catalog reports it, so it compares with ColumnSpec.sqlType. */

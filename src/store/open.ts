@@ -10,10 +10,10 @@ import { maskUrl } from "./store-error.ts";
 export function openSink(storage: Config["storage"]): Sink {
   if (storage.kind === "sqlite") {
     if (!storage.url.startsWith("sqlite:")) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected sqlite:PATH`);
-    return createSqliteSink(storage.url.slice("sqlite:".length));
+    return createSqliteSink(storage.url.slice("sqlite:".length), storage.collector);
   }
   if (!/^postgres(ql)?:\/\//.test(storage.url)) {
     throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(storage.url)}: expected postgres://user@host:port/db`);
   }
-  return createPostgresSink(storage.url);
+  return createPostgresSink(storage.url, { collector: storage.collector });
 }

@@ -9,6 +9,8 @@ export interface TopQuery {
   by: ValueName;
   range: Range;
   n: number;
+  /** One collector of a fleet; null: every collector's rows (and rows from before fleets). */
+  collector: string | null;
 }
 
 export interface SeriesQuery {
@@ -17,6 +19,7 @@ export interface SeriesQuery {
   range: Range;
   /** Bucket length, seconds. */
   every: number;
+  collector: string | null;
 }
 
 /** One key group: key cells as text (null where the stored key is NULL), sums in target.values order. */

@@ -2,9 +2,10 @@
 // their defaults (DESIGN.md section 3). Monitoring objects are in mo.ts.
 import { hostname } from "node:os";
 import type { ConfigIssue } from "../errors.ts";
+import { parseClickhouseUrl } from "../store/clickhouse-conn.ts";
 import { readSecret, resolveFrom } from "./files.ts";
 import { formatListen, isLoopback } from "../net/listen.ts";
-import { cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
+import { COLLECTOR_NAME, cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
 import { type Reader, invalid, isInvalid } from "./reader.ts";
 import type { Config, ListenAddress } from "./types.ts";
 
@@ -52,9 +53,7 @@ export function readCollector(t: Reader): Config["collector"] {
 }
 
 // Fleet (DESIGN.md section 5): the name every row and exactly-once record of this collector carries
-// in a shared database. Host-name characters only, so it reads the same in SQL, URLs and logs.
-const COLLECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
+// in a shared database.
 const collectorName = (v: unknown) => {
   const s = str(v);
   if (isInvalid(s)) return s;
@@ -75,7 +74,7 @@ const DEFAULT_LISTEN: readonly ListenAddress[] = [
 export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file"] as const;
 
 /** "sqlite:PATH" (relative to the config directory) or a postgres URL; or what is wrong. */
-export function parseStorageUrl(url: string, dir: string): { url: string; kind: "sqlite" | "postgres" } | string {
+export function parseStorageUrl(url: string, dir: string): { url: string; kind: Config["storage"]["kind"] } | string {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") return `expected "sqlite:PATH", found "${url}"`;
@@ -89,7 +88,15 @@ export function parseStorageUrl(url: string, dir: string): { url: string; kind: 
       return `not a valid URL: "${url}"`;
     }
   }
-  return `expected "sqlite:PATH" or "postgres://user@host:5432/db", found "${url}"`;
+  if (url.startsWith("clickhouse://")) {
+    try {
+      parseClickhouseUrl(url);
+      return { url, kind: "clickhouse" };
+    } catch (err) {
+      return (err as Error).message.replace(/^storage\.url [^:]*: /, "");
+    }
+  }
+  return `expected "sqlite:PATH", "postgres://user@host:5432/db" or "clickhouse://user@host:8123/db", found "${url}"`;
 }
 
 export function readStorage(

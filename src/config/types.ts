@@ -87,8 +87,8 @@ export interface Config {
     optionsTotal: number;
   };
   storage: {
-    url: string; // "sqlite:/abs/path" or "postgres://..."
-    kind: "sqlite" | "postgres";
+    url: string; // "sqlite:/abs/path", "postgres://..." or "clickhouse://..."
+    kind: "sqlite" | "postgres" | "clickhouse";
     retention: number; // seconds
     spoolMax: number; // bytes
     collector: string; // [collector] name: whom this collector's rows and exactly-once records name

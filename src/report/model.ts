@@ -1,6 +1,7 @@
 // What the report queries return, independent of the store. Sums are bigint: they are sums of
 // 64-bit counters and a report must not round them.
 import type { ValueName } from "../config/types.ts";
+import type { StoreKind } from "../store/ddl.ts";
 import type { Range } from "./time.ts";
 import type { Target } from "./target.ts";
 
@@ -44,7 +45,7 @@ export interface Bucket {
 
 /** A store the reports can read. Each query returns null when the window's table does not exist. */
 export interface ReportDb {
-  readonly kind: "sqlite" | "postgres";
+  readonly kind: StoreKind;
   top(q: TopQuery): Promise<TopRows | null>;
   series(q: SeriesQuery): Promise<{ buckets: Bucket[]; rows: number } | null>;
   close(): Promise<void>;

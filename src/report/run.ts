@@ -1,5 +1,6 @@
 // The report commands as functions of (config, arguments, clock): the CLI passes the wall clock and
 // the loaded config, tests pass their own, and both get the exact text the command prints.
+import { COLLECTOR_NAME } from "../config/parsers.ts";
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { ReportDb } from "./model.ts";
@@ -14,7 +15,12 @@ export interface CollectorArg {
   collector?: string | undefined;
 }
 
-const collectorOf = (args: CollectorArg): string | null => (args.collector === undefined || args.collector === "" ? null : args.collector);
+function collectorOf(args: CollectorArg): string | null {
+  const c = args.collector;
+  if (c === undefined || c === "") return null;
+  if (!COLLECTOR_NAME.test(c)) throw new XenoflowError("E_USAGE", `--collector "${c}": not a collector name (letters, digits, ".", "_" and "-")`);
+  return c;
+}
 
 export interface TopArgs extends RangeArgs, CollectorArg {
   mo: string;

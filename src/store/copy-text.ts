@@ -22,12 +22,18 @@ function encodeCell(v: string | number | null, col: ColumnSpec): string {
   return escapeCopyText(v);
 }
 
+/** The cells every row of a PostgreSQL COPY starts with: time, collector. */
+export function pgLead(exp: WindowExport, collector: string): string {
+  return `${new Date(exp.time * 1000).toISOString()}\t${escapeCopyText(collector)}`;
+}
+
 /**
- * Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters, rendering
- * them ROWS_PER_TURN per turn (a stream reads ahead: a sync generator was read whole in one turn).
+ * Yields the export's rows as COPY text, each line `lead` (the cells before the keys, already
+ * encoded) then the row's cells, in chunks of roughly CHUNK_CHARS characters, rendering them
+ * ROWS_PER_TURN per turn (a stream reads ahead: a sync generator was read whole in one turn).
+ * ClickHouse reads the same text as TabSeparated.
  */
-export async function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[], collector: string): AsyncGenerator<string> {
-  const lead = `${new Date(exp.time * 1000).toISOString()}\t${escapeCopyText(collector)}`;
+export async function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[], lead: string): AsyncGenerator<string> {
   let buf = "";
   for await (const slice of slicesOf(rowsOf(exp), ROWS_PER_TURN, betweenSlices)) {
     for (const r of slice) {

@@ -16,6 +16,8 @@ import { XenoflowError } from "../errors.ts";
 import type { KeyColumnType, WindowExport } from "./sink.ts";
 
 export type Dialect = "sqlite" | "postgres";
+/** Every store's column types; ClickHouse's tables are built in clickhouse-ddl.ts. */
+export type StoreKind = Dialect | "clickhouse";
 
 const IDENT = /^[a-z][a-z0-9_]*$/;
 // PostgreSQL truncates identifiers beyond NAMEDATALEN-1 = 63 bytes; the index name adds "_time_idx".
@@ -41,27 +43,34 @@ export interface ColumnSpec {
   name: string;
   /** Quoted identifier. */
   q: string;
-  role: "time" | "collector" | "key" | "value";
+  role: "time" | "collector" | "seq" | "key" | "value";
   sqlType: string;
 }
 
 const PG_KEY: Record<KeyColumnType, string> = { address: "inet", uint: "bigint", string: "text", mac: "macaddr" };
 const SQLITE_KEY: Record<KeyColumnType, string> = { address: "text", uint: "integer", string: "text", mac: "text" };
+// 18.16 has no IPv6 type (19.3 added it as a domain): addresses are the text the other stores hold.
+const CLICKHOUSE_KEY: Record<KeyColumnType, string> = { address: "Nullable(String)", uint: "Nullable(UInt64)", string: "Nullable(String)", mac: "Nullable(String)" };
+const TYPES: Record<StoreKind, { time: string; collector: string; keys: Record<KeyColumnType, string>; value: string }> = {
+  postgres: { time: "timestamptz", collector: "text", keys: PG_KEY, value: "bigint" },
+  sqlite: { time: "integer", collector: "text", keys: SQLITE_KEY, value: "integer" },
+  clickhouse: { time: "DateTime", collector: "String", keys: CLICKHOUSE_KEY, value: "UInt64" },
+};
 
 /**
  * The export's columns in table order after validating every identifier, the row widths and the
  * uniqueness of names. Throws before anything is written or spooled.
  */
-export function columnsOf(exp: WindowExport, dialect: Dialect): ColumnSpec[] {
+export function columnsOf(exp: WindowExport, dialect: StoreKind): ColumnSpec[] {
   tableIdent(exp.table);
+  const types = TYPES[dialect];
   const cols: ColumnSpec[] = [
-    { name: "time", q: '"time"', role: "time", sqlType: dialect === "postgres" ? "timestamptz" : "integer" },
-    { name: "collector", q: '"collector"', role: "collector", sqlType: "text" },
+    { name: "time", q: '"time"', role: "time", sqlType: types.time },
+    { name: "collector", q: '"collector"', role: "collector", sqlType: types.collector },
   ];
-  const keyTypes = dialect === "postgres" ? PG_KEY : SQLITE_KEY;
-  for (const k of exp.keys) cols.push({ name: k.name, q: ident(k.name), role: "key", sqlType: keyTypes[k.type] });
+  for (const k of exp.keys) cols.push({ name: k.name, q: ident(k.name), role: "key", sqlType: types.keys[k.type] });
   // Values are sums of sampled counters: integers that pass 2^31 within minutes on a busy link.
-  for (const v of exp.values) cols.push({ name: v, q: ident(v), role: "value", sqlType: dialect === "postgres" ? "bigint" : "integer" });
+  for (const v of exp.values) cols.push({ name: v, q: ident(v), role: "value", sqlType: types.value });
   const seen = new Set<string>();
   for (const c of cols) {
     if (seen.has(c.name)) throw new XenoflowError("E_INTERNAL", `table ${exp.table}: duplicate column ${c.name}`);
@@ -144,12 +153,17 @@ export function normalType(catalogType: string): string {
  * Compares the table's existing columns with the export's: returns the columns to add, throws
  * E_STORE for a type conflict. `existing` maps column name to catalog type.
  */
-export function missingColumns(table: string, cols: readonly ColumnSpec[], existing: ReadonlyMap<string, string>): ColumnSpec[] {
+export function missingColumns(
+  table: string,
+  cols: readonly ColumnSpec[],
+  existing: ReadonlyMap<string, string>,
+  normal: (catalogType: string) => string = normalType,
+): ColumnSpec[] {
   const missing: ColumnSpec[] = [];
   for (const c of cols) {
     const have = existing.get(c.name);
     if (have === undefined) missing.push(c);
-    else if (normalType(have) !== c.sqlType) {
+    else if (normal(have) !== c.sqlType) {
       throw new XenoflowError("E_STORE", `table ${table}: column ${c.name} is ${have} in the database but the config needs ${c.sqlType}; rename the window or migrate the table`);
     }
   }

@@ -11,7 +11,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
-import { copyChunks } from "./copy-text.ts";
+import { copyChunks, pgLead } from "./copy-text.ts";
 import { defaultCollectorName } from "../config/sections.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent, upgradeExportsSql } from "./ddl.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
@@ -121,7 +121,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     const sig = await ensure(tx, exp.table, cols);
     if (rowCount(exp) > 0) {
       const stream = await tx.unsafe(`COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`).writable();
-      await pipeline(Readable.from(copyChunks(exp, cols, collector)), stream);
+      await pipeline(Readable.from(copyChunks(exp, cols, pgLead(exp, collector))), stream);
     }
     return sig;
   }

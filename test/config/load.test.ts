@@ -224,7 +224,7 @@ describe("environment", () => {
   test("a bad XENOFLOW_DB_URL is reported as coming from the environment", () => {
     const dir = tree({ "x.toml": "" });
     expect(issuesOf(() => loadConfig(join(dir, "x.toml"), { env: { XENOFLOW_DB_URL: "mysql://h/db" } }))).toEqual([
-      'XENOFLOW_DB_URL (environment): expected "sqlite:PATH" or "postgres://user@host:5432/db", found "mysql://h/db"',
+      'XENOFLOW_DB_URL (environment): expected "sqlite:PATH", "postgres://user@host:5432/db" or "clickhouse://user@host:8123/db", found "mysql://h/db"',
     ]);
   });
 

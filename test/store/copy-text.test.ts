@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { copyChunks, escapeCopyText } from "../../src/store/copy-text.ts";
+import { copyChunks, escapeCopyText, pgLead } from "../../src/store/copy-text.ts";
 import { columnsOf } from "../../src/store/ddl.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
@@ -23,7 +23,7 @@ function exp(rows: WindowExport["rows"]): WindowExport {
 async function text(e: WindowExport): Promise<{ chunks: string[]; turns: number }> {
   const { turns, value } = await turnsDuring(async () => {
     const chunks: string[] = [];
-    for await (const c of copyChunks(e, columnsOf(e, "postgres"), "pop\t1")) chunks.push(c);
+    for await (const c of copyChunks(e, columnsOf(e, "postgres"), pgLead(e, "pop\t1"))) chunks.push(c);
     return chunks;
   });
   return { chunks: value, turns };

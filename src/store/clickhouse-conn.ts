@@ -1,0 +1,90 @@
+// The connection to ClickHouse shared by the sink and the reports: `clickhouse://user[:password]@
+// host:8123/db` (DESIGN.md section 3) turned into the official client's options, and its errors
+// into StoreErrors. ClickHouse speaks HTTP on that port; the client sends every statement there.
+//
+// Written against Debian's clickhouse-server 18.16 and kept to what it understands: no query
+// parameters ({name:Type} came in 19.x), so only numbers and validated names reach the text.
+// Its error text ("Code: 62, e.displayText() = DB::Exception: ...") predates the format the client
+// parses, so the code is read from the message here.
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
+import { XenoflowError } from "../errors.ts";
+import { StoreError, maskUrl } from "./store-error.ts";
+
+export interface ClickhouseTarget {
+  /** http://host:port for the client. */
+  http: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+/** Parses a clickhouse:// URL; throws E_CONFIG naming what is wrong. */
+export function parseClickhouseUrl(url: string): ClickhouseTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: not a valid URL`);
+  }
+  if (u.protocol !== "clickhouse:" || u.hostname === "") {
+    throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: expected clickhouse://user@host:8123/db`);
+  }
+  const database = decodeURIComponent(u.pathname.replace(/^\//, "")) || "default";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: invalid database name "${database}"`);
+  return {
+    http: `http://${u.hostname.includes(":") ? `[${u.hostname}]` : u.hostname}:${u.port || "8123"}`,
+    username: decodeURIComponent(u.username) || "default",
+    password: decodeURIComponent(u.password),
+    database,
+  };
+}
+
+export function connectClickhouse(url: string, requestTimeoutMs: number): ClickHouseClient {
+  const t = parseClickhouseUrl(url);
+  return createClient({
+    url: t.http,
+    username: t.username,
+    password: t.password,
+    database: t.database,
+    request_timeout: requestTimeoutMs,
+    application: "xenoflow",
+    log: { level: ClickHouseLogLevel.OFF }, // errors reach the caller as StoreErrors
+  });
+}
+
+// Server error codes (src/Common/ErrorCodes.cpp) where the same statement may succeed later.
+const TRANSIENT_CODES = new Set([
+  159, // TIMEOUT_EXCEEDED
+  164, // READONLY
+  202, // TOO_MANY_SIMULTANEOUS_QUERIES
+  209, // SOCKET_TIMEOUT
+  210, // NETWORK_ERROR
+  216, // QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING
+  241, // MEMORY_LIMIT_EXCEEDED
+  242, // TABLE_IS_READ_ONLY
+  252, // TOO_MANY_PARTS
+  279, // ALL_CONNECTION_TRIES_FAILED
+  319, // UNKNOWN_STATUS_OF_INSERT
+  394, // QUERY_WAS_CANCELLED
+]);
+
+/** The server's error code in an error from the client, or null when the server did not answer with one. */
+export function clickhouseCode(err: unknown): number | null {
+  const m = /\bCode: (\d+)/.exec(err instanceof Error ? err.message : String(err));
+  return m ? Number(m[1]) : null;
+}
+
+/** Wraps a client error: transient unless the server answered with a code about the statement or its data. */
+export function clickhouseStoreError(err: unknown, url: string, what: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = clickhouseCode(err);
+  const transient = code === null || TRANSIENT_CODES.has(code);
+  const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/, e\.what\(\) = DB::Exception$/, "");
+  return new StoreError(`${what} ${maskUrl(url)}: ${msg}`, transient, { cause: err });
+}
+
+/** A statement's rows as objects (JSONEachRow: 64-bit integers arrive as text). */
+export async function rowsOf<T>(client: ClickHouseClient, query: string): Promise<T[]> {
+  const rs = await client.query({ query, format: "JSONEachRow" });
+  return rs.json<T>();
+}

@@ -1,0 +1,135 @@
+// The ClickHouse store through the official `@clickhouse/client` over HTTP: rows in TabSeparated
+// (the COPY text of copy-text.ts, which ClickHouse reads as is), one INSERT per window export.
+//
+// Exactly once without transactions (18.16 has none, nor insert deduplication outside replicated
+// tables): every row carries its export's `seq`, and one INSERT of one window is one block (one
+// `time`, so one partition; max_insert_block_size raised above its row count), which MergeTree
+// commits whole or not at all. Before inserting, the sink ends any earlier attempt of the same
+// export still running on the server (KILL QUERY ... SYNC on its query_id: a write that timed out
+// here may still commit there), then counts the rows of (collector, time, seq): all there means
+// written before a crash or a lost acknowledgement, none means insert. Some is impossible by the
+// above and is refused rather than guessed at.
+//
+// Fleet: schema changes are idempotent (CREATE ... IF NOT EXISTS; ADD COLUMN after a look at
+// system.columns), and the "already exists" a concurrent collector causes is retried after a
+// fresh look.
+import { Readable } from "node:stream";
+import { defaultCollectorName } from "../config/sections.ts";
+import { clickhouseAddColumnSql, clickhouseColumns, clickhouseTableSql, clickhouseType, expiredPartitions } from "./clickhouse-ddl.ts";
+import { clickhouseCode, clickhouseStoreError, connectClickhouse, rowsOf } from "./clickhouse-conn.ts";
+import { copyChunks } from "./copy-text.ts";
+import { type ColumnSpec, collectorLiteral, columnsOf, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { type Sink, rowCount } from "./sink.ts";
+import { StoreError } from "./store-error.ts";
+
+export interface ClickhouseOptions {
+  /** `[collector] name`; default: the short host name. */
+  collector?: string;
+  /** Client-side deadline of one request. */
+  requestTimeoutMs?: number;
+}
+
+// TABLE_ALREADY_EXISTS, ILLEGAL_COLUMN ("column with this name already exists"), DUPLICATE_COLUMN:
+// what a collector creating the same table or column at the same moment as another one sees.
+const RACE_CODES = new Set([57, 44, 15]);
+const DEFAULT_BLOCK_ROWS = 1_048_576;
+
+export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}): Sink {
+  const collector = opts.collector ?? defaultCollectorName();
+  const name = collectorLiteral(collector);
+  const client = connectClickhouse(url, opts.requestTimeoutMs ?? 120_000);
+  const ensured = new Set<string>();
+  let closed = false;
+
+  async function ensureOnce(table: string, cols: readonly ColumnSpec[]): Promise<void> {
+    await client.command({ query: clickhouseTableSql(table, cols) });
+    const info = await rowsOf<{ name: string; type: string }>(
+      client,
+      `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '${table}'`,
+    );
+    const existing = new Map(info.map((c) => [c.name, c.type]));
+    for (const c of missingColumns(table, clickhouseColumns(cols), existing, clickhouseType)) {
+      await client.command({ query: clickhouseAddColumnSql(table, c) });
+    }
+  }
+
+  async function ensure(table: string, cols: readonly ColumnSpec[]): Promise<void> {
+    const sig = layoutKey(table, cols);
+    if (ensured.has(sig)) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureOnce(table, cols);
+        break;
+      } catch (err) {
+        const code = clickhouseCode(err);
+        if (attempt >= 5 || code === null || !RACE_CODES.has(code)) throw err;
+      }
+    }
+    ensured.add(sig);
+  }
+
+  /** Rows already stored for this export: 0, or all of them. */
+  async function alreadyStored(table: string, time: number, seq: number, queryId: string): Promise<number> {
+    await client.command({ query: `KILL QUERY WHERE query_id = '${queryId}' SYNC` });
+    const [r] = await rowsOf<{ n: string }>(
+      client,
+      `SELECT count() AS n FROM ${tableIdent(table)} WHERE "time" = toDateTime(${time}) AND "collector" = ${name} AND "seq" = ${seq}`,
+    );
+    return Number(r?.n ?? 0);
+  }
+
+  return {
+    kind: "clickhouse",
+    async write(exp, seq) {
+      if (closed) throw new StoreError(`write to ${exp.table}: sink is closed`, false);
+      const cols = columnsOf(exp, "clickhouse");
+      const rows = rowCount(exp);
+      const s = seq ?? 0;
+      if (!Number.isSafeInteger(s) || s < 0 || !Number.isInteger(exp.time)) throw new StoreError(`write to ${exp.table}: invalid seq ${s} or time ${exp.time}`, false);
+      const queryId = `xenoflow-${collector}-${exp.table}-${s}`;
+      try {
+        await ensure(exp.table, cols);
+        if (rows === 0) return;
+        if (seq !== undefined) {
+          const have = await alreadyStored(exp.table, exp.time, s, queryId);
+          if (have === rows) return;
+          if (have > 0) throw new StoreError(`write to ${exp.table}: ${have} of ${rows} rows of export ${s} are stored; not writing it again`, false);
+        }
+        const chunks = copyChunks(exp, cols, `${exp.time}\t${collector}\t${s}`);
+        await client.insert({
+          table: tableIdent(exp.table),
+          columns: clickhouseColumns(cols).map((c) => c.q) as [string, ...string[]],
+          values: Readable.from(chunks, { objectMode: false }),
+          format: "TabSeparated",
+          query_id: queryId,
+          clickhouse_settings: { max_insert_block_size: String(Math.max(DEFAULT_BLOCK_ROWS, rows + 1)) },
+        });
+      } catch (err) {
+        // The server may have been recreated meanwhile: check the layout again.
+        ensured.clear();
+        throw clickhouseStoreError(err, url, `write to ${exp.table} in`);
+      }
+    },
+    async prune(tables, before) {
+      if (closed) throw new StoreError("prune: sink is closed", false);
+      const quoted = tables.map(tableIdent);
+      try {
+        for (const [i, t] of tables.entries()) {
+          const parts = await rowsOf<{ partition: string }>(
+            client,
+            `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = '${t}' AND active`,
+          );
+          for (const p of expiredPartitions(parts.map((r) => r.partition), before)) {
+            await client.command({ query: `ALTER TABLE ${quoted[i]} DROP PARTITION ${p}` });
+          }
+        }
+      } catch (err) {
+        throw clickhouseStoreError(err, url, "prune in");
+      }
+    },
+    async close() {
+      closed = true;
+      await client.close();
+    },
+  };
+}

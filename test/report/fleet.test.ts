@@ -1,20 +1,24 @@
 // Reports over a fleet: three collectors write the same windows (each its own multiple of the
-// fixture's values) into one SQLite file and one PostgreSQL schema. Without --collector a report
-// sums the fleet; with it, one collector's rows; the fleet's numbers equal the sum of the three.
-// PostgreSQL unreachable: skipped on a developer machine, a failure under CI=true.
+// fixture's values) into one SQLite file, one PostgreSQL schema and one ClickHouse server. Without
+// --collector a report sums the fleet; with it, one collector's rows; the fleet's numbers equal the
+// sum of the three, and every store prints the same text.
+// PostgreSQL unreachable or no clickhouse-server: skipped on a developer machine, a failure under CI=true.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import type { Config } from "../../src/config/types.ts";
 import { XenoflowError } from "../../src/errors.ts";
 import type { ReportDb } from "../../src/report/model.ts";
+import { openClickhouseReports } from "../../src/report/clickhouse.ts";
 import { openPostgresReports } from "../../src/report/postgres.ts";
 import { reportSeries, reportTop } from "../../src/report/run.ts";
 import { openSqliteReports } from "../../src/report/sqlite.ts";
+import { createClickhouseSink } from "../../src/store/clickhouse.ts";
 import { createPostgresSink } from "../../src/store/postgres.ts";
 import type { Sink } from "../../src/store/sink.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { tree } from "../config/tmp.ts";
+import { type ClickhouseServer, createClickhouse, haveClickhouse } from "../support/clickhouse.ts";
 import { T0, loadFixtureConfig, writeData } from "./fixture.ts";
 
 const URL = process.env.XENOFLOW_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -40,6 +44,7 @@ if (!reachable && process.env.CI === "true") {
 
 let config: Config;
 const stores: Array<[string, ReportDb]> = [];
+let clickhouse: ClickhouseServer | null = null;
 
 async function fill(open: (collector: string) => Sink): Promise<void> {
   for (const [name, scale] of FLEET) {
@@ -54,6 +59,12 @@ beforeAll(async () => {
   const path = join(tree({}), "fleet.sqlite");
   await fill((c) => createSqliteSink(path, c));
   stores.push(["sqlite", openSqliteReports(path)]);
+  if (haveClickhouse) {
+    clickhouse = await createClickhouse();
+    const url = clickhouse.url;
+    await fill((collector) => createClickhouseSink(url, { collector }));
+    stores.push(["clickhouse", openClickhouseReports(url)]);
+  }
   if (!reachable) return;
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   await fill((collector) => createPostgresSink(URL, { schema, connectTimeoutS: 5, collector }));
@@ -63,13 +74,14 @@ beforeAll(async () => {
   });
   if (psql.exitCode !== 0) throw new Error(`psql -f sql/install.sql failed: ${psql.stderr.toString()}`);
   stores.push(["postgres", openPostgresReports(URL, { schema })]);
-});
+}, 60_000);
 
 afterAll(async () => {
   for (const [, db] of stores) await db.close();
+  await clickhouse?.destroy();
   if (reachable) await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await admin.end();
-});
+}, 60_000);
 
 /** `report top --csv` lines as label (the keys, or other / total) -> the value columns. */
 function byLabel(csv: string, keyCount: number): Map<string, number[]> {
@@ -93,7 +105,30 @@ function summed(maps: Map<string, number[]>[]): Map<string, number[]> {
   return out;
 }
 
+if (!haveClickhouse && process.env.CI === "true") {
+  test("clickhouse-server is installed", () => {
+    throw new Error("clickhouse-server is missing and CI=true: .ci/run installs it");
+  });
+}
+
 describe("reports over a fleet", () => {
+  test("every store prints the same top and series, for the fleet and for one collector", async () => {
+    expect(stores.map(([kind]) => kind)).toEqual(["sqlite", ...(haveClickhouse ? ["clickhouse"] : []), ...(reachable ? ["postgres"] : [])]);
+    const [, first] = stores[0]!;
+    for (const collector of [undefined, "pop2"]) {
+      for (const [mo, window, by] of [["all", "talkers", "octets"], ["all", "proto", "bits"], ["all", "nets", "octets"], ["lan", "macs", "packets"]] as const) {
+        for (const n of ["1", "3", "50"]) {
+          const args = { mo, window, by, n, ...range, csv: false, collector };
+          const want = await reportTop(config, first, args, 0);
+          for (const [kind, db] of stores.slice(1)) expect([kind, await reportTop(config, db, args, 0)]).toEqual([kind, want]);
+        }
+      }
+      const args = { mo: "all", window: "proto", value: "flows", every: "30s", from: range.from, to: String(T0 + 300), collector };
+      const want = await reportSeries(config, first, args, 0);
+      for (const [kind, db] of stores.slice(1)) expect([kind, await reportSeries(config, db, args, 0)]).toEqual([kind, want]);
+    }
+  });
+
   test("top over the fleet equals the sum of the per-collector tops; --collector narrows", async () => {
     for (const [kind, db] of stores) {
       for (const [mo, window, keys] of [["all", "talkers", 2], ["all", "proto", 3], ["lan", "macs", 2]] as const) {

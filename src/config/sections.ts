@@ -71,7 +71,7 @@ const DEFAULT_LISTEN: readonly ListenAddress[] = [
   { host: "0.0.0.0", port: 4739 },
 ];
 
-export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file"] as const;
+export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file", "partition"] as const;
 
 /** "sqlite:PATH" (relative to the config directory) or a postgres URL; or what is wrong. */
 export function parseStorageUrl(url: string, dir: string): { url: string; kind: Config["storage"]["kind"] } | string {
@@ -139,7 +139,21 @@ export function readStorage(
     ...storage,
     retention: t.opt("retention", duration(3600), 30 * 86400),
     spoolMax: t.opt("spool_max", size(0), 512 * 2 ** 20),
+    partition: readPartition(t, storage.kind),
   };
+}
+
+/**
+ * `partition`: PostgreSQL window tables partitioned by time in whole days (a partition is named
+ * `<table>_YYYYMMDD`, which fits PostgreSQL's 63 bytes after the longest table name); "" or absent
+ * is off. ClickHouse tables are partitioned by day whatever it says; SQLite has no partitions.
+ */
+function readPartition(t: Reader, kind: Config["storage"]["kind"]): number {
+  if (t.raw("partition") === "" || !t.has("partition")) return 0;
+  const seconds = t.opt("partition", duration(86400), 0);
+  if (seconds % 86400 !== 0) t.report("partition", "`partition`: must be a whole number of days, such as \"1d\" or \"7d\"");
+  else if (kind === "sqlite") t.report("partition", "`partition`: applies to a postgres or clickhouse url");
+  return seconds;
 }
 
 export const HTTP_KEYS = ["listen", "token", "token_file"] as const;

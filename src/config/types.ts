@@ -91,6 +91,7 @@ export interface Config {
     kind: "sqlite" | "postgres" | "clickhouse";
     retention: number; // seconds
     spoolMax: number; // bytes
+    partition: number; // seconds, whole days; 0 = window tables not partitioned (PostgreSQL)
     collector: string; // [collector] name: whom this collector's rows and exactly-once records name
   };
   http: { listen: ListenAddress | null; token: string | null };

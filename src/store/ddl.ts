@@ -98,10 +98,11 @@ export function layoutKey(table: string, cols: readonly ColumnSpec[]): string {
   return `${table}|${cols.map((c) => `${c.name}:${c.sqlType}`).join(",")}`;
 }
 
-export function createTableSql(table: string, cols: readonly ColumnSpec[]): string[] {
+/** `partitioned`: PostgreSQL declarative partitions by range of "time" (pg-partitions.ts makes them). */
+export function createTableSql(table: string, cols: readonly ColumnSpec[], partitioned = false): string[] {
   const t = tableIdent(table);
   const body = cols.map((c) => `${c.q} ${c.sqlType}${c.role === "time" ? " NOT NULL" : ""}`).join(", ");
-  return [`CREATE TABLE IF NOT EXISTS ${t} (${body})`, `CREATE INDEX IF NOT EXISTS ${ident(`${table}_time_idx`)} ON ${t} ("time")`];
+  return [`CREATE TABLE IF NOT EXISTS ${t} (${body})${partitioned ? ' PARTITION BY RANGE ("time")' : ""}`, `CREATE INDEX IF NOT EXISTS ${ident(`${table}_time_idx`)} ON ${t} ("time")`];
 }
 
 export function addColumnSql(table: string, col: ColumnSpec, dialect: Dialect): string {

@@ -14,6 +14,7 @@ import postgres from "postgres";
 import { copyChunks, pgLead } from "./copy-text.ts";
 import { defaultCollectorName } from "../config/sections.ts";
 import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent, upgradeExportsSql } from "./ddl.ts";
+import { type Run, dropExpired, ensurePartitions } from "./pg-partitions.ts";
 import { type Sink, type WindowExport, rowCount } from "./sink.ts";
 import { StoreError, maskUrl, pgStoreError } from "./store-error.ts";
 
@@ -26,6 +27,10 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   /** Client-side deadline for one write or prune, connect included. */
   writeTimeoutMs?: number;
+  /** `[storage] partition`, seconds (whole days): new window tables partitioned by time; 0 off. */
+  partitionSeconds?: number;
+  /** Where the sink says what the operator should know (a table left unpartitioned). */
+  warn?: (message: string) => void;
 }
 
 type Sql = postgres.Sql<Record<string, never>>;
@@ -52,6 +57,8 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
   const statementTimeoutMs = opts.statementTimeoutMs ?? 60_000;
   const writeTimeoutMs = opts.writeTimeoutMs ?? 120_000;
   const collector = opts.collector ?? defaultCollectorName();
+  const partitionSeconds = opts.partitionSeconds ?? 0;
+  const warn = opts.warn ?? (() => {});
   const connection: Record<string, string | number> = { application_name: "xenoflow", statement_timeout: statementTimeoutMs };
   if (opts.schema !== undefined) connection.search_path = ident(opts.schema);
 
@@ -69,6 +76,10 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
 
   let sql = connect();
   const ensured = new Set<string>();
+  // Per table: partitioned ("p") or not, as the catalog says; and the periods known to have a partition.
+  const partitioned = new Map<string, boolean>();
+  const covered = new Set<string>();
+  const warned = new Set<string>();
   let exportsReady = false;
   let closed = false;
 
@@ -89,6 +100,8 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     } catch (err) {
       // The database may have been restored or recreated meanwhile: check the layout again.
       ensured.clear();
+      partitioned.clear();
+      covered.clear();
       exportsReady = false;
       throw pgStoreError(err, url, what);
     } finally {
@@ -96,11 +109,26 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     }
   }
 
-  async function ensure(tx: Tx, table: string, cols: readonly ColumnSpec[]): Promise<string | null> {
+  const runIn =
+    (tx: Tx): Run =>
+    <T extends object>(text: string, params: (string | number)[] = []) =>
+      tx.unsafe<T[]>(text, params) as unknown as Promise<T[]>;
+
+  async function ensure(tx: Tx, table: string, cols: readonly ColumnSpec[], time: number): Promise<string | null> {
     const sig = layoutKey(table, cols);
-    if (ensured.has(sig)) return null;
+    if (ensured.has(sig)) {
+      if (partitioned.get(table)) await partitionsFor(tx, table, time);
+      return null;
+    }
     await lockDdl(tx);
-    for (const s of createTableSql(table, cols)) await tx.unsafe(s);
+    for (const s of createTableSql(table, cols, partitionSeconds > 0)) await tx.unsafe(s);
+    const [kind] = await tx.unsafe<{ p: boolean }[]>("SELECT relkind = 'p' AS p FROM pg_class WHERE oid = $1::regclass", [tableIdent(table)]);
+    partitioned.set(table, kind?.p === true);
+    if (kind?.p) await partitionsFor(tx, table, time);
+    else if (partitionSeconds > 0 && !warned.has(table)) {
+      warned.add(table);
+      warn(`table ${table} is not partitioned (it predates [storage] partition): it keeps working and retention deletes its old rows; docs/FLEET.md shows how to partition it`);
+    }
     const info = await tx.unsafe<{ column_name: string; data_type: string }[]>(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
       [table],
@@ -108,6 +136,15 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
     const existing = new Map(info.map((c) => [c.column_name, c.data_type]));
     for (const c of missingColumns(table, cols, existing)) await tx.unsafe(addColumnSql(table, c, "postgres"));
     return sig;
+  }
+
+  /** A partitioned table (also after `partition` was switched off) needs a partition for every row. */
+  async function partitionsFor(tx: Tx, table: string, time: number): Promise<void> {
+    const length = partitionSeconds || 86400;
+    const period = Math.floor(time / length);
+    if (covered.has(`${table}|${period}`) && covered.has(`${table}|${period + 1}`)) return;
+    await lockDdl(tx);
+    await ensurePartitions(runIn(tx), table, time, length, covered);
   }
 
   async function writeTx(tx: Tx, exp: WindowExport, seq: number | undefined, cols: readonly ColumnSpec[]): Promise<string | null> {
@@ -118,7 +155,7 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
       );
       if (fresh.length === 0) return null; // written before a crash or a lost commit acknowledgement
     }
-    const sig = await ensure(tx, exp.table, cols);
+    const sig = await ensure(tx, exp.table, cols, exp.time);
     if (rowCount(exp) > 0) {
       const stream = await tx.unsafe(`COPY ${tableIdent(exp.table)} (${cols.map((c) => c.q).join(", ")}) FROM STDIN`).writable();
       await pipeline(Readable.from(copyChunks(exp, cols, pgLead(exp, collector))), stream);
@@ -145,9 +182,13 @@ export function createPostgresSink(url: string, opts: PostgresOptions = {}): Sin
         await s.begin(async (tx) => {
           // First, as in a write: the schema lock is always taken before any table's row locks.
           if (!exportsReady) await ensureExports(tx, collector);
-          for (const q of quoted) {
-            const [row] = await tx.unsafe<{ e: boolean }[]>("SELECT to_regclass($1) IS NOT NULL AS e", [q]);
-            if (row?.e) await tx.unsafe(`DELETE FROM ${q} WHERE "time" < to_timestamp($1)`, [before]);
+          for (const [i, q] of quoted.entries()) {
+            const [row] = await tx.unsafe<{ kind: string | null }[]>("SELECT (SELECT relkind FROM pg_class WHERE oid = to_regclass($1))::text AS kind", [q]);
+            // Partitioned: whole partitions go, no row is deleted one by one.
+            if (row?.kind === "p") {
+              await lockDdl(tx);
+              await dropExpired(runIn(tx), tables[i]!, before);
+            } else if (row?.kind) await tx.unsafe(`DELETE FROM ${q} WHERE "time" < to_timestamp($1)`, [before]);
           }
           // Only this collector's bookkeeping: another one's retention may be longer.
           await tx.unsafe(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "collector" = $1 AND "time" < to_timestamp($2)`, [collector, before]);

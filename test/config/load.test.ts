@@ -28,6 +28,7 @@ describe("shipped configs", () => {
       kind: "sqlite",
       retention: 30 * 86400,
       spoolMax: 512 * 2 ** 20,
+      partition: 0,
       collector: defaultCollectorName(),
     });
     expect(c.mos.map((m) => [m.name, m.parent])).toEqual([
@@ -127,7 +128,7 @@ name = "all"
         optionsPerExporter: 1024,
         optionsTotal: 65536,
       },
-      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912, collector: defaultCollectorName() },
+      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912, partition: 0, collector: defaultCollectorName() },
       http: { listen: { host: "127.0.0.1", port: 9655 }, token: null },
       alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
       debug: { dumpFlows: "" },
@@ -236,6 +237,19 @@ describe("environment", () => {
       `${join(dir, "bad.toml")}:2:8: \`name\`: invalid collector name "pop 1'": use letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit`,
     ]);
     expect([defaultCollectorName("edge7.example.net"), defaultCollectorName("-x"), defaultCollectorName("")]).toEqual(["edge7", "xenoflow", "xenoflow"]);
+  });
+
+  test("[storage] partition: whole days, for postgres or clickhouse", () => {
+    const dir = tree({
+      "pg.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = "7d"\n`,
+      "off.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = ""\n`,
+      "hours.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = "36h"\n`,
+      "lite.toml": `[storage]\npartition = "1d"\n`,
+    });
+    expect(loadConfig(join(dir, "pg.toml"), { env: {} }).storage.partition).toBe(7 * 86400);
+    expect(loadConfig(join(dir, "off.toml"), { env: {} }).storage.partition).toBe(0);
+    expect(issuesOf(() => loadConfig(join(dir, "hours.toml"), { env: {} }))).toEqual([`${join(dir, "hours.toml")}:3:13: \`partition\`: must be a whole number of days, such as "1d" or "7d"`]);
+    expect(issuesOf(() => loadConfig(join(dir, "lite.toml"), { env: {} }))).toEqual([`${join(dir, "lite.toml")}:2:13: \`partition\`: applies to a postgres or clickhouse url`]);
   });
 
   test("config path: -c, then XENOFLOW_CONFIG, then the checkout's file, then /etc", () => {

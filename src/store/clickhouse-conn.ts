@@ -13,9 +13,12 @@ import { StoreError, maskUrl } from "./store-error.ts";
 export interface ClickhouseTarget {
   /** http://host:port for the client. */
   http: string;
+  port: string;
   username: string;
   password: string;
   database: string;
+  /** `?cluster=NAME`: window tables are Distributed over the shards of that cluster (remote_servers). */
+  cluster: string | null;
 }
 
 /** Parses a clickhouse:// URL; throws E_CONFIG naming what is wrong. */
@@ -31,16 +34,30 @@ export function parseClickhouseUrl(url: string): ClickhouseTarget {
   }
   const database = decodeURIComponent(u.pathname.replace(/^\//, "")) || "default";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: invalid database name "${database}"`);
+  const cluster = u.searchParams.get("cluster");
+  if (cluster !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: invalid cluster name "${cluster}"`);
+  for (const k of u.searchParams.keys()) if (k !== "cluster") throw new XenoflowError("E_CONFIG", `storage.url ${maskUrl(url)}: unknown parameter "${k}" (known: cluster)`);
+  const port = u.port || "8123";
   return {
-    http: `http://${u.hostname.includes(":") ? `[${u.hostname}]` : u.hostname}:${u.port || "8123"}`,
+    http: httpOf(u.hostname, port),
+    port,
     username: decodeURIComponent(u.username) || "default",
     password: decodeURIComponent(u.password),
     database,
+    cluster,
   };
 }
 
+/** The client's URL for a host (a name, an IPv4 or an IPv6 address) and port. */
+export function httpOf(host: string, port: string): string {
+  return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
+}
+
 export function connectClickhouse(url: string, requestTimeoutMs: number): ClickHouseClient {
-  const t = parseClickhouseUrl(url);
+  return connectTarget(parseClickhouseUrl(url), requestTimeoutMs);
+}
+
+export function connectTarget(t: ClickhouseTarget, requestTimeoutMs: number): ClickHouseClient {
   return createClient({
     url: t.http,
     username: t.username,

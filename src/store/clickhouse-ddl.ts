@@ -2,7 +2,7 @@
 // `seq`, the spool's sequence number of the export that wrote the row, which is what makes writes
 // exactly-once here (clickhouse.ts). MergeTree, one partition per day of `time`: retention drops
 // whole days (18.16 has no TTL clause; 19.6 added it), and a range query reads only its days.
-import { type ColumnSpec, LEAD_COLUMNS, tableIdent } from "./ddl.ts";
+import { type ColumnSpec, LEAD_COLUMNS, ident } from "./ddl.ts";
 
 /** The column after `collector`: the export's spool seq (0 for an export written without one). */
 export const SEQ: ColumnSpec = { name: "seq", q: '"seq"', role: "seq", sqlType: "UInt64" };
@@ -12,15 +12,31 @@ export function clickhouseColumns(cols: readonly ColumnSpec[]): ColumnSpec[] {
   return [...cols.slice(0, LEAD_COLUMNS), SEQ, ...cols.slice(LEAD_COLUMNS)];
 }
 
-export function clickhouseTableSql(table: string, cols: readonly ColumnSpec[]): string {
+// Table names here were checked by tableIdent() (54 characters) before the `_local` suffix.
+
+/** The MergeTree that holds the rows: the window's table, or on every shard its `_local` table. */
+export const MERGE_TREE = 'MergeTree PARTITION BY toYYYYMMDD("time") ORDER BY ("time", "collector")';
+
+/** The suffix of a Distributed table's shard tables. */
+export const LOCAL = "_local";
+
+/**
+ * The Distributed table over `<table>_local` on every shard of `cluster`. Sharded by (collector,
+ * seq): an export's rows all go to one shard, in one block, so a write stays whole there too.
+ */
+export function distributedEngine(cluster: string, database: string, table: string): string {
+  return `Distributed(${cluster}, ${database}, ${table}${LOCAL}, cityHash64("collector", "seq"))`;
+}
+
+export function clickhouseTableSql(table: string, cols: readonly ColumnSpec[], engine: string = MERGE_TREE): string {
   const body = clickhouseColumns(cols)
     .map((c) => `${c.q} ${c.sqlType}`)
     .join(", ");
-  return `CREATE TABLE IF NOT EXISTS ${tableIdent(table)} (${body}) ENGINE = MergeTree PARTITION BY toYYYYMMDD("time") ORDER BY ("time", "collector")`;
+  return `CREATE TABLE IF NOT EXISTS ${ident(table)} (${body}) ENGINE = ${engine}`;
 }
 
 export function clickhouseAddColumnSql(table: string, col: ColumnSpec): string {
-  return `ALTER TABLE ${tableIdent(table)} ADD COLUMN ${col.q} ${col.sqlType}`;
+  return `ALTER TABLE ${ident(table)} ADD COLUMN ${col.q} ${col.sqlType}`;
 }
 
 /** system.columns spells types as they were declared. */

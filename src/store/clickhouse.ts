@@ -13,12 +13,20 @@
 // Fleet: schema changes are idempotent (CREATE ... IF NOT EXISTS; ADD COLUMN after a look at
 // system.columns), and the "already exists" a concurrent collector causes is retried after a
 // fresh look.
+//
+// Shards (`?cluster=NAME` in the URL, a cluster of the server's remote_servers): the rows live in
+// `<table>_local` on every shard and `<table>` is a Distributed table over them on every shard, so
+// reports may ask any. 18.16 has no ON CLUSTER without ZooKeeper: the sink creates the tables on
+// each shard itself, reaching the shards' addresses (system.clusters) on the URL's HTTP port.
+// Inserts go through the Distributed table synchronously (insert_distributed_sync), so the count
+// before a retry sees what every shard holds.
 import { Readable } from "node:stream";
 import { defaultCollectorName } from "../config/sections.ts";
-import { clickhouseAddColumnSql, clickhouseColumns, clickhouseTableSql, clickhouseType, expiredPartitions } from "./clickhouse-ddl.ts";
-import { clickhouseCode, clickhouseStoreError, connectClickhouse, rowsOf } from "./clickhouse-conn.ts";
+import type { ClickHouseClient } from "@clickhouse/client";
+import { LOCAL, MERGE_TREE, clickhouseAddColumnSql, clickhouseColumns, clickhouseTableSql, clickhouseType, distributedEngine, expiredPartitions } from "./clickhouse-ddl.ts";
+import { clickhouseCode, clickhouseStoreError, connectTarget, httpOf, parseClickhouseUrl, rowsOf } from "./clickhouse-conn.ts";
 import { copyChunks } from "./copy-text.ts";
-import { type ColumnSpec, collectorLiteral, columnsOf, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { type ColumnSpec, collectorLiteral, columnsOf, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
 import { type Sink, rowCount } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
 
@@ -37,19 +45,43 @@ const DEFAULT_BLOCK_ROWS = 1_048_576;
 export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}): Sink {
   const collector = opts.collector ?? defaultCollectorName();
   const name = collectorLiteral(collector);
-  const client = connectClickhouse(url, opts.requestTimeoutMs ?? 120_000);
+  const target = parseClickhouseUrl(url);
+  const timeoutMs = opts.requestTimeoutMs ?? 120_000;
+  const client = connectTarget(target, timeoutMs);
+  const cluster = target.cluster;
+  let shards: ClickHouseClient[] | null = null;
   const ensured = new Set<string>();
   let closed = false;
 
-  async function ensureOnce(table: string, cols: readonly ColumnSpec[]): Promise<void> {
-    await client.command({ query: clickhouseTableSql(table, cols) });
+  /** A client per shard of the cluster (found once), or the one server. */
+  async function servers(): Promise<ClickHouseClient[]> {
+    if (cluster === null) return [client];
+    if (shards === null) {
+      const hosts = await rowsOf<{ h: string }>(client, `SELECT DISTINCT host_address AS h FROM system.clusters WHERE cluster = '${cluster}' ORDER BY h`);
+      if (hosts.length === 0) throw new StoreError(`storage.url names cluster ${cluster}, which the server's remote_servers does not define`, false);
+      shards = hosts.map((r) => connectTarget({ ...target, http: httpOf(r.h, target.port) }, timeoutMs));
+    }
+    return shards;
+  }
+
+  /** Creates `name` with `engine` on `server` and adds the columns it lacks. */
+  async function createOn(server: ClickHouseClient, name: string, cols: readonly ColumnSpec[], engine: string): Promise<void> {
+    await server.command({ query: clickhouseTableSql(name, cols, engine) });
     const info = await rowsOf<{ name: string; type: string }>(
-      client,
-      `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '${table}'`,
+      server,
+      `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '${name}'`,
     );
     const existing = new Map(info.map((c) => [c.name, c.type]));
-    for (const c of missingColumns(table, clickhouseColumns(cols), existing, clickhouseType)) {
-      await client.command({ query: clickhouseAddColumnSql(table, c) });
+    for (const c of missingColumns(name, clickhouseColumns(cols), existing, clickhouseType)) {
+      await server.command({ query: clickhouseAddColumnSql(name, c) });
+    }
+  }
+
+  async function ensureOnce(table: string, cols: readonly ColumnSpec[]): Promise<void> {
+    if (cluster === null) return createOn(client, table, cols, MERGE_TREE);
+    for (const server of await servers()) {
+      await createOn(server, `${table}${LOCAL}`, cols, MERGE_TREE);
+      await createOn(server, table, cols, distributedEngine(cluster, target.database, table));
     }
   }
 
@@ -102,7 +134,7 @@ export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}):
           values: Readable.from(chunks, { objectMode: false }),
           format: "TabSeparated",
           query_id: queryId,
-          clickhouse_settings: { max_insert_block_size: String(Math.max(DEFAULT_BLOCK_ROWS, rows + 1)) },
+          clickhouse_settings: { max_insert_block_size: String(Math.max(DEFAULT_BLOCK_ROWS, rows + 1)), ...(cluster === null ? {} : { insert_distributed_sync: 1 }) },
         });
       } catch (err) {
         // The server may have been recreated meanwhile: check the layout again.
@@ -112,15 +144,18 @@ export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}):
     },
     async prune(tables, before) {
       if (closed) throw new StoreError("prune: sink is closed", false);
-      const quoted = tables.map(tableIdent);
+      for (const t of tables) tableIdent(t);
       try {
-        for (const [i, t] of tables.entries()) {
-          const parts = await rowsOf<{ partition: string }>(
-            client,
-            `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = '${t}' AND active`,
-          );
-          for (const p of expiredPartitions(parts.map((r) => r.partition), before)) {
-            await client.command({ query: `ALTER TABLE ${quoted[i]} DROP PARTITION ${p}` });
+        for (const server of await servers()) {
+          for (const t of tables) {
+            const local = cluster === null ? t : `${t}${LOCAL}`;
+            const parts = await rowsOf<{ partition: string }>(
+              server,
+              `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = '${local}' AND active`,
+            );
+            for (const p of expiredPartitions(parts.map((r) => r.partition), before)) {
+              await server.command({ query: `ALTER TABLE ${ident(local)} DROP PARTITION ${p}` });
+            }
           }
         }
       } catch (err) {
@@ -129,6 +164,7 @@ export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}):
     },
     async close() {
       closed = true;
+      for (const s of shards ?? []) await s.close();
       await client.close();
     },
   };

@@ -10,7 +10,8 @@ import { createClient } from "@clickhouse/client";
 import { createClickhouseSink } from "../../src/store/clickhouse.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { createSpooledSink } from "../../src/store/spool.ts";
-import { type ClickhouseServer, createClickhouse, haveClickhouse } from "../support/clickhouse.ts";
+import { openClickhouseReports } from "../../src/report/clickhouse.ts";
+import { type ClickhouseServer, createClickhouse, createClickhouseShards, haveClickhouse } from "../support/clickhouse.ts";
 import { talkers } from "./contract.ts";
 
 const T0 = 1_700_000_040; // 2023-11-14T22:14:00Z
@@ -144,3 +145,55 @@ describe.skipIf(!haveClickhouse)("clickhouse sink", () => {
     await db.close();
   }, 60_000);
 });
+
+describe.skipIf(!haveClickhouse)("clickhouse sink on a two-shard cluster", () => {
+  test("three collectors write through a Distributed table, one shard down for a while: every export once, reports over both shards", async () => {
+    const shards = await createClickhouseShards();
+    const sinks: ReturnType<typeof createSpooledSink>[] = [];
+    try {
+      const url = `${shards[0]!.url}?cluster=xf`;
+      const names = ["pop1", "pop2", "pop3"];
+      for (const collector of names) {
+        sinks.push(
+          createSpooledSink(createClickhouseSink(url, { collector, requestTimeoutMs: 5_000 }), join(spoolRoot, `shard-${collector}`), { maxBytes: 64 << 20, minBackoffMs: 50, maxBackoffMs: 300 }),
+        );
+      }
+      const exportNo = (c: number, i: number) => talkers(T0 + 60 * i, Array.from({ length: 50 }, (_, r) => [`10.${c}.${i}.${r}`, 443, 100 + r, 1]));
+      const round = async (i: number) => {
+        for (const [c, s] of sinks.entries()) await s.write(exportNo(c, i));
+      };
+      for (let i = 0; i < 3; i++) await round(i);
+      for (const s of sinks) expect(await s.drain(20_000)).toBe(true);
+      await shards[1]!.stop();
+      for (let i = 3; i < 6; i++) await round(i);
+      await Bun.sleep(500);
+      expect(sinks.map((s) => s.stats().entries)).toEqual([3, 3, 3]);
+      await shards[1]!.start();
+      for (const s of sinks) expect(await s.drain(30_000)).toBe(true);
+
+      const count = async (server: ClickhouseServer, table: string) => {
+        const c = createClient({ url: `http://${server.host}:${server.httpPort}` });
+        const [r] = await (await c.query({ query: `SELECT count() AS n, uniqExact(collector, seq) AS e FROM ${table}`, format: "JSONEachRow" })).json<{ n: string; e: string }>();
+        await c.close();
+        return [Number(r!.n), Number(r!.e)];
+      };
+      // 3 collectors x 6 exports x 50 rows, each export whole on one shard, seen alike from both.
+      expect([await count(shards[0]!, "web_talkers"), await count(shards[1]!, "web_talkers")]).toEqual([[900, 18], [900, 18]]);
+      const [local0, local1] = [await count(shards[0]!, "web_talkers_local"), await count(shards[1]!, "web_talkers_local")];
+      expect([local0![0]! + local1![0]!, local0![0]! > 0 && local1![0]! > 0]).toEqual([900, true]);
+
+      const reports = openClickhouseReports(shards[1]!.url);
+      const target = { table: "web_talkers", keys: talkers(0, []).keys, values: ["octets", "packets"] as const, every: 60 };
+      const range = { from: T0, to: T0 + 360 };
+      const all = await reports.top({ target, by: "octets", range, n: 5, collector: null });
+      const each = await Promise.all(names.map((c) => reports.top({ target, by: "octets", range, n: 5, collector: c })));
+      expect(all!.total).toEqual(each.reduce((s, r) => s.map((v, i) => v + r!.total[i]!), [0n, 0n]));
+      expect(all!.total).toEqual([BigInt(18 * (50 * 100 + (49 * 50) / 2)), 900n]);
+      await reports.close();
+    } finally {
+      for (const s of sinks) await s.close();
+      for (const s of shards) await s.destroy();
+    }
+  }, 120_000);
+});
+

@@ -1,7 +1,8 @@
 // Throwaway ClickHouse servers for tests (Debian's clickhouse-server, 18.16): a temp directory with
 // a small XML config, HTTP and native ports on loopback outside the ephemeral range (they stay
-// free while a server is stopped for an outage), no ZooKeeper. With `shards`, every server knows
-// the cluster "xf" of all of them, one shard each, for Distributed tables.
+// free while a server is stopped for an outage), no ZooKeeper. The shards of createClickhouseShards()
+// listen on 127.0.0.2, 127.0.0.3, ... with the same ports, as servers of a real cluster would on
+// their own hosts, and every one knows the cluster "xf" of all of them, one shard each.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +12,9 @@ export const CLICKHOUSE_SERVER = "/usr/sbin/clickhouse-server";
 export const haveClickhouse = existsSync(CLICKHOUSE_SERVER);
 
 export interface ClickhouseServer {
-  /** clickhouse://default@127.0.0.1:PORT/default */
+  /** clickhouse://default@HOST:PORT/default */
   url: string;
+  host: string;
   httpPort: number;
   tcpPort: number;
   start(): Promise<void>;
@@ -31,11 +33,11 @@ async function freePorts(n: number): Promise<number[]> {
   return out;
 }
 
-function configXml(dir: string, http: number, tcp: number, shards: readonly number[]): string {
-  const cluster = shards.length === 0 ? "" : `<remote_servers><xf>${shards.map((p) => `<shard><replica><host>127.0.0.1</host><port>${p}</port></replica></shard>`).join("")}</xf></remote_servers>`;
+function configXml(dir: string, host: string, http: number, tcp: number, shards: readonly string[]): string {
+  const cluster = shards.length === 0 ? "" : `<remote_servers><xf>${shards.map((h) => `<shard><replica><host>${h}</host><port>${tcp}</port></replica></shard>`).join("")}</xf></remote_servers>`;
   return `<yandex>
   <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/error.log</errorlog><console>0</console></logger>
-  <listen_host>127.0.0.1</listen_host>
+  <listen_host>${host}</listen_host>
   <http_port>${http}</http_port>
   <tcp_port>${tcp}</tcp_port>
   <path>${dir}/data/</path>
@@ -56,16 +58,17 @@ function configXml(dir: string, http: number, tcp: number, shards: readonly numb
 
 const USERS = `<yandex>
   <profiles><default><max_memory_usage>1000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <users><default><password></password><networks><ip>127.0.0.0/8</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 `;
 
-/** One server, started. `shardPorts`: native ports of every server of the "xf" cluster (its own included). */
-export async function createClickhouse(ports?: { http: number; tcp: number; shardPorts: readonly number[] }): Promise<ClickhouseServer> {
-  const [http, tcp] = ports ? [ports.http, ports.tcp] : await freePorts(2);
+/** One server, started. `shard`: its address and ports, and the addresses of every server of the cluster "xf" (its own included). */
+export async function createClickhouse(shard?: { host: string; http: number; tcp: number; shards: readonly string[] }): Promise<ClickhouseServer> {
+  const host = shard?.host ?? "127.0.0.1";
+  const [http, tcp] = shard ? [shard.http, shard.tcp] : await freePorts(2);
   const dir = mkdtempSync(join(tmpdir(), "xenoflow-ch-"));
-  writeFileSync(join(dir, "config.xml"), configXml(dir, http!, tcp!, ports?.shardPorts ?? []));
+  writeFileSync(join(dir, "config.xml"), configXml(dir, host, http!, tcp!, shard?.shards ?? []));
   writeFileSync(join(dir, "users.xml"), USERS);
   let proc: ReturnType<typeof Bun.spawn> | null = null;
   const logTail = () => {
@@ -73,14 +76,15 @@ export async function createClickhouse(ports?: { http: number; tcp: number; shar
     return existsSync(f) ? `\n${readFileSync(f, "utf8").trimEnd().split("\n").slice(-10).join("\n")}` : "";
   };
   const server: ClickhouseServer = {
-    url: `clickhouse://default@127.0.0.1:${http}/default`,
+    url: `clickhouse://default@${host}:${http}/default`,
+    host,
     httpPort: http!,
     tcpPort: tcp!,
     async start() {
       proc = Bun.spawn([CLICKHOUSE_SERVER, `--config-file=${join(dir, "config.xml")}`], { cwd: dir, stdout: "ignore", stderr: "pipe" });
       for (let i = 0; i < 300; i++) {
         if (proc.exitCode !== null) throw new Error(`clickhouse-server exited with ${proc.exitCode}${logTail()}`);
-        const ok = await fetch(`http://127.0.0.1:${http}/ping`).then((r) => r.ok, () => false);
+        const ok = await fetch(`http://${host}:${http}/ping`).then((r) => r.ok, () => false);
         if (ok) return;
         await Bun.sleep(100);
       }
@@ -109,13 +113,13 @@ export async function createClickhouse(ports?: { http: number; tcp: number; shar
   return server;
 }
 
-/** Two servers, each one shard of the cluster "xf". */
+/** Two servers on 127.0.0.2 and 127.0.0.3, each one shard of the cluster "xf". */
 export async function createClickhouseShards(): Promise<ClickhouseServer[]> {
-  const [h1, t1, h2, t2] = await freePorts(4);
-  const shardPorts = [t1!, t2!];
-  const a = await createClickhouse({ http: h1!, tcp: t1!, shardPorts });
+  const [http, tcp] = await freePorts(2);
+  const shards = ["127.0.0.2", "127.0.0.3"];
+  const a = await createClickhouse({ host: shards[0]!, http: http!, tcp: tcp!, shards });
   try {
-    return [a, await createClickhouse({ http: h2!, tcp: t2!, shardPorts })];
+    return [a, await createClickhouse({ host: shards[1]!, http: http!, tcp: tcp!, shards })];
   } catch (err) {
     await a.destroy();
     throw err;

@@ -3,12 +3,14 @@
 // exactly-once here (clickhouse.ts). MergeTree, one partition per day of `time`: retention drops
 // whole days (18.16 has no TTL clause; 19.6 added it), and a range query reads only its days.
 import { type ColumnSpec, LEAD_COLUMNS, ident } from "./ddl.ts";
+import { StoreError } from "./store-error.ts";
 
 /** The column after `collector`: the export's spool seq (0 for an export written without one). */
 export const SEQ: ColumnSpec = { name: "seq", q: '"seq"', role: "seq", sqlType: "UInt64" };
 
 /** The table's columns in order: time, collector, seq, keys, values. */
 export function clickhouseColumns(cols: readonly ColumnSpec[]): ColumnSpec[] {
+  if (cols.some((c) => c.name === SEQ.name)) throw new StoreError(`a key or value column named ${SEQ.name} cannot be stored in ClickHouse, where the column holds the export's seq`, false);
   return [...cols.slice(0, LEAD_COLUMNS), SEQ, ...cols.slice(LEAD_COLUMNS)];
 }
 

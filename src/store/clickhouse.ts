@@ -21,8 +21,8 @@
 // Inserts go through the Distributed table synchronously (insert_distributed_sync), so the count
 // before a retry sees what every shard holds.
 import { Readable } from "node:stream";
-import { defaultCollectorName } from "../config/sections.ts";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { defaultCollectorName } from "../config/sections.ts";
 import { LOCAL, MERGE_TREE, clickhouseAddColumnSql, clickhouseColumns, clickhouseTableSql, clickhouseType, distributedEngine, expiredPartitions } from "./clickhouse-ddl.ts";
 import { clickhouseCode, clickhouseStoreError, connectTarget, httpOf, parseClickhouseUrl, rowsOf } from "./clickhouse-conn.ts";
 import { copyChunks } from "./copy-text.ts";
@@ -44,7 +44,7 @@ const DEFAULT_BLOCK_ROWS = 1_048_576;
 
 export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}): Sink {
   const collector = opts.collector ?? defaultCollectorName();
-  const name = collectorLiteral(collector);
+  const collectorSql = collectorLiteral(collector);
   const target = parseClickhouseUrl(url);
   const timeoutMs = opts.requestTimeoutMs ?? 120_000;
   const client = connectTarget(target, timeoutMs);
@@ -105,7 +105,7 @@ export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}):
     await client.command({ query: `KILL QUERY WHERE query_id = '${queryId}' SYNC` });
     const [r] = await rowsOf<{ n: string }>(
       client,
-      `SELECT count() AS n FROM ${tableIdent(table)} WHERE "time" = toDateTime(${time}) AND "collector" = ${name} AND "seq" = ${seq}`,
+      `SELECT count() AS n FROM ${tableIdent(table)} WHERE "time" = toDateTime(${time}) AND "collector" = ${collectorSql} AND "seq" = ${seq}`,
     );
     return Number(r?.n ?? 0);
   }
@@ -144,7 +144,7 @@ export function createClickhouseSink(url: string, opts: ClickhouseOptions = {}):
     },
     async prune(tables, before) {
       if (closed) throw new StoreError("prune: sink is closed", false);
-      for (const t of tables) tableIdent(t);
+      for (const t of tables) tableIdent(t); // validated before any name reaches the text
       try {
         for (const server of await servers()) {
           for (const t of tables) {

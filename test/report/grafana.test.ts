@@ -64,7 +64,8 @@ if (!reachable && process.env.CI === "true") {
 beforeAll(async () => {
   if (!reachable) return;
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
-  const sink = createPostgresSink(URL, { schema, connectTimeoutS: 5 });
+  // Partitioned, as with `[storage] partition`: the variables must list the tables, not their partitions.
+  const sink = createPostgresSink(URL, { schema, connectTimeoutS: 5, partitionSeconds: 86400 });
   await writeData(loadFixtureConfig(), sink);
   await sink.close();
   const psql = Bun.spawnSync(["psql", URL, "-q", "-X", "-f", join(ROOT, "sql/install.sql")], {

@@ -84,7 +84,8 @@ export async function createClickhouse(shard?: { host: string; http: number; tcp
       proc = Bun.spawn([CLICKHOUSE_SERVER, `--config-file=${join(dir, "config.xml")}`], { cwd: dir, stdout: "ignore", stderr: "pipe" });
       for (let i = 0; i < 300; i++) {
         if (proc.exitCode !== null) throw new Error(`clickhouse-server exited with ${proc.exitCode}${logTail()}`);
-        const ok = await fetch(`http://${host}:${http}/ping`).then((r) => r.ok, () => false);
+        // Connection: close, or the server's shutdown waits 10 s for this idle keep-alive connection.
+        const ok = await fetch(`http://${host}:${http}/ping`, { headers: { connection: "close" } }).then((r) => r.ok, () => false);
         if (ok) return;
         await Bun.sleep(100);
       }

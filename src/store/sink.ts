@@ -1,5 +1,7 @@
 // The one interface between the monitors and a database (DESIGN.md section 5). Monitors hand
-// over closed windows as WindowExport values; SQLite, PostgreSQL and the disk spool implement Sink.
+// over closed windows as WindowExport values; SQLite, PostgreSQL, ClickHouse and the disk spool
+// implement Sink.
+import type { StoreKind } from "./ddl.ts";
 
 import type { NameRow } from "./names.ts";
 
@@ -101,7 +103,7 @@ export interface RawTable {
 }
 
 export interface Sink {
-  readonly kind: "sqlite" | "postgres";
+  readonly kind: StoreKind;
   /**
    * Writes one window export atomically: all its rows or none. Rejects when the store is unreachable.
    * With `seq` (the spool's sequence number) the sink records it in `xenoflow_exports` in the same

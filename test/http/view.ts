@@ -19,7 +19,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
   faults.badSetLength = 1;
   const alert = { mo: "all", mavg: "dst", limit: "flood" } as AlertState;
   return {
-    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20 }, exporters: [] },
+    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20, partition: 0, collector: "test" }, exporters: [] },
     receiver: { counters: { datagrams: 130, bytes: 99_000, denied: 4 }, bound: [{ host: "127.0.0.1", port: 2055 }] },
     decoder: {
       faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] },

@@ -3,7 +3,7 @@ import { configPath, loadConfig } from "../config/load.ts";
 import { expressionChecker } from "../expressions.ts";
 import { type Logger, createLogger } from "../log.ts";
 import { formatListen } from "../net/listen.ts";
-import { type Collector, startCollector } from "../pipeline.ts";
+import { type Collector, startCollector } from "../collector/run.ts";
 import { maskUrl } from "../store/store-error.ts";
 
 export default defineCommand({

@@ -1,4 +1,4 @@
-// What the HTTP server reads from a running collector: the Collector of src/pipeline.ts satisfies
+// What the HTTP server reads from a running collector: the Collector of src/collector/run.ts satisfies
 // this structurally; tests build one from plain objects. Read at request time only.
 import type { AlertState } from "../alert/event.ts";
 import type { AlertCounters } from "../alert/engine.ts";
@@ -6,7 +6,7 @@ import type { ScriptStats } from "../alert/scripts.ts";
 import type { Config } from "../config/types.ts";
 import type { DecoderStats, Faults } from "../decode/index.ts";
 import type { MoCounters } from "../monitor/mo.ts";
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
 import type { SpoolStats } from "../store/spool.ts";
 import type { LatestWindows } from "../monitor/latest.ts";

@@ -26,7 +26,7 @@ export interface WindowExport {
    */
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /**
-   * Set only between a window and what hands its export on (src/pipeline.ts, and with workers
+   * Set only between a window and what hands its export on (src/collector/run.ts, and with workers
    * src/workers/merge-windows.ts), which turn it into a `source` before any Sink sees the
    * export; `rows` is then empty.
    */

@@ -3,7 +3,7 @@
 import type { Config, ListenAddress } from "../config/types.ts";
 import type { DecoderStats, Faults } from "../decode/index.ts";
 import type { Level } from "../log.ts";
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
 import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
 import type { KeyList } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";

@@ -9,7 +9,7 @@ import { XenoflowError } from "../errors.ts";
 import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
 import type { Monitor, MoCounters } from "../monitor/mo.ts";
 import type { FixedWindow, WindowCounters } from "../monitor/window.ts";
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
 import type { ReceiveCounters, Receiver, ReceiverKind } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import type { WorkerStats } from "./protocol.ts";

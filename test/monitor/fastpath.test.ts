@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { createBatch } from "../../src/flow/batch.ts";
 import { createMonitor, type Monitor, type Predicate } from "../../src/monitor/mo.ts";
-import { compilePredicates } from "../../src/predicates.ts";
+import { compilePredicates } from "../../src/collector/predicates.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { config, mavg, mo, push, win } from "./helpers.ts";
 

@@ -1,11 +1,11 @@
 // The per-datagram path shared by the single-thread collector and each worker thread: count the
 // exporter, decode into the shared batch, and run the monitor once per I/O tick (or when the batch
 // fills) rather than once per datagram. Arrival times stay per datagram: they are on each record.
-import type { Decoder } from "./decode/index.ts";
-import { type FlowBatch, resetBatch } from "./flow/batch.ts";
-import type { FlowDump } from "./flow/dump.ts";
-import type { Monitor } from "./monitor/mo.ts";
-import type { Datagram } from "./receive/udp.ts";
+import type { Decoder } from "../decode/index.ts";
+import { type FlowBatch, resetBatch } from "../flow/batch.ts";
+import type { FlowDump } from "../flow/dump.ts";
+import type { Monitor } from "../monitor/mo.ts";
+import type { Datagram } from "../receive/udp.ts";
 
 /** Per exporter address, for /metrics and the dashboard. */
 export interface ExporterStats {

@@ -4,10 +4,10 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config/load.ts";
-import { createConfiguredDecoder } from "../src/config-decoder.ts";
-import { expressionChecker } from "../src/expressions.ts";
-import { createBatch } from "../src/flow/batch.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { createConfiguredDecoder } from "../../src/config-decoder.ts";
+import { expressionChecker } from "../../src/expressions.ts";
+import { createBatch } from "../../src/flow/batch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "xf-config-decoder-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

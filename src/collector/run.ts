@@ -4,33 +4,33 @@
 // line) runs on timers here, never in the per-flow loop.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type AlertEngine, createAlertEngine } from "./alert/engine.ts";
-import { type ScriptRunner, createScriptRunner } from "./alert/scripts.ts";
-import { writeAlertState } from "./alert/state-file.ts";
-import type { Config, LimitDef } from "./config/types.ts";
-import { createConfiguredDecoder } from "./config-decoder.ts";
-import type { Decoder } from "./decode/index.ts";
-import { loadTemplates, saveTemplates } from "./decode/persist.ts";
-import { ianaLookup } from "./expressions.ts";
-import { createBatch } from "./flow/batch.ts";
-import { type FlowDump, openFlowDump } from "./flow/dump.ts";
-import { startHttpServer } from "./http/server.ts";
-import type { Logger } from "./log.ts";
-import type { MovingAverage } from "./monitor/mavg.ts";
-import { type Monitor, createMonitor, requiredExtras } from "./monitor/mo.ts";
-import { type LatestWindows, createLatestWindows } from "./monitor/latest.ts";
-import { withRowSource } from "./monitor/raw-rows.ts";
-import { XenoflowError } from "./errors.ts";
+import { type AlertEngine, createAlertEngine } from "../alert/engine.ts";
+import { type ScriptRunner, createScriptRunner } from "../alert/scripts.ts";
+import { writeAlertState } from "../alert/state-file.ts";
+import type { Config, LimitDef } from "../config/types.ts";
+import { createConfiguredDecoder } from "../config-decoder.ts";
+import type { Decoder } from "../decode/index.ts";
+import { loadTemplates, saveTemplates } from "../decode/persist.ts";
+import { ianaLookup } from "../expressions.ts";
+import { createBatch } from "../flow/batch.ts";
+import { type FlowDump, openFlowDump } from "../flow/dump.ts";
+import { startHttpServer } from "../http/server.ts";
+import type { Logger } from "../log.ts";
+import type { MovingAverage } from "../monitor/mavg.ts";
+import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
+import { type LatestWindows, createLatestWindows } from "../monitor/latest.ts";
+import { withRowSource } from "../monitor/raw-rows.ts";
+import { XenoflowError } from "../errors.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { type ExporterStats, createIngest } from "./ingest.ts";
-import { type Receiver, startReceiver } from "./receive/udp.ts";
-import { openSink } from "./store/open.ts";
-import type { WindowExport } from "./store/sink.ts";
-import { createHeapTrim } from "./store/heap-trim.ts";
-import { createPacedWriter } from "./store/paced.ts";
-import { type SpooledSink, createSpooledSink } from "./store/spool.ts";
+import { type Receiver, startReceiver } from "../receive/udp.ts";
+import { openSink } from "../store/open.ts";
+import type { WindowExport } from "../store/sink.ts";
+import { createHeapTrim } from "../store/heap-trim.ts";
+import { createPacedWriter } from "../store/paced.ts";
+import { type SpooledSink, createSpooledSink } from "../store/spool.ts";
 import { createStatus, type Status } from "./status.ts";
-import { type WorkerPool, createWorkerPool } from "./workers/pool.ts";
+import { type WorkerPool, createWorkerPool } from "../workers/pool.ts";
 
 export interface Collector {
   /** The configuration in force (replaced by reload). */

@@ -2,12 +2,12 @@
 // `@name` address lists are files `lists/<name>.txt` beside the main config file, one CIDR a line.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Cidr, Config } from "./config/types.ts";
-import { ConfigError, XenoflowError } from "./errors.ts";
-import type { ExtraSpec } from "./flow/batch.ts";
-import { compileFilter, compileSelect, parseFilter } from "./filter/index.ts";
-import type { Predicate } from "./monitor/mo.ts";
-import { parseCidr } from "./net/address.ts";
+import type { Cidr, Config } from "../config/types.ts";
+import { ConfigError, XenoflowError } from "../errors.ts";
+import type { ExtraSpec } from "../flow/batch.ts";
+import { compileFilter, compileSelect, parseFilter } from "../filter/index.ts";
+import type { Predicate } from "../monitor/mo.ts";
+import { parseCidr } from "../net/address.ts";
 
 /** The batch's extra columns: every [[field]], then the IANA elements keys read. */
 export function extrasFor(config: Config, required: readonly ExtraSpec[]): ExtraSpec[] {

@@ -1,11 +1,11 @@
 // The one-line status the collector logs every minute: rates since the previous line, totals, and
 // anything that needs the operator (faults, spool backlog, active alerts).
-import type { AlertEngine } from "./alert/engine.ts";
-import type { ScriptRunner } from "./alert/scripts.ts";
-import type { Decoder } from "./decode/index.ts";
-import type { Monitor } from "./monitor/mo.ts";
-import type { Receiver } from "./receive/udp.ts";
-import type { SpooledSink } from "./store/spool.ts";
+import type { AlertEngine } from "../alert/engine.ts";
+import type { ScriptRunner } from "../alert/scripts.ts";
+import type { Decoder } from "../decode/index.ts";
+import type { Monitor } from "../monitor/mo.ts";
+import type { Receiver } from "../receive/udp.ts";
+import type { SpooledSink } from "../store/spool.ts";
 
 export interface StatusSources {
   receiver: Receiver;

@@ -8,20 +8,17 @@ import { type AlertEngine, createAlertEngine } from "../alert/engine.ts";
 import { type ScriptRunner, createScriptRunner } from "../alert/scripts.ts";
 import { writeAlertState } from "../alert/state-file.ts";
 import type { Config, LimitDef } from "../config/types.ts";
-import { createConfiguredDecoder } from "../config-decoder.ts";
 import type { Decoder } from "../decode/index.ts";
 import { loadTemplates, saveTemplates } from "../decode/persist.ts";
-import { ianaLookup } from "../expressions.ts";
-import { createBatch } from "../flow/batch.ts";
 import { type FlowDump, openFlowDump } from "../flow/dump.ts";
 import { startHttpServer } from "../http/server.ts";
 import type { Logger } from "../log.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
-import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
+import type { Monitor } from "../monitor/mo.ts";
 import { type LatestWindows, createLatestWindows } from "../monitor/latest.ts";
 import { withRowSource } from "../monitor/raw-rows.ts";
 import { XenoflowError } from "../errors.ts";
-import { compilePredicates, extrasFor } from "./predicates.ts";
+import { compilePlan, planChange } from "./plan.ts";
 import { type ExporterStats, createIngest } from "./ingest.ts";
 import { type Receiver, startReceiver } from "../receive/udp.ts";
 import { openSink } from "../store/open.ts";
@@ -66,19 +63,18 @@ const TRIM_DELAY_MS = 0;
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
+  let plan = compilePlan(config);
   // collector.workers > 1: worker threads receive, decode and count (src/workers); this thread
   // sees them through the pool's decoder, monitor and receiver, and keeps store, alerts and HTTP.
   const pool = config.collector.workers > 1 ? createWorkerPool(config, log) : null;
   // The decoder of this thread, when it decodes (no pool); a reload hands it the new sampling rates.
-  const own = pool ? null : createConfiguredDecoder(config, extras);
-  const decoder = own ? own.decoder : (pool as WorkerPool).decoder;
+  const decoder = pool ? pool.decoder : plan.decoder();
+  const stages = pool ? [] : plan.stages();
   if (!pool) restoreTemplates(decoder, config.dataDir, log);
 
   // Closed windows leave this thread's monitor as numbers; the store renders their rows a slice
   // per turn (monitor/raw-rows.ts, store/paced.ts), between the receiver's reads.
-  const ownMonitor = (c: Config, reuse?: Monitor) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
-  let monitor = pool ? pool.monitor : ownMonitor(config);
+  let monitor = pool ? pool.monitor : plan.monitor();
   const trim = createHeapTrim({ minRows: TRIM_AFTER_ROWS, delayMs: TRIM_DELAY_MS });
   const sink = createSpooledSink(openSink(config.storage), join(config.dataDir, "spool"), {
     maxBytes: config.storage.spoolMax,
@@ -122,7 +118,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
 
   const ingest = createIngest({
     decoder,
-    batch: createBatch(extras),
+    batch: plan.batch(),
+    stages,
     monitor: () => monitor,
     dump,
     onNewExporter: (e) => log.info(`new exporter ${e.addr}:${e.port}`, "new-exporter"),
@@ -207,20 +204,18 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     : null;
 
   const reload = (next: Config): string[] => {
-    const notes = restartNotes(config, next);
-    const nextExtras = extrasFor(next, requiredExtras(next, ianaLookup));
-    if (JSON.stringify(nextExtras) !== JSON.stringify(extras)) {
-      throw new XenoflowError("E_CONFIG", "[[field]] definitions or element keys changed; restart to apply them");
-    }
+    const nextPlan = compilePlan(next);
+    const change = planChange(plan, nextPlan);
+    const notes = change.restart;
     let nextMonitor = monitor;
     if (pool) {
       // Every worker rebuilds its own tree and flushes the windows that ended; their windows come
       // out merged by collect().
       pool.reload(next);
       nextMonitor = pool.monitor;
-      if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) notes.push("monitoring objects changed");
-    } else if (JSON.stringify(withoutLimits(next)) !== JSON.stringify(withoutLimits(config))) {
-      nextMonitor = ownMonitor(next, monitor);
+      if (change.monitor) notes.push("monitoring objects changed");
+    } else if (change.monitor) {
+      nextMonitor = nextPlan.monitor({ reuse: monitor });
       // Windows that did not survive end here: export what they counted so far, nothing is lost.
       const kept = new Set<unknown>(nextMonitor.windows);
       const ended = monitor.windows.filter((w) => !kept.has(w));
@@ -231,7 +226,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     }
     monitor = nextMonitor;
     config = next;
-    own?.setConfig(next);
+    plan = nextPlan;
+    for (const s of stages) s.reload(nextPlan);
     receiveOptions.allow = next.collector.allow;
     runner.setLimits(next.alerts.scriptTimeout * 1000, next.alerts.scriptConcurrency);
     alerts.rebind(alertHost());
@@ -286,25 +282,4 @@ function restoreTemplates(decoder: Decoder, dataDir: string, log: Logger): void 
 
 function limitsIn(config: Config, a: MovingAverage): readonly LimitDef[] {
   return config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [];
-}
-
-/** The monitoring objects without their limits: what the monitor's state depends on. */
-function withoutLimits(config: Config): unknown {
-  return { fields: config.fields, mos: config.mos.map((m) => ({ ...m, mavgs: m.mavgs.map((a) => ({ ...a, limits: [] })) })) };
-}
-
-function restartNotes(old: Config, next: Config): string[] {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const notes: string[] = [];
-  const check = (what: string, a: unknown, b: unknown) => {
-    if (!same(a, b)) notes.push(`${what} changed: restart to apply`);
-  };
-  check("collector.listen", old.collector.listen, next.collector.listen);
-  check("collector.workers", old.collector.workers, next.collector.workers);
-  check("collector.recv_buffer", old.collector.recvBuffer, next.collector.recvBuffer);
-  check("data_dir", old.dataDir, next.dataDir);
-  check("storage", old.storage, next.storage);
-  check("http", old.http, next.http);
-  check("debug", old.debug, next.debug);
-  return notes;
 }

@@ -7,13 +7,12 @@ import type { Config, LimitDef, ListenAddress } from "../config/types.ts";
 import type { Decoder } from "../decode/index.ts";
 import { loadTemplates } from "../decode/persist.ts";
 import { XenoflowError } from "../errors.ts";
-import { ianaLookup } from "../expressions.ts";
 import type { Logger } from "../log.ts";
-import { createMonitor, type Monitor, requiredExtras } from "../monitor/mo.ts";
+import type { Monitor } from "../monitor/mo.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { MovingAverage } from "../monitor/mavg.ts";
 import type { ExporterStats } from "../collector/ingest.ts";
-import { compilePredicates, extrasFor } from "../collector/predicates.ts";
+import { compilePlan } from "../collector/plan.ts";
 import type { Receiver, ReceiverKind } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import { createAlertScan } from "./alert-scan.ts";
@@ -49,8 +48,7 @@ export interface WorkerPool {
 export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
   let config = initial;
   const n = config.collector.workers;
-  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const shapeOf = (c: Config) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup });
+  const shapeOf = (c: Config) => compilePlan(c).monitor();
   // Every window key a config of this run had: workers' raw window parts are rendered with them.
   const keys = new Map<string, CompositeKey>();
   const remember = (m: Monitor) => {

@@ -3,15 +3,12 @@
 // one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row, as
 // their tables' numbers (moved, not copied); the main thread merges and renders them
 // (merge-windows.ts). The worker also answers the alert engine (mavg-scan.ts).
-import type { Config, WindowDef } from "../config/types.ts";
-import { createConfiguredDecoder } from "../config-decoder.ts";
-import { ianaLookup } from "../expressions.ts";
-import { createBatch } from "../flow/batch.ts";
+import type { WindowDef } from "../config/types.ts";
 import { openFlowDump } from "../flow/dump.ts";
 import { createIngest } from "../collector/ingest.ts";
 import type { Level } from "../log.ts";
-import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../collector/predicates.ts";
+import type { Monitor } from "../monitor/mo.ts";
+import { compilePlan, planChange } from "../collector/plan.ts";
 import { type Datagram, startReceiver } from "../receive/udp.ts";
 import type { WindowExport } from "../store/sink.ts";
 import { EMPTY_KEYS, ratesFor, scanCandidates } from "./mavg-scan.ts";
@@ -32,30 +29,20 @@ const buffersOf = (parts: readonly PartialExport[]): ArrayBuffer[] =>
   parts.flatMap((p) => (p.exp.raw ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
 const log = (level: Level, message: string, key?: string) => post({ type: "log", level, message, key });
 
-/** The config the worker's monitor runs: every window keeps all rows, top-N is applied after the merge. */
-function allRows(config: Config): Config {
-  return { ...config, mos: config.mos.map((m) => ({ ...m, windows: m.windows.map((w) => ({ ...w, top: 0 })) })) };
-}
-
-/** Changes to the monitoring objects other than limits restart the monitor (as pipeline.ts does). */
-function monitorShape(config: Config): string {
-  return JSON.stringify({ fields: config.fields, mos: config.mos.map((m) => ({ ...m, mavgs: m.mavgs.map((a) => ({ ...a, limits: [] })) })) });
-}
-
 async function start(init: WorkerInit): Promise<void> {
-  let config = init.config;
-  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const { decoder, setConfig: setDecoderConfig } = createConfiguredDecoder(config, extras);
+  let plan = compilePlan(init.config);
+  let config = plan.config;
+  const decoder = plan.decoder();
+  const stages = plan.stages();
   const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
-  // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
-  const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
-  let monitor: Monitor = newMonitor(config);
+  let monitor: Monitor = plan.monitor({ allRows: true });
   // Each worker appends its own lines to the debug dump (flow/dump.ts: lines stay whole).
   const dump = config.debug.dumpFlows ? openFlowDump(config.debug.dumpFlows, true) : null;
   // The same per-datagram path as the single-thread collector (src/ingest.ts).
   const ingest = createIngest({
     decoder,
-    batch: createBatch(extras),
+    batch: plan.batch(),
+    stages,
     monitor: () => monitor,
     dump,
     onNewExporter: (e) => log("info", `new exporter ${e.addr}:${e.port}`, "new-exporter"),
@@ -122,11 +109,13 @@ async function start(init: WorkerInit): Promise<void> {
         return;
       }
       case "reload": {
-        const restart = monitorShape(m.config) !== monitorShape(config);
         flush();
         let next = monitor;
+        let nextPlan = plan;
         try {
-          if (restart) next = newMonitor(m.config, monitor);
+          nextPlan = compilePlan(m.config);
+          // Windows and averages whose definition did not change carry over into the new tree.
+          if (planChange(plan, nextPlan).monitor) next = nextPlan.monitor({ reuse: monitor, allRows: true });
         } catch (e) {
           // The main thread built the same monitor before sending: only a file changed in between.
           log("error", `reload: ${(e as Error).message}; this worker keeps the previous monitoring objects`);
@@ -135,9 +124,10 @@ async function start(init: WorkerInit): Promise<void> {
         // Windows that did not survive end here: what they counted goes out before the new tree starts.
         const kept = new Set<unknown>(next.windows);
         const flushed = parts(monitor.windows.filter((w) => !kept.has(w)).flatMap((w) => w.flush()));
-        config = m.config;
+        plan = nextPlan;
+        config = plan.config;
         monitor = next;
-        setDecoderConfig(config);
+        for (const s of stages) s.reload(plan);
         receiveOptions.allow = config.collector.allow;
         post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() }, buffersOf(flushed));
         return;

@@ -32,7 +32,7 @@ async function viaIngest(datagrams: Iterable<Datagram>, file: string): Promise<{
   let batched = 0;
   // The monitor only counts what reaches it: what the windows would see.
   const monitor = { process: (b: FlowBatch) => void (batched += b.length) } as unknown as Monitor;
-  const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), monitor: () => monitor, dump });
+  const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), stages: [], monitor: () => monitor, dump });
   for (const d of datagrams) ingest.onDatagram(d);
   ingest.flush();
   await dump.close();

@@ -1,28 +1,13 @@
 // The one-line status the collector logs every minute: rates since the previous line, totals, and
 // anything that needs the operator (faults, spool backlog, active alerts).
-import type { AlertEngine } from "../alert/engine.ts";
-import type { ScriptRunner } from "../alert/scripts.ts";
-import type { Decoder } from "../decode/index.ts";
-import type { Monitor } from "../monitor/mo.ts";
-import type { Receiver } from "../receive/udp.ts";
-import type { SpooledSink } from "../store/spool.ts";
-
-export interface StatusSources {
-  receiver: Receiver;
-  decoder: Decoder;
-  sink: SpooledSink;
-  monitor: Monitor;
-  exporters: ReadonlyMap<string, unknown>;
-  alerts: AlertEngine;
-  runner: ScriptRunner;
-}
+import type { CollectorView } from "../http/sources.ts";
 
 export interface Status {
   line(nowMs?: number): string;
   faults(): number;
 }
 
-export function createStatus(s: StatusSources): Status {
+export function createStatus(s: CollectorView): Status {
   let lastMs = Date.now();
   let lastRecords = 0;
   let lastDatagrams = 0;

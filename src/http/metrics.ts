@@ -80,6 +80,10 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   gauge("xenoflow_held_bytes", "Data set bytes held while their template has not arrived yet.");
   x.sample(st.heldBytes);
 
+  // Stages between decode and monitor (collector/plan.ts): each stage's own counters.
+  counter("xenoflow_stage_total", "Per stage between decode and monitor, its counters (sampling: records whose rate [[exporter]] forced).");
+  for (const st of c.stages) for (const [name, n] of Object.entries(st.counters)) x.sample(n, { stage: st.name, counter: name });
+
   // Monitoring objects.
   const mc = c.monitor.counters;
   counter("xenoflow_mo_flows_total", "Flow records each monitoring object matched.");

@@ -43,8 +43,27 @@ export function tableRowSource(t: RowTable, key: CompositeKey, top: number, over
   };
 }
 
-/** The export of a raw table with its rows as a source: no raw table, no rows array. */
+/**
+ * The export of a raw table with its rows as a source: no raw table, no rows array. The source is
+ * made when first read (its top-N selection visits every entry): in the store's turn for this
+ * export, not in the turn that closed every window at once.
+ */
 export function withRowSource(exp: WindowExport, raw: RawTable, key: CompositeKey, top: number): WindowExport {
   const { raw: _, ...head } = exp;
-  return { ...head, rows: [], source: rawRowSource(raw, key, top) };
+  let made: RowSource | null = null;
+  const src = () => (made ??= rawRowSource(raw, key, top));
+  return {
+    ...head,
+    rows: [],
+    source: {
+      get count() {
+        return src().count;
+      },
+      get remainder() {
+        return src().remainder;
+      },
+      first: (i) => src().first(i),
+      slice: (from, to) => src().slice(from, to),
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { Config, ListenAddress } from "../config/types.ts";
 import type { DecoderStats, Faults } from "../decode/index.ts";
 import type { Level } from "../log.ts";
 import type { ExporterStats } from "../collector/ingest.ts";
+import type { StageCounters } from "../collector/stage.ts";
 import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
 import type { KeyList } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
@@ -27,6 +28,7 @@ export interface WorkerStats {
   windows: { exported: number; late: number; overflow: number; openStart: number; openRows: number }[];
   mavgs: { size: number; evicted: number; swept: number }[];
   exporters: ExporterStats[];
+  stages: StageCounters[];
 }
 
 export type ToWorker =

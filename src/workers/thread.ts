@@ -74,6 +74,7 @@ async function start(init: WorkerInit): Promise<void> {
     windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
     mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
     exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
+    stages: stages.map((st) => ({ name: st.name, counters: { ...st.counters } })),
   });
   const templates = () => (decoder.templates.dirty ? decoder.templates.snapshot() : null);
   const tick = () => {

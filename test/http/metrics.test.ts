@@ -52,6 +52,7 @@ describe("renderMetrics", () => {
       xenoflow_templates_evicted_total: 2,
       xenoflow_templates_missing_total: 3,
       xenoflow_held_bytes: 512,
+      'xenoflow_stage_total{stage="sampling",counter="overridden"}': 40,
       'xenoflow_mo_flows_total{mo="all"}': 2900,
       'xenoflow_mo_flows_total{mo="web"}': 1468,
       'xenoflow_mo_octets_total{mo="all"}': 2.5e9,

@@ -57,6 +57,7 @@ export const FAMILIES: Record<string, "counter" | "gauge"> = {
   xenoflow_templates_evicted_total: "counter",
   xenoflow_templates_missing_total: "counter",
   xenoflow_held_bytes: "gauge",
+  xenoflow_stage_total: "counter",
   xenoflow_mo_flows_total: "counter",
   xenoflow_mo_octets_total: "counter",
   xenoflow_mo_packets_total: "counter",

@@ -34,6 +34,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       ["192.0.2.1", exporter("192.0.2.1", [[9, 100]], 100, 2900, 80_000)],
       ['fe80::1%"eth0\\', exporter('fe80::1%"eth0\\', [[5, 20], [10, 2]], 26, 0, 19_000)],
     ]),
+    stages: [{ name: "sampling", counters: { overridden: 40 } }],
     alerts: { counters: { exceed: 3, normal: 2, overrideErrors: 0 }, active: () => [alert] },
     runner: { stats: { started: 5, succeeded: 2, failed: 2, timedOut: 1, dropped: 0, running: 0, queued: 0 } },
     latest: new Map(),

@@ -51,7 +51,8 @@ export const startInlineEngine: StartEngine = async (plan, { log, saved }) => {
       return monitor;
     },
     exporters: ingest.exporters,
-    stages,
+    // The stages' live counters, as the workers' reports show them.
+    stages: stages.map((st) => ({ name: st.name, counters: st.counters })),
     workers: [],
     get rates() {
       return monitor.mavgs;

@@ -9,7 +9,7 @@ import type { MavgCounters } from "../monitor/mavg.ts";
 import type { MoCounters } from "../monitor/mo.ts";
 import type { WindowCounters } from "../monitor/window.ts";
 import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { WindowExport } from "../flow/export.ts";
 import type { ExporterStats } from "./ingest.ts";
 import type { Plan, PlanChange } from "./plan.ts";
 import type { StageCounters } from "./stage.ts";

@@ -1,11 +1,12 @@
 // The inline engine: this thread receives, decodes, runs the plan's stages and counts
 // (collector.workers = 1). Closed windows leave the monitor as numbers and are rendered a slice
 // at a time as the store asks (monitor/raw-rows.ts), between the receiver's reads.
+import { XenoflowError } from "../errors.ts";
 import { type FlowDump, openFlowDump } from "../flow/dump.ts";
 import type { Monitor } from "../monitor/mo.ts";
 import { withRowSource } from "../monitor/raw-rows.ts";
 import { startReceiver } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { ClosedWindow, WindowExport } from "../flow/export.ts";
 import type { Engine, StartEngine } from "./engine.ts";
 import { createIngest } from "./ingest.ts";
 
@@ -34,11 +35,12 @@ export const startInlineEngine: StartEngine = async (plan, { log, saved }) => {
   const receiver = await startReceiver(receiveOptions);
 
   // The key that renders a raw export is that of the window that closed it, in the monitor then in force.
-  const rendered = (m: Monitor, exports: WindowExport[]) =>
-    exports.map((e) => {
-      const raw = e.raw;
-      const w = raw && m.windows.find((x) => x.table === e.table && x.key.signature === raw.signature);
-      return raw && w ? withRowSource(e, raw, w.key, w.def.top) : e;
+  const rendered = (m: Monitor, closed: ClosedWindow[]): WindowExport[] =>
+    closed.map((e) => {
+      if (!("raw" in e)) return e;
+      const w = m.windows.find((x) => x.table === e.table && x.key.signature === e.raw.signature);
+      if (w === undefined) throw new XenoflowError("E_INTERNAL", `window ${e.table}: no key ${e.raw.signature} to render its rows`);
+      return withRowSource(e, e.raw, w.key, w.def.top);
     });
   // Windows a reload ended, until the next collect().
   let ended: WindowExport[] = [];

@@ -14,7 +14,7 @@
 //   belong to the batch owner, who may clear them between batches.
 import type { FieldDef, FieldType } from "../config/types.ts";
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import { formatKeyAddress, formatMac, formatV4, formatV6, isMappedV4 } from "./render.ts";
 import type { StringTable } from "./strings.ts";
 

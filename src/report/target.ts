@@ -4,7 +4,7 @@ import type { Config, ValueName } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
 import { parseKey } from "../monitor/keyspec.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 
 export interface Target {
   table: string;

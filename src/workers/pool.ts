@@ -11,7 +11,7 @@ import { XenoflowError } from "../errors.ts";
 import type { Monitor } from "../monitor/mo.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { ReceiverKind } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { WindowExport } from "../flow/export.ts";
 import { createAlertScan } from "./alert-scan.ts";
 import { createStatsBoard, monitorFigures } from "./board.ts";
 import { createFloors } from "./floors.ts";

@@ -10,7 +10,7 @@ import type { Level } from "../log.ts";
 import type { Monitor } from "../monitor/mo.ts";
 import { compilePlan, planChange } from "../collector/plan.ts";
 import { type Datagram, startReceiver } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { ClosedWindow } from "../flow/export.ts";
 import { EMPTY_KEYS, ratesFor, scanCandidates } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
 import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.ts";
@@ -26,7 +26,7 @@ const TICK_MS = 1000;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);
 /** The buffers of raw window parts move to the main thread instead of being copied. */
 const buffersOf = (parts: readonly PartialExport[]): ArrayBuffer[] =>
-  parts.flatMap((p) => (p.exp.raw ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
+  parts.flatMap((p) => ("raw" in p.exp ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
 const log = (level: Level, message: string, key?: string) => post({ type: "log", level, message, key });
 
 async function start(init: WorkerInit): Promise<void> {
@@ -61,7 +61,7 @@ async function start(init: WorkerInit): Promise<void> {
   const receiver = await startReceiver(receiveOptions);
 
   const topOf = (mo: string, window: string): WindowDef | undefined => config.mos.find((m) => m.name === mo)?.windows.find((w) => w.name === window);
-  const parts = (exports: WindowExport[]): PartialExport[] =>
+  const parts = (exports: ClosedWindow[]): PartialExport[] =>
     exports.map((exp) => {
       const def = topOf(exp.mo, exp.window);
       return { end: (exp.time + (def?.every ?? 0)) * 1000, top: def?.top ?? 0, exp };

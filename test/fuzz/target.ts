@@ -9,6 +9,7 @@ import { expressionChecker, ianaLookup } from "../../src/expressions.ts";
 import { type ExtraSpec, type FlowBatch, createBatch } from "../../src/flow/batch.ts";
 import { type Monitor, createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
 import { compilePredicates, extrasFor } from "../../src/collector/predicates.ts";
+import { rowsIn } from "../monitor/helpers.ts";
 
 export const BENCH_CONFIG = join(import.meta.dir, "../../config/examples/bench.toml");
 
@@ -61,7 +62,7 @@ export function createTarget(opts: { pipeline: boolean; bounds?: DecoderOptions 
     },
     tick(nowMs) {
       t.decoder.expire(nowMs);
-      if (monitor) for (const e of monitor.collect(nowMs)) out.windowRows += e.rows.length;
+      if (monitor) for (const e of monitor.collect(nowMs)) out.windowRows += rowsIn(e).length;
     },
     restart(restore) {
       const snap = restore ? JSON.parse(JSON.stringify(t.decoder.templates.snapshot())) : null;

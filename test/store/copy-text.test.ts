@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { copyChunks, escapeCopyText } from "../../src/store/copy-text.ts";
 import { columnsOf } from "../../src/store/ddl.ts";
-import type { WindowExport } from "../../src/store/sink.ts";
+import type { Row, WindowExport } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
-function exp(rows: WindowExport["rows"]): WindowExport {
+function exp(rows: readonly Row[]): WindowExport {
   return {
     mo: "web",
     window: "talkers",

@@ -14,10 +14,10 @@ import { type ExtraSpec, type FlowBatch, createBatch } from "../flow/batch.ts";
 import { type Monitor, type Predicate, createMonitor, requiredExtras } from "../monitor/mo.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { createSamplingStage } from "./sampling.ts";
-import type { Stage } from "./stage.ts";
+import type { Stage, StageSettings } from "./stage.ts";
 
 /** The stages between decode and monitor, in order; each is built once per decoding thread. */
-const STAGES: readonly ((plan: Plan) => Stage)[] = [createSamplingStage];
+const STAGES: readonly ((plan: StageSettings) => Stage)[] = [createSamplingStage];
 
 export interface Plan {
   readonly config: Config;

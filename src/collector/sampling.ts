@@ -4,7 +4,7 @@
 // one exporter id, by comparing address words with the few configured exporters.
 import type { Config } from "../config/types.ts";
 import type { FlowBatch } from "../flow/batch.ts";
-import type { Stage } from "./stage.ts";
+import type { Stage, StageSettings } from "./stage.ts";
 
 interface Forced {
   /** Per configured exporter: family, then four address words. */
@@ -38,7 +38,7 @@ function rateOf(f: Forced, b: FlowBatch, i: number): number {
   return 0;
 }
 
-export function createSamplingStage(plan: { readonly config: Config }): Stage {
+export function createSamplingStage(plan: StageSettings): Stage {
   let forced = forcedOf(plan.config);
   const counters = { overridden: 0 };
   return {

@@ -3,7 +3,12 @@
 // stage works in place on records 0 .. batch.length - 1, allocates nothing per record, and may
 // drop records by moving the kept ones down and lowering batch.length.
 import type { FlowBatch } from "../flow/batch.ts";
-import type { Plan } from "./plan.ts";
+import type { Config } from "../config/types.ts";
+
+/** What a stage is built and reloaded from: the plan (plan.ts) is one. */
+export interface StageSettings {
+  readonly config: Config;
+}
 
 export interface Stage {
   /** Names its counters on /metrics: xenoflow_stage_total{stage="<name>",counter="<key>"}. */
@@ -11,8 +16,8 @@ export interface Stage {
   process(batch: FlowBatch): void;
   /** Totals since start, by counter name; the names are fixed when the stage is built. */
   readonly counters: Readonly<Record<string, number>>;
-  /** Takes the settings of a reloaded configuration (the plan says what a reload may change). */
-  reload(next: Plan): void;
+  /** Takes the settings of a reloaded configuration (plan.ts says what a reload may change). */
+  reload(next: StageSettings): void;
 }
 
 /** A stage's figures as /metrics and the status line read them; workers send these. */

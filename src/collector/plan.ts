@@ -6,7 +6,7 @@
 //
 // Adding a stage between decode and monitor: write it (stage.ts) and add its factory to STAGES.
 // Adding an input: the decoder built here dispatches on the datagram.
-import type { Config } from "../config/types.ts";
+import type { Config, LimitDef } from "../config/types.ts";
 import { type Decoder, createDecoder } from "../decode/index.ts";
 import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
@@ -33,6 +33,8 @@ export interface Plan {
    * row (a worker's: top-N is applied after the merge).
    */
   monitor(o?: { reuse?: Monitor; allRows?: boolean }): Monitor;
+  /** The limits of a moving average of this plan (alerts keep their own engine across reloads). */
+  limitsOf(a: { readonly mo: string; readonly def: { readonly name: string } }): readonly LimitDef[];
 }
 
 /** Throws ConfigError when the config's filters or keys cannot be compiled (an address list is unreadable, say). */
@@ -59,6 +61,7 @@ export function compilePlan(config: Config): Plan {
     stages: () => STAGES.map((make) => make(plan)),
     monitor: (o = {}) =>
       createMonitor(o.allRows ? allRows(config) : config, predicates, { extras, lookup: ianaLookup, reuse: o.reuse, window: { raw: true } }),
+    limitsOf: (a) => config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [],
   };
   return plan;
 }

@@ -9,7 +9,7 @@ import { type AlertEngine, createAlertEngine } from "../alert/engine.ts";
 import type { Rates } from "../alert/rates.ts";
 import { type ScriptRunner, createScriptRunner } from "../alert/scripts.ts";
 import { writeAlertState } from "../alert/state-file.ts";
-import type { Config, LimitDef } from "../config/types.ts";
+import type { Config } from "../config/types.ts";
 import { loadTemplates, saveTemplates } from "../decode/persist.ts";
 import { startHttpServer } from "../http/server.ts";
 import type { CollectorView } from "../http/sources.ts";
@@ -82,7 +82,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   });
   const alertHost = () => ({
     mavgs: engine.rates,
-    limitsOf: (a: Rates) => limitsIn(config, a),
+    limitsOf: (a: Rates) => plan.limitsOf(a),
     window: (p: string) => engine.window(p),
     latestRows: (p: string, sinceMs: number) => {
       const e = latest.get(p);
@@ -198,8 +198,4 @@ function savedTemplates(dataDir: string, log: Logger): unknown {
     log.warn(`${(e as Error).message}; starting without saved templates`);
     return null;
   }
-}
-
-function limitsIn(config: Config, a: Rates): readonly LimitDef[] {
-  return config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [];
 }

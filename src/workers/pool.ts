@@ -6,7 +6,7 @@
 // kernel spreads exporters by 4-tuple hash and each worker's path is the inline path.
 import type { Engine, StartEngine, Switch } from "../collector/engine.ts";
 import type { Plan } from "../collector/plan.ts";
-import type { LimitDef, ListenAddress } from "../config/types.ts";
+import type { ListenAddress } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { Monitor } from "../monitor/mo.ts";
 import type { CompositeKey } from "../monitor/key.ts";
@@ -61,15 +61,13 @@ export async function startWorkers(first: Plan, { log, saved }: Parameters<Start
   const workers: Worker[] = [];
   const send = (w: number, m: ToWorker) => workers[w]?.postMessage(m);
   const broadcast = (m: ToWorker) => workers.forEach((_, w) => send(w, m));
-  const limitsOf = (a: { mo: string; def: { name: string } }): readonly LimitDef[] =>
-    plan.config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [];
   const floors = createFloors((m) => log.warn(m, "limit-floor"));
   const mergedOf = (s: Monitor) => s.mavgs.map((a) => createMergedMavg(a.mo, a.def, a.key));
   let rates: MergedMavg[] = mergedOf(shape);
   const scan = createAlertScan(rates, {
     workers: n,
     send,
-    floors: (now) => shape.mavgs.map((a) => floors.of(a.def, limitsOf(a), now)),
+    floors: (now) => shape.mavgs.map((a) => floors.of(a.def, plan.limitsOf(a), now)),
   });
   let figures = monitorFigures(shape, board);
   // Extended windows switched on in every worker, reference counted here.

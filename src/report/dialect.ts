@@ -4,7 +4,7 @@
 // store/ddl.ts ident() before they reach the text.
 import { ident, tableIdent } from "../store/ddl.ts";
 import type { Dialect } from "../store/ddl.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import type { SeriesQuery, TopQuery } from "./model.ts";
 
 /** Parameter $i / ?i: both stores accept numbered parameters, so one builder serves both. */

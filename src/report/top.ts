@@ -2,7 +2,7 @@
 // other key plus the stored top-N remainder rows) and the total, so the rows always add up.
 import type { ValueName } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import type { KeyedSums, ReportDb, TopQuery } from "./model.ts";
 import { type Range, isoTime } from "./time.ts";
 

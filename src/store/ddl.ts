@@ -78,7 +78,7 @@ export function columnsOf(exp: WindowExport, dialect: StoreKind): ColumnSpec[] {
     seen.add(c.name);
   }
   const width = exp.keys.length + exp.values.length;
-  for (const r of exp.rows) {
+  for (const r of "rows" in exp ? exp.rows : []) {
     if (r.length !== width) throw new XenoflowError("E_INTERNAL", `table ${exp.table}: row has ${r.length} cells, expected ${width}`);
   }
   if (!Number.isFinite(exp.time)) throw new XenoflowError("E_INTERNAL", `table ${exp.table}: invalid window time ${exp.time}`);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { createClickhouseSink } from "../../src/store/clickhouse.ts";
 import { createPostgresSink } from "../../src/store/postgres.ts";
-import type { Sink, WindowExport } from "../../src/store/sink.ts";
+import type { Row, Sink, WindowExport } from "../../src/store/sink.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { createClickhouse } from "../support/clickhouse.ts";
 
@@ -19,7 +19,7 @@ const EXPORTS = Number(process.argv[3] ?? 5);
 const PG = process.env.XENOFLOW_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const T0 = 1_700_000_040;
 
-function window(i: number): WindowExport {
+function window(i: number): WindowExport & { rows: readonly Row[] } {
   const rows = Array.from({ length: ROWS }, (_, r) => [`10.${r >> 16}.${(r >> 8) & 255}.${r & 255}`, `192.0.2.${r % 250}`, 6, 1_000_000 + r, 1000 + (r % 97)]);
   return {
     mo: "all",

@@ -3,7 +3,7 @@
 // look inside it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
-import { type RowSource, type Sink, type WindowExport, isRemainder } from "../../src/store/sink.ts";
+import { type RowSource, type Sink, type WindowExport, isRemainder, rowCount, rowsOf } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
@@ -61,7 +61,7 @@ export function talkers(time: number, rows: Cell[][], table = "web_talkers"): Wi
 
 /** An export whose rows come from a source over `rows` (rows rendered anew per slice, as from a raw table); `asked` records every slice. */
 export function sourced(exp: WindowExport, asked: [number, number][] = []): WindowExport {
-  const rows = exp.rows;
+  const rows = rowsOf(exp).slice(0, rowCount(exp));
   const nk = exp.keys.length;
   const source: RowSource = {
     count: rows.length,

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { copyChunks, escapeCopyText, pgLead } from "../../src/store/copy-text.ts";
 import { columnsOf } from "../../src/store/ddl.ts";
-import type { WindowExport } from "../../src/store/sink.ts";
+import type { Row, WindowExport } from "../../src/store/sink.ts";
 import type { StoreError } from "../../src/store/store-error.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
-function exp(rows: WindowExport["rows"]): WindowExport {
+function exp(rows: readonly Row[]): WindowExport & { rows: readonly Row[] } {
   return {
     mo: "web",
     window: "talkers",
@@ -56,7 +56,7 @@ describe("COPY text", () => {
   });
 
   test("a value its column cannot hold is refused as this export's data, before the server sees it", async () => {
-    const refusal = (rows: WindowExport["rows"]) =>
+    const refusal = (rows: readonly Row[]) =>
       text(exp(rows)).then(
         () => null,
         (e: StoreError) => [e.fault, e.message],

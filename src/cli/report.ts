@@ -19,6 +19,7 @@ const common = {
   where: { type: "string", description: "only rows with these key values: dst_port=443,src_host=10.0.0.1" },
   csv: { type: "boolean", description: "CSV with raw numbers instead of an aligned table" },
   json: { type: "boolean", description: "JSON as the HTTP API answers (/api/report/...), with names beside keys" },
+  collector: { type: "string", description: "only this collector's rows ([collector] name); default: the whole fleet" },
 } as const;
 
 async function withDb(configFile: string | undefined, run: (db: ReportDb, config: ReturnType<typeof loadConfig>) => Promise<string>): Promise<number> {

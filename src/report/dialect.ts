@@ -4,7 +4,7 @@
 // store/ddl.ts ident() before they reach the text.
 import { ident, tableIdent } from "../store/ddl.ts";
 import type { Dialect } from "../store/ddl.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import { ALERTS_TABLE } from "../store/alerts.ts";
 import { NAMES_TABLE } from "../store/names.ts";
 import type { KeyedSums, SeriesQuery, TopQuery } from "./model.ts";
@@ -14,11 +14,41 @@ function param(d: Dialect, i: number): string {
   return d === "postgres" ? `$${i}` : `?${i}`;
 }
 
-/** Window start in [param 1, param 2), epoch seconds. */
-function inRange(d: Dialect): string {
-  return d === "postgres"
-    ? `"time" >= to_timestamp(${param(d, 1)}) AND "time" < to_timestamp(${param(d, 2)})`
-    : `"time" >= ${param(d, 1)} AND "time" < ${param(d, 2)}`;
+/**
+ * Window start in [param 1, param 2), epoch seconds; with a collector, only its rows (param `at`).
+ * Without one every collector's rows count: the fleet's sum.
+ */
+function inRange(d: Dialect, collector: string | null, at: number): string {
+  const range =
+    d === "postgres"
+      ? `"time" >= to_timestamp(${param(d, 1)}) AND "time" < to_timestamp(${param(d, 2)})`
+      : `"time" >= ${param(d, 1)} AND "time" < ${param(d, 2)}`;
+  return collector === null ? range : `${range} AND "collector" = ${param(d, at)}`;
+}
+
+/** Cell = parameter i, compared as the text a report prints (abbrev for inet, ::text otherwise). */
+function cellIs(d: Dialect, k: KeyColumn, i: number): string {
+  const c = ident(k.name);
+  const text = d === "sqlite" ? c : k.type === "address" ? `abbrev(${c})` : `${c}::text`;
+  return `${text} = ${param(d, i)}`;
+}
+
+/** inRange() and the cells q.where asks for: parameters `at` (the collector, if any), then the where values. */
+function scope(d: Dialect, q: TopQuery | SeriesQuery, at: number): string {
+  const first = at + (q.collector === null ? 0 : 1);
+  return [inRange(d, q.collector, at), ...(q.where ?? []).map((w, i) => cellIs(d, w.column, first + i))].join(" AND ");
+}
+
+const narrowing = (q: TopQuery | SeriesQuery): string[] => [...(q.collector === null ? [] : [q.collector]), ...(q.where ?? []).map((w) => w.value)];
+
+/** The parameters of topSql() and totalSql(). */
+export function topParams(q: TopQuery): (number | string)[] {
+  return [q.range.from, q.range.to, ...narrowing(q)];
+}
+
+/** The parameters of seriesSql(); seriesKeysSql() takes the keys' cells after them. */
+export function seriesParams(q: SeriesQuery): (number | string)[] {
+  return [q.range.from, q.range.to, q.every, ...narrowing(q)];
 }
 
 /**
@@ -33,26 +63,11 @@ function sortKey(d: Dialect, k: KeyColumn): string {
   return `${q}::text COLLATE "C" NULLS LAST`;
 }
 
-/** Cell = parameter i, compared as the text a report prints (abbrev for inet, ::text otherwise). */
-function cellIs(d: Dialect, k: KeyColumn, i: number): string {
-  const c = ident(k.name);
-  const text = d === "sqlite" ? c : k.type === "address" ? `abbrev(${c})` : `${c}::text`;
-  return `${text} = ${param(d, i)}`;
-}
-
-/** Rows in range (parameters 1, 2) whose cells equal q.where's values (parameters first, first + 1, ...). */
-function scope(d: Dialect, q: TopQuery | SeriesQuery, first: number): string {
-  return [inRange(d), ...(q.where ?? []).map((w, i) => cellIs(d, w.column, first + i))].join(" AND ");
-}
-
-/** The parameters of scope() after the range, in order. */
-export const whereParams = (q: TopQuery | SeriesQuery): string[] => (q.where ?? []).map((w) => w.value);
-
 function sums(q: { target: { values: readonly string[] } }): string {
   return q.target.values.map((v) => `coalesce(sum(${ident(v)}), 0) AS ${ident(v)}`).join(", ");
 }
 
-/** Top keys: parameters (from, to, where...). All-NULL keys are the stored top-N remainder: "other", not a key. */
+/** Top keys: parameters topParams(). All-NULL keys are the stored top-N remainder: "other", not a key. */
 export function topSql(d: Dialect, q: TopQuery): string {
   const t = tableIdent(q.target.table);
   const keys = q.target.keys.map((k) => ident(k.name));
@@ -62,12 +77,12 @@ export function topSql(d: Dialect, q: TopQuery): string {
   return `SELECT ${keys.join(", ")}, ${sums(q)} FROM ${t} WHERE ${scope(d, q, 3)} AND NOT (${remainder}) GROUP BY ${keys.join(", ")} ORDER BY ${order} LIMIT ${Math.floor(q.n)}`;
 }
 
-/** Row count and sums over the whole range: parameters (from, to, where...). */
+/** Row count and sums over the whole range: parameters topParams(). */
 export function totalSql(d: Dialect, q: TopQuery): string {
   return `SELECT count(*) AS "rows", ${sums(q)} FROM ${tableIdent(q.target.table)} WHERE ${scope(d, q, 3)}`;
 }
 
-/** Sum per bucket floor(time / every) * every: parameters (from, to, every, where...). */
+/** Sum per bucket floor(time / every) * every: parameters seriesParams(). */
 export function seriesSql(d: Dialect, q: SeriesQuery): string {
   const v = ident(q.value);
   return `SELECT ${bucketOf(d, 3)} AS "bucket", count(*) AS "rows", coalesce(sum(${v}), 0) AS ${v} FROM ${tableIdent(q.target.table)} WHERE ${scope(d, q, 4)} GROUP BY 1 ORDER BY 1`;
@@ -80,12 +95,12 @@ function bucketOf(d: Dialect, i: number): string {
 }
 
 /**
- * Sum per bucket and key for the given keys only: parameters (from, to, every, where..., then
- * each key's non-NULL cells in order). Cells compare as text, so keys read from one query match
- * in the next whatever their column type.
+ * Sum per bucket and key for the given keys only: parameters seriesParams(), then each key's
+ * non-NULL cells in order. Cells compare as text, so keys read from one query match in the next
+ * whatever their column type.
  */
 export function seriesKeysSql(d: Dialect, q: SeriesQuery, keys: readonly KeyedSums[]): string {
-  let i = 3 + (q.where?.length ?? 0);
+  let i = seriesParams(q).length;
   const cell = (k: KeyColumn, v: string | null): string => (v === null ? `${ident(k.name)} IS NULL` : cellIs(d, k, ++i));
   const match = keys.map((r) => `(${q.target.keys.map((k, j) => cell(k, r.keys[j] ?? null)).join(" AND ")})`).join(" OR ");
   const cols = q.target.keys.map((k) => ident(k.name)).join(", ");

@@ -3,7 +3,8 @@
 import type { ValueName } from "../config/types.ts";
 import type { AlertRow } from "../store/alerts.ts";
 import type { NameRow } from "../store/names.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
+import type { StoreKind } from "../store/ddl.ts";
 import type { Range } from "./time.ts";
 import type { Target } from "./target.ts";
 
@@ -19,6 +20,8 @@ export interface TopQuery {
   range: Range;
   n: number;
   where?: readonly KeyFilter[];
+  /** One collector of a fleet; null: every collector's rows (and rows from before fleets). */
+  collector: string | null;
 }
 
 export interface SeriesQuery {
@@ -30,6 +33,7 @@ export interface SeriesQuery {
   /** How many of the range's top keys (by `value`) get a series of their own; the rest is "other". */
   top?: number;
   where?: readonly KeyFilter[];
+  collector: string | null;
 }
 
 /** One key's sum in one bucket. */
@@ -61,7 +65,7 @@ export interface Bucket {
 
 /** A store the reports can read. Each query returns null when the window's table does not exist. */
 export interface ReportDb {
-  readonly kind: "sqlite" | "postgres";
+  readonly kind: StoreKind;
   top(q: TopQuery): Promise<TopRows | null>;
   series(q: SeriesQuery): Promise<{ buckets: Bucket[]; rows: number } | null>;
   /** Per bucket, the sums of the given keys only (the table exists: series() said so). */

@@ -6,7 +6,7 @@ import { ident } from "../store/ddl.ts";
 import { maskUrl } from "../store/store-error.ts";
 import { ALERTS_TABLE } from "../store/alerts.ts";
 import { NAMES_TABLE } from "../store/names.ts";
-import { alertsSql, namesSql, seriesKeysSql, seriesSql, topSql, totalSql, whereParams } from "./dialect.ts";
+import { alertsSql, namesSql, seriesKeysSql, seriesParams, seriesSql, topParams, topSql, totalSql } from "./dialect.ts";
 import { type Bucket, type KeyedSums, type ReportDb, alertRowOf, keyBucketOf, keyText, nameRowOf, sumOf } from "./model.ts";
 
 export interface PgReportOptions {
@@ -41,7 +41,7 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
     kind: "postgres",
     async top(q) {
       if (!(await exists(q.target.table))) return null;
-      const params = [q.range.from, q.range.to, ...whereParams(q)];
+      const params = topParams(q);
       const [rows, totals] = [await all(topSql("postgres", q), params), await all(totalSql("postgres", q), params)];
       const top: KeyedSums[] = rows.map((r) => ({
         keys: q.target.keys.map((k) => keyText(r[k.name])),
@@ -53,7 +53,7 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
     async series(q) {
       if (!(await exists(q.target.table))) return null;
       let rows = 0;
-      const buckets: Bucket[] = (await all(seriesSql("postgres", q), [q.range.from, q.range.to, q.every, ...whereParams(q)])).map((r) => {
+      const buckets: Bucket[] = (await all(seriesSql("postgres", q), seriesParams(q))).map((r) => {
         rows += Number(r.rows);
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });
@@ -61,7 +61,7 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
     },
     async seriesKeys(q, keys) {
       const cells = keys.flatMap((k) => k.keys.filter((c) => c !== null)) as string[];
-      return (await all(seriesKeysSql("postgres", q, keys), [q.range.from, q.range.to, q.every, ...whereParams(q), ...cells])).map((r) => keyBucketOf(q, r));
+      return (await all(seriesKeysSql("postgres", q, keys), [...seriesParams(q), ...cells])).map((r) => keyBucketOf(q, r));
     },
     async names() {
       return (await exists(NAMES_TABLE)) ? (await all(namesSql(), [])).map(nameRowOf) : [];

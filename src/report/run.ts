@@ -1,5 +1,6 @@
 // The report commands as functions of (config, arguments, clock): the CLI passes the wall clock and
 // the loaded config, tests pass their own, and both get the exact text the command prints.
+import { COLLECTOR_NAME } from "../config/parsers.ts";
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import { jsonText, seriesJson, topJson } from "./json.ts";
@@ -11,7 +12,19 @@ import { parseWhere, pickValue, resolveTarget } from "./target.ts";
 import { type Range, type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
 import { runTop } from "./top.ts";
 
-export interface TopArgs extends RangeArgs {
+/** `--collector`: one collector of a fleet; absent or "": the whole fleet. */
+export interface CollectorArg {
+  collector?: string | undefined;
+}
+
+function collectorOf(args: CollectorArg): string | null {
+  const c = args.collector;
+  if (c === undefined || c === "") return null;
+  if (!COLLECTOR_NAME.test(c)) throw new XenoflowError("E_USAGE", `--collector "${c}": not a collector name (letters, digits, ".", "_" and "-")`);
+  return c;
+}
+
+export interface TopArgs extends RangeArgs, CollectorArg {
   mo: string;
   window: string;
   by?: string | undefined;
@@ -21,7 +34,7 @@ export interface TopArgs extends RangeArgs {
   json?: boolean | undefined;
 }
 
-export interface SeriesArgs extends RangeArgs {
+export interface SeriesArgs extends RangeArgs, CollectorArg {
   mo: string;
   window: string;
   value: string;
@@ -59,7 +72,7 @@ export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now
   const range = bounded(resolveRange(args, now), bounds);
   const n = count(args.n, "20", "-n");
   if (bounds && n > bounds.maxRows) throw new XenoflowError("E_USAGE", `-n ${n}: at most ${bounds.maxRows} rows per query`);
-  const result = await runTop(db, { target, by, range, n, where: parseWhere(target, args.where) });
+  const result = await runTop(db, { target, by, range, n, where: parseWhere(target, args.where), collector: collectorOf(args) });
   if (args.json) return `${jsonText(topJson(result, keyNamer(await db.names())))}\n`;
   return renderTop(result, args.csv ? "csv" : "table");
 }
@@ -73,7 +86,7 @@ export async function reportSeries(config: Config, db: ReportDb, args: SeriesArg
   const buckets = Math.ceil((range.to - range.from) / every);
   if (bounds && buckets > bounds.maxBuckets) throw new XenoflowError("E_USAGE", `every ${every}s gives ${buckets} buckets over this range; at most ${bounds.maxBuckets}: give a longer every`);
   const top = count(args.top, "0", "--top");
-  const result = await runSeries(db, { target, value, range, every, top, where: parseWhere(target, args.where) });
+  const result = await runSeries(db, { target, value, range, every, top, where: parseWhere(target, args.where), collector: collectorOf(args) });
   if (args.json) return `${jsonText(seriesJson(result, keyNamer(await db.names())))}\n`;
   return renderSeries(result, args.csv ? "csv" : "table");
 }

@@ -41,13 +41,13 @@ export async function runSeries(db: ReportDb, q: SeriesQuery): Promise<SeriesRes
   const starts = bucketStarts(q.range, q.every);
   const got = await db.series(q);
   if (got === null) throw noTable(q.target.table, db.kind);
-  if (got.rows === 0) throw emptyRange(q.target.table, q.range);
+  if (got.rows === 0) throw emptyRange(q.target.table, q.range, q.collector);
   const byTime = new Map(got.buckets.map((b) => [b.time, b.sum]));
   const first = Math.min(...byTime.keys());
   const buckets = starts.filter((time) => time >= first).map((time) => ({ time, sum: byTime.get(time) ?? 0n }));
   const n = q.top ?? 0;
   if (!Number.isInteger(n) || n < 0 || n > MAX_SERIES_KEYS) throw new XenoflowError("E_USAGE", `--top must be an integer 0..${MAX_SERIES_KEYS}, not ${n}`);
-  const top = n === 0 ? [] : ((await db.top({ target: q.target, by: q.value, range: q.range, n, ...(q.where ? { where: q.where } : {}) }))?.top ?? []);
+  const top = n === 0 ? [] : ((await db.top({ target: q.target, by: q.value, range: q.range, n, collector: q.collector, ...(q.where ? { where: q.where } : {}) }))?.top ?? []);
   const split = buckets.map(() => top.map(() => 0n));
   if (top.length > 0) {
     const index = new Map(buckets.map((b, i) => [b.time, i]));

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { XenoflowError } from "../errors.ts";
 import { ALERTS_TABLE } from "../store/alerts.ts";
 import { NAMES_TABLE } from "../store/names.ts";
-import { alertsSql, namesSql, seriesKeysSql, seriesSql, topSql, totalSql, whereParams } from "./dialect.ts";
+import { alertsSql, namesSql, seriesKeysSql, seriesParams, seriesSql, topParams, topSql, totalSql } from "./dialect.ts";
 import { type Bucket, type KeyedSums, type ReportDb, alertRowOf, keyBucketOf, keyText, nameRowOf, sumOf } from "./model.ts";
 
 type Row = Record<string, unknown>;
@@ -35,7 +35,7 @@ export function openSqliteReports(path: string): ReportDb {
     kind: "sqlite",
     async top(q) {
       if (!exists(q.target.table)) return null;
-      const params = [q.range.from, q.range.to, ...whereParams(q)];
+      const params = topParams(q);
       const top: KeyedSums[] = all(topSql("sqlite", q), params).map((r) => ({
         keys: q.target.keys.map((k) => keyText(r[k.name])),
         sums: q.target.values.map((v) => sumOf(r[v])),
@@ -46,7 +46,7 @@ export function openSqliteReports(path: string): ReportDb {
     async series(q) {
       if (!exists(q.target.table)) return null;
       let rows = 0;
-      const buckets: Bucket[] = all(seriesSql("sqlite", q), [q.range.from, q.range.to, q.every, ...whereParams(q)]).map((r) => {
+      const buckets: Bucket[] = all(seriesSql("sqlite", q), seriesParams(q)).map((r) => {
         rows += Number(r.rows);
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });
@@ -54,7 +54,7 @@ export function openSqliteReports(path: string): ReportDb {
     },
     async seriesKeys(q, keys) {
       const cells = keys.flatMap((k) => k.keys.filter((c) => c !== null));
-      return all(seriesKeysSql("sqlite", q, keys), [q.range.from, q.range.to, q.every, ...whereParams(q), ...cells]).map((r) => keyBucketOf(q, r));
+      return all(seriesKeysSql("sqlite", q, keys), [...seriesParams(q), ...cells]).map((r) => keyBucketOf(q, r));
     },
     async names() {
       return exists(NAMES_TABLE) ? all(namesSql(), []).map(nameRowOf) : [];

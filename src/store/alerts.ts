@@ -26,6 +26,15 @@ export interface AlertRow {
 
 const COLUMNS = ["started", "ended", "collector", "mo", "mavg", "limit", "direction", "key", "metric", "peak", "threshold"] as const;
 
+/**
+ * ClickHouse: a small Log table (incidents, not traffic), times as Float64 epoch seconds. Log
+ * tables cannot delete rows, so retention leaves this one alone there.
+ */
+export function clickhouseAlertsTableSql(): string {
+  const type = (c: (typeof COLUMNS)[number]) => (c === "started" || c === "ended" || c === "peak" || c === "threshold" ? "Float64" : "String");
+  return `CREATE TABLE IF NOT EXISTS ${ident(ALERTS_TABLE)} (${COLUMNS.map((c) => `${ident(c)} ${type(c)}`).join(", ")}) ENGINE = Log`;
+}
+
 function sqlType(d: Dialect, c: (typeof COLUMNS)[number]): string {
   if (c === "started" || c === "ended") return d === "postgres" ? "timestamptz" : "real";
   if (c === "peak" || c === "threshold") return d === "postgres" ? "double precision" : "real";

@@ -19,7 +19,7 @@ import type { Sink } from "../../src/store/sink.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { tree } from "../config/tmp.ts";
 import { type ClickhouseServer, createClickhouse, haveClickhouse } from "../support/clickhouse.ts";
-import { T0, loadFixtureConfig, writeData } from "./fixture.ts";
+import { ALERTS, NAMES, T0, loadFixtureConfig, writeData } from "./fixture.ts";
 
 const URL = process.env.XENOFLOW_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const ROOT = resolve(import.meta.dir, "../..");
@@ -50,6 +50,10 @@ async function fill(open: (collector: string) => Sink): Promise<void> {
   for (const [name, scale] of FLEET) {
     const sink = open(name);
     await writeData(config, sink, scale);
+    if (name === "pop1") {
+      await sink.writeNames(NAMES);
+      for (const a of ALERTS) await sink.writeAlert(a);
+    }
     await sink.close();
   }
 }
@@ -126,6 +130,25 @@ describe("reports over a fleet", () => {
       const args = { mo: "all", window: "proto", value: "flows", every: "30s", from: range.from, to: String(T0 + 300), collector };
       const want = await reportSeries(config, first, args, 0);
       for (const [kind, db] of stores.slice(1)) expect([kind, await reportSeries(config, db, args, 0)]).toEqual([kind, want]);
+    }
+  });
+
+  test("--json with --top and --where, names and the alert history: the same in every store", async () => {
+    const [, first] = stores[0]!;
+    for (const collector of [undefined, "pop2"]) {
+      for (const where of [undefined, "dst_port=443", "src_host=2001:db8::1,dst_port=80"]) {
+        const args = { mo: "all", window: "talkers", value: "octets", by: "octets", top: "2", n: "3", where, ...range, csv: false, json: true, collector };
+        const [top, series] = [await reportTop(config, first, args, 0), await reportSeries(config, first, args, 0)];
+        for (const [kind, db] of stores.slice(1)) {
+          expect([kind, await reportTop(config, db, args, 0), await reportSeries(config, db, args, 0)]).toEqual([kind, top, series]);
+        }
+      }
+    }
+    const names = { mo: "all", window: "proto", by: "bits", n: "2", ...range, csv: false, json: true };
+    expect(await reportTop(config, first, names, 0)).toContain('"name":"EXAMPLE-NET"');
+    for (const [kind, db] of stores) {
+      expect([kind, await reportTop(config, db, names, 0)]).toEqual([kind, await reportTop(config, first, names, 0)]);
+      expect([kind, await db.alerts({ from: T0, to: T0 + 180 }, 10)]).toEqual([kind, [ALERTS[1]!, ALERTS[0]!]]);
     }
   });
 

@@ -81,7 +81,7 @@ export function createReportApi(src: ReportSource): ReportApi {
     }
   };
   const now = () => Math.floor(Date.now() / 1000);
-  const common = (url: URL) => ({ mo: param(url, "mo") ?? "", window: param(url, "window") ?? "", last: param(url, "last"), from: param(url, "from"), to: param(url, "to"), where: param(url, "where"), json: true });
+  const common = (url: URL) => ({ mo: param(url, "mo") ?? "", window: param(url, "window") ?? "", last: param(url, "last"), from: param(url, "from"), to: param(url, "to"), where: param(url, "where"), collector: param(url, "collector"), json: true });
 
   return {
     windows() {

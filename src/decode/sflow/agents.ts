@@ -81,6 +81,30 @@ export function createAgentTable(faults: Faults) {
   const lastWords = new Uint32Array(4);
   let lastSub = -1;
 
+  /** The source `key` of agent a, made the last one; null when it is new (added with these figures). */
+  function otherSource(a: Agent, key: number, seq: number, pool: number, drops: number): Source | null {
+    const s = a.sources.get(key);
+    if (s !== undefined) {
+      a.lastSource = s;
+      a.lastSourceKey = key;
+      return s;
+    }
+    if (a.sources.size >= SOURCES_PER_AGENT_MAX) {
+      const [k0, s0] = a.sources.entries().next().value!;
+      a.pool -= s0.pool;
+      a.drops -= s0.drops;
+      a.sources.delete(k0);
+      faults.sflowStateEvicted++;
+    }
+    const added = { seq, pool, drops };
+    a.sources.set(key, added);
+    a.lastSource = added;
+    a.lastSourceKey = key;
+    a.pool += pool;
+    a.drops += drops;
+    return null;
+  }
+
   return {
     agents: agents as ReadonlyMap<string, AgentStats>,
     /** The agent of a datagram, found or added. */
@@ -107,30 +131,15 @@ export function createAgentTable(faults: Faults) {
       lastSub = subAgent;
       return a;
     },
-    /** A flow sample's sequence number, pool and drops for its source (type, index). */
+    /**
+     * A flow sample's sequence number, pool and drops for its source (type, index). Kept small so
+     * the JIT inlines it into the sample walk; a source other than the last one is looked up apart.
+     */
     flowSample(a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
       a.flowSamples++;
       const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
-      const s = key === a.lastSourceKey ? a.lastSource : a.sources.get(key);
-      if (s === undefined || s === null) {
-        if (a.sources.size >= SOURCES_PER_AGENT_MAX) {
-          const [k0, s0] = a.sources.entries().next().value!;
-          a.pool -= s0.pool;
-          a.drops -= s0.drops;
-          a.sources.delete(k0);
-          if (s0 === a.lastSource) a.lastSource = null;
-          faults.sflowStateEvicted++;
-        }
-        const added = { seq, pool, drops };
-        a.sources.set(key, added);
-        a.lastSource = added;
-        a.lastSourceKey = key;
-        a.pool += pool;
-        a.drops += drops;
-        return;
-      }
-      a.lastSource = s;
-      a.lastSourceKey = key;
+      const s = key === a.lastSourceKey ? a.lastSource : otherSource(a, key, seq, pool, drops);
+      if (s === null) return;
       const step = (seq - s.seq) >>> 0;
       if (step === 0) return; // the same sample again (a datagram decoded twice)
       if (step <= GAP_MAX) a.lostSamples += step - 1;

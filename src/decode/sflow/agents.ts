@@ -57,7 +57,7 @@ export interface InterfaceCounters {
   outDiscards: number;
 }
 
-interface Agent extends AgentStats {
+export interface Agent extends AgentStats {
   readonly sources: Map<number, Source>;
   /** The source of the agent's latest flow sample and its key: samples of one source come in runs. */
   lastSource: Source | null;
@@ -131,24 +131,7 @@ export function createAgentTable(faults: Faults) {
       lastSub = subAgent;
       return a;
     },
-    /**
-     * A flow sample's sequence number, pool and drops for its source (type, index). Kept small so
-     * the JIT inlines it into the sample walk; a source other than the last one is looked up apart.
-     */
-    flowSample(a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
-      a.flowSamples++;
-      const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
-      const s = key === a.lastSourceKey ? a.lastSource : otherSource(a, key, seq, pool, drops);
-      if (s === null) return;
-      const step = (seq - s.seq) >>> 0;
-      if (step === 0) return; // the same sample again (a datagram decoded twice)
-      if (step <= GAP_MAX) a.lostSamples += step - 1;
-      s.seq = seq;
-      a.pool += pool - s.pool;
-      a.drops += drops - s.drops;
-      s.pool = pool;
-      s.drops = drops;
-    },
+    otherSource,
     /** A counter sample: its generic interface counters replace the interface's previous ones. */
     counters(a: AgentStats, c: SflowCounters): void {
       a.counterSamples++;
@@ -185,3 +168,23 @@ export function createAgentTable(faults: Faults) {
 }
 
 export type AgentTable = ReturnType<typeof createAgentTable>;
+
+/**
+ * A flow sample's sequence number, pool and drops for its source (type, index). A plain function
+ * kept small, so the JIT inlines it into the sample walk; a source other than the agent's last one
+ * is looked up apart.
+ */
+export function flowSampleSeen(t: AgentTable, a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
+  a.flowSamples++;
+  const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
+  const s = key === a.lastSourceKey ? a.lastSource : t.otherSource(a, key, seq, pool, drops);
+  if (s === null) return;
+  const step = (seq - s.seq) >>> 0;
+  if (step === 0) return; // the same sample again (a datagram decoded twice)
+  if (step <= GAP_MAX) a.lostSamples += step - 1;
+  s.seq = seq;
+  a.pool += pool - s.pool;
+  a.drops += drops - s.drops;
+  s.pool = pool;
+  s.drops = drops;
+}

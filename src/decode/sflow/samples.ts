@@ -2,7 +2,7 @@
 // forms (3, 4) and discarded packets (5). Each sample's fixed fields are checked against its
 // length before they are read; its records are walked within it.
 import type { Faults } from "../faults.ts";
-import type { AgentTable } from "./agents.ts";
+import { type AgentTable, flowSampleSeen } from "./agents.ts";
 import { type SflowCounters, walkCounterRecords } from "./counters.ts";
 import { type SflowFlow, resetPacket, u32 } from "./flow.ts";
 import { pad4, walkFlowRecords } from "./records.ts";
@@ -95,7 +95,7 @@ function flowSample(st: SampleState, a: Agent, out: SflowSink, format: number, b
   f.reason = 0;
   resetPacket(f);
   walkFlowRecords(f, st.faults, b, p + fixed, end, u32(b, p + fixed - 4));
-  st.agents.flowSample(a, f.sourceType, f.sourceIndex, f.seq, f.pool, f.drops);
+  flowSampleSeen(st.agents, a, f.sourceType, f.sourceIndex, f.seq, f.pool, f.drops);
   out.flow(f);
   return true;
 }

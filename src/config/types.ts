@@ -121,6 +121,7 @@ export interface Config {
     kind: "sqlite" | "postgres";
     retention: number; // seconds
     spoolMax: number; // bytes
+    interfaceCounters: number; // seconds between xenoflow_interfaces rows; 0 = off
   };
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };

@@ -46,6 +46,9 @@ export interface AgentStats {
 /** IF-MIB counters of one interface; packets are unicast + multicast + broadcast. */
 export interface InterfaceCounters {
   ifIndex: number;
+  /** The counter sample's sequence number (it restarts with the agent) and arrival time, epoch ms. */
+  seq: number;
+  atMs: number;
   speed: number; // bits per second
   inOctets: number;
   outOctets: number;
@@ -133,7 +136,7 @@ export function createAgentTable(faults: Faults) {
     },
     otherSource,
     /** A counter sample: its generic interface counters replace the interface's previous ones. */
-    counters(a: AgentStats, c: SflowCounters): void {
+    counters(a: AgentStats, c: SflowCounters, arrivalMs: number): void {
       a.counterSamples++;
       if (!c.hasGeneric) return;
       const g = c.generic;
@@ -144,9 +147,11 @@ export function createAgentTable(faults: Faults) {
           faults.sflowStateEvicted++;
           return;
         }
-        i = { ifIndex, speed: 0, inOctets: 0, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 };
+        i = { ifIndex, seq: 0, atMs: 0, speed: 0, inOctets: 0, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 };
         a.interfaces.set(ifIndex, i);
       }
+      i.seq = c.seq;
+      i.atMs = arrivalMs;
       i.speed = g[G_SPEED]!;
       i.inOctets = g[G_IN_OCTETS]!;
       i.inPackets = g[G_IN_UCAST]! + g[G_IN_UCAST + 1]! + g[G_IN_UCAST + 2]!;

@@ -27,6 +27,8 @@ export interface SampleState {
   readonly agents: AgentTable;
   readonly flow: SflowFlow;
   readonly counters: SflowCounters;
+  /** The datagram's arrival, epoch ms (set by the caller: the decoder reads no clock). */
+  arrivalMs: number;
 }
 
 /** sFlow v5 "interface" (compact): an ifIndex, else 0 (discarded, several interfaces, unknown). */
@@ -115,7 +117,7 @@ function counterSample(st: SampleState, a: Agent, out: SflowSink, format: number
     c.sourceIndex = source & SOURCE_INDEX_MASK;
   }
   walkCounterRecords(c, st.faults, b, p + fixed, end, u32(b, p + fixed - 4));
-  st.agents.counters(a, c);
+  st.agents.counters(a, c, st.arrivalMs);
   out.counters(st.flow, c);
   return true;
 }

@@ -35,7 +35,7 @@ export interface ColumnSpec {
   name: string;
   /** Quoted identifier. */
   q: string;
-  role: "time" | "key" | "value";
+  role: "time" | "key" | "value" | "rate";
   sqlType: string;
 }
 
@@ -52,7 +52,10 @@ export function columnsOf(exp: WindowExport, dialect: Dialect): ColumnSpec[] {
   const keyTypes = dialect === "postgres" ? PG_KEY : SQLITE_KEY;
   for (const k of exp.keys) cols.push({ name: k.name, q: ident(k.name), role: "key", sqlType: keyTypes[k.type] });
   // Values are sums of sampled counters: integers that pass 2^31 within minutes on a busy link.
-  for (const v of exp.values) cols.push({ name: v, q: ident(v), role: "value", sqlType: dialect === "postgres" ? "bigint" : "integer" });
+  for (const v of exp.values) {
+    if (exp.rates === true) cols.push({ name: v, q: ident(v), role: "rate", sqlType: dialect === "postgres" ? "double precision" : "real" });
+    else cols.push({ name: v, q: ident(v), role: "value", sqlType: dialect === "postgres" ? "bigint" : "integer" });
+  }
   const seen = new Set<string>();
   for (const c of cols) {
     if (seen.has(c.name)) throw new XenoflowError("E_INTERNAL", `table ${exp.table}: duplicate column ${c.name}`);

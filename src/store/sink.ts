@@ -23,6 +23,11 @@ export interface WindowExport {
   /** Value column names in config order ("octets", "packets", "bits", "flows"). */
   values: readonly string[];
   /**
+   * The values are rates (xenoflow_interfaces): fractional, stored as double precision (REAL in
+   * SQLite) and never rounded. Otherwise they are sums of counters, stored as integers.
+   */
+  rates?: boolean;
+  /**
    * Rows: key values (address as text, uint as number, string, mac "aa:bb:..", null in the
    * top-N remainder row) followed by the values as numbers.
    */

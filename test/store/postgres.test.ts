@@ -68,6 +68,6 @@ describe.skipIf(!reachable)("postgres", () => {
         },
       };
     },
-    { time: "timestamp with time zone", address: "inet", uint: "bigint", string: "text", mac: "macaddr", value: "bigint" },
+    { time: "timestamp with time zone", address: "inet", uint: "bigint", string: "text", mac: "macaddr", value: "bigint", rate: "double precision" },
   );
 });

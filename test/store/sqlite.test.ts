@@ -46,7 +46,7 @@ sinkContract(
       },
     };
   },
-  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer" },
+  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer", rate: "real" },
 );
 
 describe("sqlite sink, sliced writes", () => {

@@ -95,6 +95,34 @@ describe("xenoflow run with sFlow", () => {
     expect((await run([join(SFLOW, "pmacct-rate10.pcap")])).exporters).toEqual({ [AGENT]: [10 * ipBytes, 10 * refs.length, refs.length] });
   }, 60_000);
 
+  test("counter samples of `gen --version sflow`: the dashboard's busiest interfaces from their rates", async () => {
+    const http = await freeTcpPort();
+    const c = await startCollector(BODY, { http: `listen = "127.0.0.1:${http}"` });
+    try {
+      await c.waitForLog(/http on /);
+      // 1000 datagrams a second, a counter sample in every 20th (beside 6 flow samples: 7 leave it no room).
+      const gen = Bun.spawn([BUN, MAIN, "gen", "--to", `127.0.0.1:${c.port}`, "--version", "sflow", "--records", "6", "--sampling", "100",
+        "--fps", "6000", "--duration", "3s", "--template-every", "20"], { stdout: "pipe", stderr: "pipe" });
+      type Api = { agents: { agent: string; interfaces: Record<string, number>[] }[] };
+      const ask = async () => (await (await fetch(`http://127.0.0.1:${http}/api/interfaces`)).json()) as Api;
+      // Rates span two samples the page's tracker saw: the first look sees one, the next its successor.
+      await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => (x.samples.get("xenoflow_decoded_datagrams_total") ?? 0) > 100);
+      expect(await ask()).toEqual({ agents: [] });
+      expect(await gen.exited).toBe(0);
+      const api = await ask();
+      expect(api.agents.map((a) => a.agent)).toEqual(["127.0.0.1"]);
+      const i = api.agents[0]!.interfaces[0]!;
+      // The generator counts 1000 octets and one unicast packet each way per packet its samples stand for.
+      expect(i).toMatchObject({ exporter: "127.0.0.1", ifIndex: 1, speed: 10e9, inErrors: 0, outDiscards: 0 });
+      expect(i.inOctets).toBeGreaterThan(0);
+      expect(i.inOctets).toBeCloseTo(1000 * i.inPackets!, 0);
+      expect(i.outOctets).toBe(i.inOctets);
+      expect(await c.stop()).toBe(0);
+    } finally {
+      c.cleanup();
+    }
+  }, 60_000);
+
   for (const workers of [1, 2]) {
     test(`NetFlow v9 and sFlow exporters into one monitoring object (workers = ${workers})`, async () => {
       const s = json(join(SFLOW, "traffic.totals.json"));

@@ -84,7 +84,9 @@ export interface RawTable {
 
 /** The head of any form, without its rows. */
 export function headOf(e: ExportHead): ExportHead {
-  return { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values };
+  const head: ExportHead = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values };
+  if (e.rates === true) head.rates = true;
+  return head;
 }
 
 /** How many rows the export has, without rendering them. */

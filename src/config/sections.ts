@@ -141,7 +141,7 @@ export function readStorage(
     spoolMax: t.opt("spool_max", size(0), 512 * 2 ** 20),
     partition: readPartition(t, storage.kind),
     // sFlow counter samples as rates in xenoflow_interfaces this often, in whole seconds; "" = 0, off.
-    interfaceCounters: t.raw("interface_counters") === "" ? 0 : t.opt("interface_counters", wholeSeconds(10), 60),
+    interfaceCounters: t.raw("interface_counters") === "" ? 0 : t.opt("interface_counters", wholeSeconds(1), 60),
   };
 }
 

@@ -124,6 +124,42 @@ describe("xenoflow run with sFlow", () => {
   }, 60_000);
 
   for (const workers of [1, 2]) {
+    test(`xenoflow_interfaces: gen's counter samples as rates every interface_counters (workers = ${workers})`, async () => {
+      const c = await startCollector(`${BODY}\n[[exporter]]\naddress = "127.0.0.1"\nname = "sw1"\n  [[exporter.interface]]\n  index = 1\n  name = "xe-0/0/1"`, {
+        collector: `workers = ${workers}`, storageLines: `interface_counters = "1s"`,
+      });
+      try {
+        await c.waitForLog(/xenoflow listening on udp/);
+        // A counter sample in every 20th datagram beside 6 flow samples, 1000 datagrams a second.
+        const gen = Bun.spawn([BUN, MAIN, "gen", "--to", `127.0.0.1:${c.port}`, "--version", "sflow", "--records", "6", "--sampling", "100",
+          "--fps", "6000", "--duration", "4s", "--template-every", "20"], { stdout: "pipe", stderr: "pipe" });
+        expect(await gen.exited).toBe(0);
+        await Bun.sleep(1500); // the interval the last samples fell in ends
+        expect(await c.stop()).toBe(0);
+        const db = new Database(join(c.dir, "xf.sqlite"), { readonly: true });
+        try {
+          const rows = db.query("SELECT time, exporter, if_index, if_name, if_speed, in_octets, out_octets, in_packets, in_errors FROM xenoflow_interfaces ORDER BY time").all() as Record<string, number | string>[];
+          // One row a second while the samples came (the first second gives the baseline).
+          expect(rows.length).toBeGreaterThanOrEqual(2);
+          expect(rows.length).toBeLessThanOrEqual(5);
+          for (const r of rows) {
+            expect(r).toMatchObject({ exporter: "127.0.0.1", if_index: 1, if_name: "xe-0/0/1", if_speed: 10e9, in_errors: 0 });
+            // The generator counts 1000 octets each way per packet its samples stand for: 100 per
+            // sample, 6000 samples a second.
+            expect(r.in_octets).toBe(r.out_octets);
+            expect(Number(r.in_octets) / Number(r.in_packets)).toBeCloseTo(1000, 6);
+            expect(Number(r.in_packets)).toBeGreaterThan(0.5 * 6000 * 100);
+            expect(Number(r.in_packets)).toBeLessThan(1.5 * 6000 * 100);
+          }
+          expect(new Set(rows.map((r) => r.time)).size).toBe(rows.length);
+        } finally {
+          db.close();
+        }
+      } finally {
+        c.cleanup();
+      }
+    }, 60_000);
+
     test(`NetFlow v9 and sFlow exporters into one monitoring object (workers = ${workers})`, async () => {
       const s = json(join(SFLOW, "traffic.totals.json"));
       const n = json(join(EXPORTERS, "traffic.totals.json"));

@@ -16,6 +16,7 @@ import type { CollectorView } from "../http/sources.ts";
 import type { Logger } from "../log.ts";
 import { type LatestWindows, createLatestWindows } from "../monitor/latest.ts";
 import { createHeapTrim } from "../store/heap-trim.ts";
+import { INTERFACES_TABLE } from "../store/interfaces.ts";
 import { openSink } from "../store/open.ts";
 import { createPacedWriter } from "../store/paced.ts";
 import type { WindowExport } from "../store/sink.ts";
@@ -24,6 +25,7 @@ import { spoolLogLine } from "../store/spool-log.ts";
 import { startWorkerEngine } from "../workers/pool.ts";
 import type { Engine, EngineView, StartEngine } from "./engine.ts";
 import { startInlineEngine } from "./inline.ts";
+import { createInterfaceExports } from "./interfaces.ts";
 import { compilePlan, planChange } from "./plan.ts";
 import { createStatus, type Status } from "./status.ts";
 
@@ -143,13 +145,23 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       log.error((e as Error).message, "templates");
     }
   };
-  const tables = () => config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`));
+  // sFlow interface counters (restart to change `interface_counters`): small, written directly.
+  const interfaces = initial.storage.interfaceCounters > 0 ? createInterfaceExports(initial.storage.interfaceCounters, () => config.exporters) : null;
+  const exportInterfaces = (nowMs: number) => {
+    const e = interfaces?.due(nowMs, engine.decoder.sflowAgents) ?? null;
+    if (e !== null) sink.write(e).catch(() => {}); // the spool reports a failed append, as for windows
+  };
+  const tables = () => [...config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`)), ...(interfaces ? [INTERFACES_TABLE] : [])];
   const prune = () => {
     const before = Math.floor(Date.now() / 1000) - config.storage.retention;
     sink.prune(tables(), before).catch((e) => log.warn(`retention: ${(e as Error).message}`, "retention"));
   };
   const timers = [
-    setInterval(() => paced.push(engine.collect(Date.now())), EXPORT_EVERY_MS),
+    setInterval(() => {
+      const now = Date.now();
+      paced.push(engine.collect(now));
+      exportInterfaces(now);
+    }, EXPORT_EVERY_MS),
     setInterval(() => alerts.tick(Date.now()), ALERT_TICK_MS),
     setInterval(persist, PERSIST_EVERY_MS),
     setInterval(prune, RETENTION_EVERY_MS),

@@ -124,6 +124,7 @@ export interface Config {
     spoolMax: number; // bytes
     partition: number; // seconds, whole days; 0 = window tables not partitioned (PostgreSQL)
     collector: string; // [collector] name: whom this collector's rows and exactly-once records name
+    interfaceCounters: number; // seconds between xenoflow_interfaces rows; 0 = off
   };
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };

@@ -60,12 +60,17 @@ function distinctKeys(flags: readonly string[]): string {
   return `net10/pairs ${pairs.size}, web/services ${services.size}, net10/dst ${dst.size}, web/dst ${webDst.size}`;
 }
 
-async function ramp(): Promise<Step[]> {
+// sFlow v5 as agents send it (issue 23): `gen --version sflow`, 7 flow samples of 128-byte raw
+// headers per datagram (packets of 114+ octets), sampling 1 in 1000; "flows" are flow samples.
+const SFLOW = ["--version", "sflow", "--records", "7", "--sampling", "1000", "--octets", "114-1500"];
+const SFLOW_RAMP = quick ? [1e6, 2e6] : [0.5e6, 1e6, 1.5e6, 2e6, 2.5e6, 3e6, 4e6];
+
+async function ramp(rates: readonly number[] = RAMP, flags: readonly string[] = [], records = 29): Promise<Step[]> {
   const c = await startCollector(CONFIG, 0);
   const steps: Step[] = [];
   try {
-    for (const fps of RAMP) {
-      const s = await step(c, fps, STEP_S, []);
+    for (const fps of rates) {
+      const s = await step(c, fps, STEP_S, flags, records);
       steps.push(s);
       console.error(`  ${M(fps)}M/s: sent ${M(s.sentFps)}M/s, lost ${s.lossPct.toFixed(3)} % (kernel drops ${s.kernelDrops} datagrams, other ${s.otherLoss} flows), ${s.cpuPerMFlows.toFixed(3)} CPU-s/M`);
       if (s.sent !== s.decoded) break;
@@ -116,13 +121,19 @@ async function main(): Promise<void> {
     console.error(` ramp ${r + 1}/${RAMPS}`);
     ramps.push(await ramp());
   }
+  const sflowRamps: Step[][] = [];
+  for (let r = 0; r < RAMPS; r++) {
+    console.error(` sFlow ramp ${r + 1}/${RAMPS}`);
+    sflowRamps.push(await ramp(SFLOW_RAMP, SFLOW, 7));
+  }
   console.error("(c) memory with 100 000 keys per window");
   const mem = await memory();
   console.error("(d) every core: one and two workers");
   const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, quick ? 3 : 11);
   const wLoop = await workersLoopback(1e6, quick ? 3 : 5, quick ? 3 : 9);
 
-  const lossFree = stat(ramps.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
+  const lossFreeOf = (rs: Step[][]) => stat(rs.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
+  const lossFree = lossFreeOf(ramps);
   const atM = ramps.map((st) => st.find((s) => s.fps === 1e6)).filter((s): s is Step => s !== undefined);
   const cpuAt1M = atM.length > 0 ? stat(atM.map((s) => s.cpuPerMFlows)) : null;
   const maxDecoded = stat(ramps.map((st) => Math.max(...st.map((s) => s.decoded / STEP_S))));
@@ -140,6 +151,7 @@ async function main(): Promise<void> {
   lines.push(`| in process, debug mode: decode + monitor + every flow written to a file as a JSON line, M records/CPU-s | ${fmt(inp("dump").cpu, M)} | ≥ 1 |`);
   lines.push(`| in process, JS heap growth over the measured runs, bytes per M records (decode / decode + monitor / debug mode; indicative: JIT and GC move it too) | ${["decode", "decode+monitor", "dump"].map((s) => Math.round(inp(s).heapPerM)).join(" / ")} | 0 |`);
   lines.push(`| loopback, loss-free flows/s on one pinned core (${RAMPS} ramps of ${RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFree, M)} M | ≥ 4 M |`);
+  lines.push(`| loopback, sFlow v5 (\`gen ${SFLOW.join(" ")}\`), loss-free flow samples/s on one pinned core (${RAMPS} ramps of ${SFLOW_RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFreeOf(sflowRamps), M)} M | ≥ 2 M |`);
   lines.push(`| loopback, most flows/s decoded in one step | ${fmt(maxDecoded, M)} M | |`);
   lines.push(`| loopback, CPU-s per million flows at 1M flows/s (utime+stime, all threads) | ${cpuAt1M ? fmt(cpuAt1M, (x) => x.toFixed(3)) : "n/a"} | ≤ 0.29 |`);
   const mib = (kib: number) => (kib / 1024).toFixed(0);
@@ -150,18 +162,15 @@ async function main(): Promise<void> {
   const cpuM = (xs: readonly number[]) => fmt(stat(xs), (x) => x.toFixed(3));
   lines.push(`| loopback at 1M flows/s, \`gen --exporters 4\`, CPU-s per M flows: two workers on cores 0-1 ${cpuM(wLoop.two)} / one worker pinned to core 0 ${cpuM(wLoop.pinned)} (one worker on cores 0-1: ${cpuM(wLoop.one)}) | ${fmt(stat(wLoop.ratios), (x) => x.toFixed(2))}× (per round) | ≤ 1.15× |`);
   lines.push("");
-  lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
+  lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows (7 flow samples for sFlow) dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
   lines.push("");
   lines.push("| ramp | asked M/s | sent M/s | decoded | loss % | kernel drops | other loss | CPU-s | CPU-s/M flows | VmRSS MiB |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|");
-  ramps.forEach((st, r) => {
-    for (const s of st) {
-      lines.push(`| ${r + 1} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
-    }
-  });
-  for (const [name, s] of [["100k keys", mem.first], ["100k keys, a close", mem.close]] as const) {
-    lines.push(`| ${name} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
-  }
+  const row = (name: string, s: Step) => lines.push(`| ${name} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
+  ramps.forEach((st, r) => st.forEach((s) => row(String(r + 1), s)));
+  sflowRamps.forEach((st, r) => st.forEach((s) => row(`sFlow ${r + 1}`, s)));
+  row("100k keys", mem.first);
+  row("100k keys, a close", mem.close);
   const report = lines.join("\n");
   console.log(report);
   if (!process.argv.includes("--no-write") && !quick) {

@@ -9,7 +9,7 @@ export function config(mos: MoDef[], fields: FieldDef[] = []): Config {
     file: "/etc/xenoflow/test.toml",
     dataDir: "/tmp",
     collector: { name: "test", listen: [], workers: 1, recvBuffer: 0, allow: [], templatesPerExporter: 1, templatesTotal: 1, pendingBytesPerExporter: 0, pendingSeconds: 0, pendingBytesTotal: 0, optionsPerExporter: 1, optionsTotal: 1 },
-    storage: { url: "sqlite::memory:", kind: "sqlite", retention: 86400, spoolMax: 0, partition: 0, collector: "test" },
+    storage: { url: "sqlite::memory:", kind: "sqlite", retention: 86400, spoolMax: 0, partition: 0, collector: "test", interfaceCounters: 0 },
     http: { listen: null, token: null },
     alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
     debug: { dumpFlows: "" },

@@ -48,7 +48,7 @@ export function createEnricher(config: EnrichSettings, log: Logger, cacheSlots =
           role: Uint16Array.from(config.networks, (n) => names.roleId(n.role)),
         };
   // With databases, the networks' match is cached in the same slot as the address's country and AS.
-  const geo = countryDb || asnDb ? createGeo(countryDb, asnDb, cacheSlots, networks && networks.table.match) : null;
+  const geo = countryDb || asnDb ? createGeo(countryDb, asnDb, cacheSlots, networks?.table ?? null) : null;
   const interfaces = interfaceRoles(config.exporters, names);
   if (geo === null && networks === null && interfaces === null) return null;
   return {

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { createDecoder } from "../../src/decode/index.ts";
 import { countryText } from "../../src/enrich/geo.ts";
+import { enrichNeeds } from "../../src/enrich/needs.ts";
 import { createEnrichStage } from "../../src/enrich/stage.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { createLogger } from "../../src/log.ts";
@@ -149,5 +150,29 @@ skip_unmarked = true
     expect(run("exporter")).toEqual(new Set([7]));
     expect(run("database")).toEqual(new Set([0, 15169, 32934, 64512]));
     expect(run("auto")).toEqual(new Set([7]));
+  });
+
+  test("only what the monitoring objects read is filled: a side nothing reads is not looked up", () => {
+    const mo = (filter: string, key: string) => `[[mo]]\nname = "m"\nfilter = "${filter}"\n  [[mo.window]]\n  name = "w"\n  every = "60s"\n  key = [${key}]\n  values = ["octets"]\n`;
+    const enrich = `[enrich]\ncountry = "country.mmdb"\nasn = "asn.mmdb"\n[[exporter]]\naddress = "192.0.2.45"\nname = "asr"\n  [[exporter.interface]]\n  index = 4\n  role = "external"\n`;
+    const needs = (text: string) => enrichNeeds(config(enrich + text));
+    expect(needs(mo("", '"dst as"'))).toEqual({ src: false, dst: true, ifRoles: false });
+    expect(needs(mo("country RU", '"src host"'))).toEqual({ src: true, dst: true, ifRoles: false });
+    expect(needs(mo("in role external", '"src network"'))).toEqual({ src: true, dst: false, ifRoles: true });
+    expect(needs(mo("src as 1", '"dst host"'))).toEqual({ src: true, dst: false, ifRoles: false });
+    expect(enrichNeeds(config(enrich.replace("[enrich]", '[enrich]\nas_source = "exporter"') + mo("src as 1", '"dst as"')))).toEqual({ src: false, dst: false, ifRoles: false });
+
+    const c = config(enrich + mo("", '"dst as", "dst country"'));
+    const stage = createEnrichStage(c, log, enrichNeeds(c))!;
+    const b = decoded();
+    b.srcCountry.fill(9);
+    b.inRole.fill(9);
+    const dsts = Array.from({ length: b.length }, (_, i) => formatV4(b.dstAddr[i * 4]!));
+    stage.process(b);
+    const n = b.length;
+    expect([new Set(b.srcCountry.subarray(0, n)), new Set(b.inRole.subarray(0, n))]).toEqual([new Set([9]), new Set([9])]);
+    expect([...b.dstCountry.subarray(0, n)].map((x): string | number | null => countryText(x))).toEqual(dsts.map((a) => mmdblookup(countryFile, a, "country", "iso_code")));
+    expect(stage.counters().cacheHits + stage.counters().cacheMisses).toBe(25);
+    stage.close();
   });
 });

@@ -54,7 +54,7 @@ export default defineCommand({
   },
   run({ args }) {
     const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
-    const enricher = createEnricher(config, createLogger(), 64);
+    const enricher = createEnricher(config, createLogger(), { cacheSlots: 64, watchNetworks: false });
     if (enricher === null) throw new XenoflowError("E_CONFIG", `${config.file} configures no enrichment: set [enrich] country/asn/networks or [[network]]`);
     try {
       // citty puts every positional in `_`, the first one also in `address`.

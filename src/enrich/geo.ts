@@ -24,8 +24,10 @@ export interface GeoCounters {
 }
 
 export interface Geo {
-  /** Takes up a reloaded database: call before a run of lookups (the stage: once per batch). */
+  /** Takes up a reloaded database or extra lookup: call before a run of lookups (the stage: once per batch). */
   refresh(): void;
+  /** Replaces the extra lookup (reloaded networks); every cached answer is stale from the next refresh(). */
+  setExtra(extra: ExtraLookup | null): void;
   /**
    * Where in `table` the answer for the address at words[o..o+4) is (a slot's first word); -1
    * when the address has no family. `table[at + SLOT_COUNTRY]`: ISO 3166 alpha-2 as two ASCII
@@ -127,8 +129,9 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
   const next = new Uint8Array(slots >> 2); // per set of 4: the way a miss replaces
   const names = new Map<number, string>();
   const counters: GeoCounters = { hits: 0, misses: 0, errors: 0 };
-  // One generation for both files: 1 + the sum of their load counts changes on every reload.
-  const generation = (): number => 1 + (countryDb?.generation() ?? 0) + (asnDb?.generation() ?? 0);
+  // One generation for both files and the extra lookup: 1 + the sum of their load counts changes on every reload.
+  let extras = 0;
+  const generation = (): number => 1 + (countryDb?.generation() ?? 0) + (asnDb?.generation() ?? 0) + extras;
   let g = generation();
   let tagExact = (g << 2) | EXACT, tagBlock = (g << 2) | BLOCK, tagSplit = (g << 2) | SPLIT;
 
@@ -256,6 +259,10 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
       tagExact = (g << 2) | EXACT;
       tagBlock = (g << 2) | BLOCK;
       tagSplit = (g << 2) | SPLIT;
+    },
+    setExtra(next) {
+      extra = next;
+      extras++;
     },
     lookup,
     lookupAll(family, words, n, out) {

@@ -1,5 +1,5 @@
 // The rows of `xenoflow_names` (DESIGN.md section 5) from what enrichment knows now: network
-// names and roles from the config, interface names per exporter (static over SNMP, snmp.ts), and
+// names and roles from the config and the networks CSV as last loaded, interface names per exporter (static over SNMP, snmp.ts), and
 // the AS organisations the databases answered so far. A writer hands them to the store only when
 // the set changed, and again after a failed write.
 import type { NameRow } from "../store/names.ts";
@@ -13,7 +13,7 @@ export function nameRows(config: EnrichSettings, enricher: Enricher | null, snmp
   const names = enrichNames(config);
   // A name may cover several prefixes: the role of its first one.
   const roles = new Map<string, string>();
-  for (const n of config.networks) if (!roles.has(n.name)) roles.set(n.name, n.role);
+  for (const n of enricher?.networks?.defs ?? config.networks) if (!roles.has(n.name)) roles.set(n.name, n.role);
   for (let id = 1; id < names.networks.length; id++) {
     const name = names.networks[id]!;
     rows.push({ kind: "network", exporter: "", id, name, description: "", role: roles.get(name) ?? "" });

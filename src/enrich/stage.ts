@@ -51,10 +51,7 @@ export const NEEDS_ALL: EnrichNeeds = { src: true, dst: true, ifRoles: true };
 
 export function enrichStage(config: EnrichSettings, enricher: Enricher | null, snmp: SnmpPoller | null, needs: EnrichNeeds = NEEDS_ALL): EnrichStage {
   const geo = enricher?.geo ?? null;
-  const networks = enricher?.networks ?? null;
   const interfaces = enricher?.interfaces ?? null;
-  const netOf = networks?.network ?? null;
-  const netRole = networks?.role ?? null;
   const asFromDb = config.enrich.asSource !== "exporter";
   const asAlways = config.enrich.asSource === "database";
   let records = 0;
@@ -63,7 +60,9 @@ export function enrichStage(config: EnrichSettings, enricher: Enricher | null, s
   let slots = new Int32Array(0);
 
   // One side's columns from its cache slots (Geo.lookupAll); a slot < 0 (no family) is unknown.
-  function fromSlots(n: number, slot: Int32Array, t: Uint32Array, country: Uint16Array, as: Uint32Array, network: Uint32Array, role: Uint16Array): void {
+  function fromSlots(n: number, slot: Int32Array, t: Uint32Array, nets: Networks | null, country: Uint16Array, as: Uint32Array, network: Uint32Array, role: Uint16Array): void {
+    const netOf = nets?.network ?? null;
+    const netRole = nets?.role ?? null;
     for (let i = 0; i < n; i++) {
       const s = slot[i]!;
       if (s < 0) {
@@ -137,20 +136,29 @@ export function enrichStage(config: EnrichSettings, enricher: Enricher | null, s
   function process(b: FlowBatch): void {
     const n = b.length;
     records += n;
+    // Replaced when the networks CSV changes: taken once per batch.
+    const networks = enricher?.networks ?? null;
     if (geo !== null && (needs.src || needs.dst)) {
       geo.refresh();
       if (slots.length < n) slots = new Int32Array(b.capacity);
       if (needs.src) {
         geo.lookupAll(b.family, b.srcAddr, n, slots);
-        fromSlots(n, slots, geo.table, b.srcCountry, b.srcAs, b.srcNetwork, b.srcRole);
+        fromSlots(n, slots, geo.table, networks, b.srcCountry, b.srcAs, b.srcNetwork, b.srcRole);
       }
       if (needs.dst) {
         geo.lookupAll(b.family, b.dstAddr, n, slots);
-        fromSlots(n, slots, geo.table, b.dstCountry, b.dstAs, b.dstNetwork, b.dstRole);
+        fromSlots(n, slots, geo.table, networks, b.dstCountry, b.dstAs, b.dstNetwork, b.dstRole);
       }
     } else if (networks !== null) {
       if (needs.src) fromNetworks(b, networks, b.srcAddr, b.srcNetwork, b.srcRole);
       if (needs.dst) fromNetworks(b, networks, b.dstAddr, b.dstNetwork, b.dstRole);
+    }
+    // A networks CSV reloaded empty: no network for anyone (fromSlots leaves the columns alone).
+    if (networks === null && config.enrich.networks !== null) {
+      b.srcNetwork.fill(0, 0, n);
+      b.srcRole.fill(0, 0, n);
+      b.dstNetwork.fill(0, 0, n);
+      b.dstRole.fill(0, 0, n);
     }
     if (interfaces !== null && needs.ifRoles) roles(b, interfaces);
   }

@@ -43,7 +43,7 @@ name = "edge"
 `,
     );
     const config = loadConfig(file, { env: {} });
-    const enricher = createEnricher(config, createLogger({ write: () => {} }), 64)!;
+    const enricher = createEnricher(config, createLogger({ write: () => {} }), { cacheSlots: 64 })!;
     const sink = createSqliteSink(join(tmp.dir, "db.sqlite"));
     let writes = 0;
     const writer = createNamesWriter({ writeNames: (r) => (writes++, sink.writeNames(r)) });

@@ -175,4 +175,46 @@ skip_unmarked = true
     expect(stage.counters().cacheHits + stage.counters().cacheMisses).toBe(25);
     stage.close();
   });
+
+  test("a changed networks CSV is used from the next batch; ids never change; a bad one keeps the old", async () => {
+    const csv = join(tmp.dir, "reload.csv");
+    writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/16,branches,customer\n");
+    const lines: string[] = [];
+    const quiet = createLogger({ write: (l) => lines.push(l), journal: false, isTTY: false });
+    const c = config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`);
+    const stage = createEnrichStage(c, quiet)!;
+    const e = stage.enricher!;
+    const run = () => {
+      const b = decoded();
+      stage.process(b);
+      const got = new Map<string, string>();
+      for (let i = 0; i < b.length; i++) {
+        const a = formatV4(b.srcAddr[i * 4]!);
+        got.set(a.split(".").slice(0, 2).join(".") + (a.startsWith("10.12.100.") ? ".100" : ""), `${e.names.networks[b.srcNetwork[i]!]}/${e.names.roles[b.srcRole[i]!]}`);
+      }
+      return Object.fromEntries([...got].sort());
+    };
+    const before = run();
+    expect(before["10.12"]).toBe("branches/customer");
+    expect(before["172.217"]).toBe("/");
+    const ids = [e.names.networkId("hq"), e.names.networkId("corp"), e.names.networkId("branches")];
+    expect(await e.check()).toBe(false); // the first look: the same rows the config loaded
+
+    writeFileSync(csv, "prefix,name,role\n10.0.0.0/8,corp,\n10.12.0.0/16,sites,server\n172.217.0.0/16,google,transit\n");
+    expect(await e.check()).toBe(true);
+    const after = run();
+    expect(after).toEqual({ ...before, "10.12": "sites/server", "172.217": "google/transit" });
+    expect([e.names.networkId("hq"), e.names.networkId("corp"), e.names.networkId("branches")]).toEqual(ids);
+    expect(e.names.networkId("sites")).toBe(4);
+
+    writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/33,sites,\n");
+    expect(await e.check()).toBe(false);
+    expect(run()).toEqual(after);
+    expect(lines.length).toBe(2);
+    expect(lines[0]).toContain(`enrich: reloaded ${csv} (3 networks)`);
+    expect(lines[1]).toContain(`${csv}:2:`);
+    expect(lines[1]).toContain("keeping the previous networks");
+    expect(stage.names().filter((r) => r.kind === "network").map((r) => `${r.id} ${r.name} ${r.role}`)).toEqual(["1 hq office", "2 corp ", "3 branches ", "4 sites server", "5 google transit"]);
+    stage.close();
+  });
 });

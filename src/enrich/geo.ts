@@ -36,10 +36,11 @@ export interface Geo {
    */
   lookup(family: number, words: Uint32Array, o: number): number;
   /**
-   * lookup() of every record i < n (family[i], the address at words[4i..4i+4)) into out[i]: the
-   * stage's per-batch loop, with the hit of an IPv4 block taken without a call.
+   * lookup() of every record i < n (family[i], the address at words[4i..4i+4)), its answers
+   * written to country[i], as[i] per `asMode` and extra[i] (-1 without a family): the stage's
+   * per-batch loop, with the hit of an IPv4 block taken without a call.
    */
-  lookupAll(family: Uint8Array, words: Uint32Array, n: number, out: Int32Array): void;
+  resolveAll(family: Uint8Array, words: Uint32Array, n: number, country: Uint16Array, as: Uint32Array, asMode: AsMode, extra: Int32Array): void;
   readonly table: Uint32Array;
   /** The organisation of an AS seen in a lookup. */
   asName(asn: number): string | undefined;
@@ -47,6 +48,12 @@ export interface Geo {
   asNames(): ReadonlyMap<number, string>;
   readonly counters: GeoCounters;
 }
+
+/** resolveAll's AS numbers: never written, written where the exporter gave 0, always written. */
+export const AS_NEVER = 0;
+export const AS_WHEN_ZERO = 1;
+export const AS_ALWAYS = 2;
+export type AsMode = typeof AS_NEVER | typeof AS_WHEN_ZERO | typeof AS_ALWAYS;
 
 /** "RU" -> 0x5255; anything but two ASCII letters -> 0. */
 export function countryCode(iso: string): number {
@@ -265,33 +272,43 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
       extras++;
     },
     lookup,
-    lookupAll(family, words, n, out) {
+    resolveAll(family, words, n, country, as, asMode, extra) {
       let hits = 0;
       // Neighbouring records often share a block: the last IPv4 block hit, forgotten on a miss
       // (whose fill may reuse its way).
       let lastKey = -1;
       let last = -1;
-      next: for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n; i++) {
         const o = i << 2;
+        let b = -1;
         if (family[i] === 4) {
           const k3 = (words[o]! & 0xffffff00) >>> 0;
-          if (k3 === lastKey) {
-            hits++;
-            out[i] = last;
-            continue;
-          }
-          const first = set4(k3) * SLOT_WORDS;
-          for (let b = first; b < first + 4 * SLOT_WORDS; b += SLOT_WORDS) {
-            if (table[b + 3] === k3 && table[b + 4] === tagBlock && table[b + 2] === 0xffff && table[b + 1] === 0 && table[b] === 0) {
-              hits++;
-              out[i] = last = b;
-              lastKey = k3;
-              continue next;
+          if (k3 === lastKey) b = last;
+          else {
+            const first = set4(k3) * SLOT_WORDS;
+            for (let w = first; w < first + 4 * SLOT_WORDS; w += SLOT_WORDS) {
+              if (table[w + 3] === k3 && table[w + 4] === tagBlock && table[w + 2] === 0xffff && table[w + 1] === 0 && table[w] === 0) {
+                b = last = w;
+                lastKey = k3;
+                break;
+              }
             }
           }
         }
-        lastKey = -1;
-        out[i] = lookup(family[i]!, words, o);
+        if (b >= 0) hits++;
+        else {
+          lastKey = -1;
+          b = lookup(family[i]!, words, o);
+          if (b < 0) {
+            country[i] = 0;
+            extra[i] = -1;
+            continue;
+          }
+        }
+        // Read while the slot's line is in cache: a second pass would fetch it again.
+        country[i] = table[b + SLOT_COUNTRY]!;
+        if (asMode === AS_ALWAYS || (asMode === AS_WHEN_ZERO && as[i] === 0)) as[i] = table[b + SLOT_ASN]!;
+        extra[i] = table[b + SLOT_EXTRA]! | 0;
       }
       counters.hits += hits;
     },

@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import type { NameRow } from "../store/names.ts";
 import { type EnrichSettings, type Enricher, type Networks, createEnricher } from "./enricher.ts";
 import type { InterfaceRoles } from "./interfaces.ts";
-import { SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA } from "./geo.ts";
+import { AS_ALWAYS, AS_NEVER, AS_WHEN_ZERO, type AsMode } from "./geo.ts";
 import type { EnrichNeeds } from "./needs.ts";
 import { nameRows } from "./name-rows.ts";
 import { type SnmpPoller, createSnmpPoller } from "./snmp.ts";
@@ -52,34 +52,21 @@ export const NEEDS_ALL: EnrichNeeds = { src: true, dst: true, ifRoles: true };
 export function enrichStage(config: EnrichSettings, enricher: Enricher | null, snmp: SnmpPoller | null, needs: EnrichNeeds = NEEDS_ALL): EnrichStage {
   const geo = enricher?.geo ?? null;
   const interfaces = enricher?.interfaces ?? null;
-  const asFromDb = config.enrich.asSource !== "exporter";
-  const asAlways = config.enrich.asSource === "database";
+  const asMode: AsMode = config.enrich.asSource === "exporter" ? AS_NEVER : config.enrich.asSource === "database" ? AS_ALWAYS : AS_WHEN_ZERO;
   let records = 0;
   let unmarked = 0;
-  // Per record of a batch: the cache slot of one side's address (Geo.lookupAll).
-  let slots = new Int32Array(0);
+  // Per record of a batch: the networks' match of one side's address (Geo.resolveAll).
+  let matches = new Int32Array(0);
 
-  // One side's columns from its cache slots (Geo.lookupAll); a slot < 0 (no family) is unknown.
-  function fromSlots(n: number, slot: Int32Array, t: Uint32Array, nets: Networks | null, country: Uint16Array, as: Uint32Array, network: Uint32Array, role: Uint16Array): void {
-    const netOf = nets?.network ?? null;
-    const netRole = nets?.role ?? null;
+  // One side's network and role from the networks' match of each record (-1: none).
+  function fromMatches(n: number, match: Int32Array, nets: Networks, network: Uint32Array, role: Uint16Array): void {
     for (let i = 0; i < n; i++) {
-      const s = slot[i]!;
-      if (s < 0) {
-        country[i] = 0;
-        network[i] = 0;
-        role[i] = 0;
-        continue;
-      }
-      country[i] = t[s + SLOT_COUNTRY]!;
-      if (asFromDb && (asAlways || as[i] === 0)) as[i] = t[s + SLOT_ASN]!;
-      if (netOf !== null && netRole !== null) {
-        const p = t[s + SLOT_EXTRA]! | 0;
-        network[i] = p < 0 ? 0 : netOf[p]!;
-        role[i] = p < 0 ? 0 : netRole[p]!;
-      }
+      const p = match[i]!;
+      network[i] = p < 0 ? 0 : nets.network[p]!;
+      role[i] = p < 0 ? 0 : nets.role[p]!;
     }
   }
+  // Networks without databases: the longest match per record, straight from the prefix table.
   function fromNetworks(b: FlowBatch, nets: Networks, words: Uint32Array, network: Uint32Array, role: Uint16Array): void {
     for (let i = 0; i < b.length; i++) {
       const p = nets.table.match(b.family[i]!, words, i << 2);
@@ -140,20 +127,20 @@ export function enrichStage(config: EnrichSettings, enricher: Enricher | null, s
     const networks = enricher?.networks ?? null;
     if (geo !== null && (needs.src || needs.dst)) {
       geo.refresh();
-      if (slots.length < n) slots = new Int32Array(b.capacity);
+      if (matches.length < n) matches = new Int32Array(b.capacity);
       if (needs.src) {
-        geo.lookupAll(b.family, b.srcAddr, n, slots);
-        fromSlots(n, slots, geo.table, networks, b.srcCountry, b.srcAs, b.srcNetwork, b.srcRole);
+        geo.resolveAll(b.family, b.srcAddr, n, b.srcCountry, b.srcAs, asMode, matches);
+        if (networks !== null) fromMatches(n, matches, networks, b.srcNetwork, b.srcRole);
       }
       if (needs.dst) {
-        geo.lookupAll(b.family, b.dstAddr, n, slots);
-        fromSlots(n, slots, geo.table, networks, b.dstCountry, b.dstAs, b.dstNetwork, b.dstRole);
+        geo.resolveAll(b.family, b.dstAddr, n, b.dstCountry, b.dstAs, asMode, matches);
+        if (networks !== null) fromMatches(n, matches, networks, b.dstNetwork, b.dstRole);
       }
     } else if (networks !== null) {
       if (needs.src) fromNetworks(b, networks, b.srcAddr, b.srcNetwork, b.srcRole);
       if (needs.dst) fromNetworks(b, networks, b.dstAddr, b.dstNetwork, b.dstRole);
     }
-    // A networks CSV reloaded empty: no network for anyone (fromSlots leaves the columns alone).
+    // A networks CSV reloaded empty: no network for anyone (resolveAll leaves the columns alone).
     if (networks === null && config.enrich.networks !== null) {
       b.srcNetwork.fill(0, 0, n);
       b.srcRole.fill(0, 0, n);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, renameSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA, countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
+import { AS_WHEN_ZERO, SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA, countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
 import type { Cidr } from "../../src/config/types.ts";
 import { buildPrefixTable } from "../../src/enrich/networks.ts";
 import { openMmdb } from "../../src/enrich/mmdb.ts";
@@ -141,7 +141,7 @@ describe("geo lookups", () => {
     expect(geo.counters).toEqual({ hits: 2, misses: 10, errors: 0 });
     addrs.forEach(ask);
     expect(geo.counters).toEqual({ hits: 14, misses: 10, errors: 0 });
-    // lookupAll gives the same slots as lookup.
+    // resolveAll gives what lookup's slots hold.
     const n = addrs.length;
     const fam = new Uint8Array(n);
     const all = new Uint32Array(n * 4);
@@ -150,9 +150,11 @@ describe("geo lookups", () => {
       fam[i] = family;
       all.set(w, i * 4);
     });
-    const out = new Int32Array(n);
-    geo.lookupAll(fam, all, n, out);
-    expect([...out]).toEqual(addrs.map((a) => geo.lookup(words(a).family, words(a).w, 0)));
+    const [cc, as, ex] = [new Uint16Array(n), new Uint32Array(n).fill(7), new Int32Array(n)];
+    geo.resolveAll(fam, all, n, cc, as, AS_WHEN_ZERO, ex);
+    expect([...cc].map((x): unknown => countryText(x))).toEqual(got.map((r) => r[1]));
+    expect([...ex] as unknown[]).toEqual(got.map((r) => r[2]));
+    expect(new Set(as)).toEqual(new Set([7]));
     db.close();
   });
 

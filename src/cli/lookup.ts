@@ -33,8 +33,8 @@ export function lookupAddress(e: Enricher, address: string): AddressFacts {
   }
   const p = e.networks?.table.match(family, w, 0) ?? -1;
   if (e.networks && p >= 0) {
-    facts.network = e.names.networks[e.networks.network[p]!] ?? null;
-    facts.role = e.names.roles[e.networks.role[p]!] || null;
+    facts.network = e.names.networks[e.networks.network[p + 1]!] ?? null;
+    facts.role = e.names.roles[e.networks.role[p + 1]!] || null;
   }
   return facts;
 }

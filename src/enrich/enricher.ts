@@ -17,7 +17,7 @@ export interface Networks {
   /** [[network]]s then the CSV's rows, as last loaded. */
   readonly defs: readonly NetworkDef[];
   readonly table: PrefixTable;
-  /** Per prefix (config.networks order): network name id and role id. */
+  /** By 1 + the table's match (its -1, none, at [0]): network name id and role id, 0 = none. */
   readonly network: Uint32Array;
   readonly role: Uint16Array;
 }
@@ -67,8 +67,8 @@ export function createEnricher(config: EnrichSettings, log: Logger, opts: Enrich
       : {
           defs,
           table: buildPrefixTable(defs.map((n) => n.prefix)),
-          network: Uint32Array.from(defs, (n) => names.networkId(n.name)),
-          role: Uint16Array.from(defs, (n) => names.roleId(n.role)),
+          network: Uint32Array.from([0, ...defs.map((n) => names.networkId(n.name))]),
+          role: Uint16Array.from([0, ...defs.map((n) => names.roleId(n.role))]),
         };
   let networks = build(config.networks);
   // With databases, the networks' match is cached in the same slot as the address's country and AS.

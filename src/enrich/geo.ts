@@ -31,13 +31,13 @@ export interface Geo {
   /**
    * Where in `table` the answer for the address at words[o..o+4) is (a slot's first word); -1
    * when the address has no family. `table[at + SLOT_COUNTRY]`: ISO 3166 alpha-2 as two ASCII
-   * bytes (countryCode), `table[at + SLOT_ASN]`: AS number, `table[at + SLOT_EXTRA] | 0`: the
+   * bytes (countryCode), `table[at + SLOT_ASN]`: AS number, `table[at + SLOT_EXTRA]`: 1 + the
    * extra lookup's; 0 = unknown.
    */
   lookup(family: number, words: Uint32Array, o: number): number;
   /**
    * lookup() of every record i < n (family[i], the address at words[4i..4i+4)), its answers
-   * written to country[i], as[i] per `asMode` and extra[i] (-1 without a family): the stage's
+   * written to country[i], as[i] per `asMode` and extra[i] (the slot's SLOT_EXTRA; 0 without a family): the stage's
    * per-batch loop, with the hit of an IPv4 block taken without a call.
    */
   resolveAll(family: Uint8Array, words: Uint32Array, n: number, country: Uint16Array, as: Uint32Array, asMode: AsMode, extra: Int32Array): void;
@@ -102,7 +102,7 @@ export function addressText(family: number, words: Uint32Array, o: number): stri
 export const SLOT_WORDS = 8;
 export const SLOT_COUNTRY = 5;
 export const SLOT_ASN = 6;
-/** The `extra` lookup's answer (an int32: read it with `| 0`). */
+/** 1 + the `extra` lookup's answer (-1 = none becomes 0, so readers index without a branch). */
 export const SLOT_EXTRA = 7;
 
 /** Block sizes cached as one answer: an IPv4 /24, an IPv6 /48. */
@@ -210,7 +210,7 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
     }
     counters.misses++;
     ask(addressText(family, words, o));
-    return fill(set, k0, k1, k2, k3, tagExact, extra === null ? 0 : extra.match(family, words, o));
+    return fill(set, k0, k1, k2, k3, tagExact, extra === null ? 0 : 1 + extra.match(family, words, o));
   }
 
   function lookup(family: number, words: Uint32Array, o: number): number {
@@ -248,11 +248,11 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
     let ex = 0;
     if (countryBits <= bits && asnBits <= bits) ex = extra === null ? 0 : v4 ? extra.block4(a, bits) : extra.block6(w0, w1, bits);
     else ex = BLOCK_SPLIT;
-    if (ex !== BLOCK_SPLIT) return fill(set, k0, k1, k2, k3, tagBlock, ex);
+    if (ex !== BLOCK_SPLIT) return fill(set, k0, k1, k2, k3, tagBlock, 1 + ex);
     fill(set, k0, k1, k2, k3, tagSplit, 0);
     // Counted once: the miss above already asked for this address.
     const e0 = v4 ? 0 : w0, e1 = v4 ? 0 : w1, e2 = v4 ? 0xffff : words[o + 2]!, e3 = v4 ? a : words[o + 3]!;
-    return fill(v4 ? set4(a) : setOf(e0, e1, e2, e3), e0, e1, e2, e3, tagExact, extra === null ? 0 : extra.match(family, words, o));
+    return fill(v4 ? set4(a) : setOf(e0, e1, e2, e3), e0, e1, e2, e3, tagExact, extra === null ? 0 : 1 + extra.match(family, words, o));
   }
 
   return {
@@ -301,14 +301,14 @@ export function createGeo(countryDb: MmdbFile | null, asnDb: MmdbFile | null, sl
           b = lookup(family[i]!, words, o);
           if (b < 0) {
             country[i] = 0;
-            extra[i] = -1;
+            extra[i] = 0;
             continue;
           }
         }
         // Read while the slot's line is in cache: a second pass would fetch it again.
         country[i] = table[b + SLOT_COUNTRY]!;
         if (asMode === AS_ALWAYS || (asMode === AS_WHEN_ZERO && as[i] === 0)) as[i] = table[b + SLOT_ASN]!;
-        extra[i] = table[b + SLOT_EXTRA]! | 0;
+        extra[i] = table[b + SLOT_EXTRA]!;
       }
       counters.hits += hits;
     },

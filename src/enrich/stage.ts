@@ -58,20 +58,24 @@ export function enrichStage(config: EnrichSettings, enricher: Enricher | null, s
   // Per record of a batch: the networks' match of one side's address (Geo.resolveAll).
   let matches = new Int32Array(0);
 
-  // One side's network and role from the networks' match of each record (-1: none).
+  // One side's network and role from 1 + the networks' match of each record (0: none).
   function fromMatches(n: number, match: Int32Array, nets: Networks, network: Uint32Array, role: Uint16Array): void {
+    const ids = nets.network;
+    const roles = nets.role;
+    // Without a branch: which records have a network is random, and a mispredicted branch per
+    // record cost more than the loop (4 of ~6 ns a record).
     for (let i = 0; i < n; i++) {
       const p = match[i]!;
-      network[i] = p < 0 ? 0 : nets.network[p]!;
-      role[i] = p < 0 ? 0 : nets.role[p]!;
+      network[i] = ids[p]!;
+      role[i] = roles[p]!;
     }
   }
   // Networks without databases: the longest match per record, straight from the prefix table.
   function fromNetworks(b: FlowBatch, nets: Networks, words: Uint32Array, network: Uint32Array, role: Uint16Array): void {
     for (let i = 0; i < b.length; i++) {
-      const p = nets.table.match(b.family[i]!, words, i << 2);
-      network[i] = p < 0 ? 0 : nets.network[p]!;
-      role[i] = p < 0 ? 0 : nets.role[p]!;
+      const p = 1 + nets.table.match(b.family[i]!, words, i << 2);
+      network[i] = nets.network[p]!;
+      role[i] = nets.role[p]!;
     }
   }
 

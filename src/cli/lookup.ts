@@ -3,7 +3,8 @@
 import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
 import { type Enricher, createEnricher } from "../enrich/enricher.ts";
-import { SLOT_ASN, SLOT_COUNTRY, countryText } from "../enrich/geo.ts";
+import { SLOT_ASN, SLOT_COUNTRY } from "../enrich/geo.ts";
+import { countryText } from "../enrich/records.ts";
 import { XenoflowError } from "../errors.ts";
 import { expressionChecker } from "../expressions.ts";
 import { createLogger } from "../log.ts";

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, renameSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AS_WHEN_ZERO, SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA, countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
+import { AS_WHEN_ZERO, SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA, createGeo } from "../../src/enrich/geo.ts";
+import { countryCode, countryText } from "../../src/enrich/records.ts";
 import type { Cidr } from "../../src/config/types.ts";
 import { buildPrefixTable } from "../../src/enrich/networks.ts";
 import { openMmdb } from "../../src/enrich/mmdb.ts";

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { createDecoder } from "../../src/decode/index.ts";
-import { countryText } from "../../src/enrich/geo.ts";
+import { countryText } from "../../src/enrich/records.ts";
 import { enrichNeeds } from "../../src/enrich/needs.ts";
 import { createEnrichStage } from "../../src/enrich/stage.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";

@@ -44,7 +44,7 @@ export interface EnricherOptions {
   /** Poll the networks CSV (default true; false where another thread polls it and hands the result). */
   watchNetworks?: boolean;
   /** Told every networks list the poll takes up, after the enricher itself. */
-  onNetworks?: (defs: readonly NetworkDef[]) => void;
+  onNetworks?: ((defs: readonly NetworkDef[]) => void) | undefined;
   networksPollMs?: number;
 }
 

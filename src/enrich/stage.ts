@@ -2,6 +2,7 @@
 // (countries, networks and their roles, interface roles), fills `src as`/`dst as` per
 // `as_source`, and with `skip_unmarked` compacts out flows that cross no interface with a role.
 // Works in place on batch[0..length); allocates nothing per flow once the address cache is warm.
+import type { NetworkDef } from "../config/types.ts";
 import type { FlowBatch } from "../flow/batch.ts";
 import { moveRecord } from "../flow/compact.ts";
 import type { Logger } from "../log.ts";
@@ -34,16 +35,29 @@ export interface EnrichStage {
   close(): void;
 }
 
+export interface EnrichStageOptions {
+  /** What the monitoring objects read (enrichNeeds); the rest is left unfilled. Default: all. */
+  needs?: EnrichNeeds;
+  /**
+   * One stage of several (a worker thread's): its own databases and caches, but no SNMP poller and
+   * no poll of the networks CSV: the main thread runs those once and hands new networks over
+   * (enricher.setNetworks), so every worker numbers them alike.
+   */
+  worker?: boolean;
+  /** Told every networks list the CSV's poll takes up (the main thread: to hand to workers). */
+  onNetworks?: (defs: readonly NetworkDef[]) => void;
+}
+
 /**
  * The stage for `config`, or null when it configures no enrichment (then nothing is added to the
- * path). Starts the SNMP poller of exporters with an `snmp_community_file`. `needs`: what the
- * monitoring objects read (enrichNeeds); the rest is left unfilled.
+ * path). Starts the SNMP poller of exporters with an `snmp_community_file`.
  */
-export function createEnrichStage(config: EnrichSettings & { dataDir: string }, log: Logger, needs: EnrichNeeds = NEEDS_ALL): EnrichStage | null {
-  const enricher = createEnricher(config, log);
-  const snmp = createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
+export function createEnrichStage(config: EnrichSettings & { dataDir: string }, log: Logger, opts: EnrichStageOptions = {}): EnrichStage | null {
+  const worker = opts.worker === true;
+  const enricher = createEnricher(config, log, { watchNetworks: !worker, onNetworks: opts.onNetworks });
+  const snmp = worker ? null : createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
   if (enricher === null && snmp === null) return null;
-  return enrichStage(config, enricher, snmp, needs);
+  return enrichStage(config, enricher, snmp, opts.needs);
 }
 
 /** Every column filled: for `lookup` and tests; the engine passes enrichNeeds(config). */

@@ -163,7 +163,7 @@ skip_unmarked = true
     expect(enrichNeeds(config(enrich.replace("[enrich]", '[enrich]\nas_source = "exporter"') + mo("src as 1", '"dst as"')))).toEqual({ src: false, dst: false, ifRoles: false });
 
     const c = config(enrich + mo("", '"dst as", "dst country"'));
-    const stage = createEnrichStage(c, log, enrichNeeds(c))!;
+    const stage = createEnrichStage(c, log, { needs: enrichNeeds(c) })!;
     const b = decoded();
     b.srcCountry.fill(9);
     b.inRole.fill(9);
@@ -176,17 +176,23 @@ skip_unmarked = true
     stage.close();
   });
 
-  test("a changed networks CSV is used from the next batch; ids never change; a bad one keeps the old", async () => {
+  test("a changed networks CSV is used from the next batch; ids never change; a bad one keeps the old; workers take the main thread's", async () => {
     const csv = join(tmp.dir, "reload.csv");
     writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/16,branches,customer\n");
     const lines: string[] = [];
     const quiet = createLogger({ write: (l) => lines.push(l), journal: false, isTTY: false });
     const c = config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`);
-    const stage = createEnrichStage(c, quiet)!;
+    // A worker thread's stage: its own config object (so its own numbering), no poll of its own.
+    const worker = createEnrichStage(config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`), quiet, { worker: true })!;
+    const stage = createEnrichStage(c, quiet, { onNetworks: (defs) => worker.enricher!.setNetworks(structuredClone(defs)) })!;
     const e = stage.enricher!;
+    expect([worker.snmp, worker.enricher!.names === e.names]).toEqual([null, false]);
     const run = () => {
       const b = decoded();
+      const w = decoded();
       stage.process(b);
+      worker.process(w);
+      expect([...w.srcNetwork.subarray(0, w.length), ...w.srcRole.subarray(0, w.length)]).toEqual([...b.srcNetwork.subarray(0, b.length), ...b.srcRole.subarray(0, b.length)]);
       const got = new Map<string, string>();
       for (let i = 0; i < b.length; i++) {
         const a = formatV4(b.srcAddr[i * 4]!);
@@ -206,6 +212,7 @@ skip_unmarked = true
     expect(after).toEqual({ ...before, "10.12": "sites/server", "172.217": "google/transit" });
     expect([e.names.networkId("hq"), e.names.networkId("corp"), e.names.networkId("branches")]).toEqual(ids);
     expect(e.names.networkId("sites")).toBe(4);
+    expect(worker.enricher!.names.networks).toEqual(e.names.networks);
 
     writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/33,sites,\n");
     expect(await e.check()).toBe(false);
@@ -216,5 +223,6 @@ skip_unmarked = true
     expect(lines[1]).toContain("keeping the previous networks");
     expect(stage.names().filter((r) => r.kind === "network").map((r) => `${r.id} ${r.name} ${r.role}`)).toEqual(["1 hq office", "2 corp ", "3 branches ", "4 sites server", "5 google transit"]);
     stage.close();
+    worker.close();
   });
 });

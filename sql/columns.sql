@@ -1,5 +1,5 @@
 -- Helpers shared by the report functions: which columns of a window table are keys and which are
--- values (DESIGN.md section 5: "time", then key columns, then octets/packets/bits/flows), and how
+-- values (DESIGN.md section 5: "time", "collector", then key columns, then octets/packets/bits/flows), and how
 -- a key column prints and sorts. Addresses print as abbrev(inet) ("10.0.0.1", "10.1.0.0/16"), the
 -- text the SQLite store holds, and sort in byte order (C collation) like `xenoflow report`.
 
@@ -16,7 +16,7 @@ LANGUAGE sql STABLE AS $$
   SELECT coalesce(array_agg(a.attname::text ORDER BY a.attnum), '{}')
   FROM pg_attribute a
   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
-    AND a.attname NOT IN ('time', 'octets', 'packets', 'bits', 'flows')
+    AND a.attname NOT IN ('time', 'collector', 'octets', 'packets', 'bits', 'flows')
 $$;
 
 -- The column's type, for choosing how it prints and sorts.

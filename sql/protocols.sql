@@ -11,7 +11,10 @@ ON CONFLICT (num) DO UPDATE SET name = EXCLUDED.name;
 -- [t_from, t_to). Rows whose proto is NULL (the top-N remainder) are 'other'.
 --
 --   SELECT * FROM xenoflow_proto('all_proto', 'octets', now() - interval '1 hour', now());
-CREATE OR REPLACE FUNCTION xenoflow_proto(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz)
+--
+-- Sums over every collector of a fleet, unless `only_collector` names one.
+DROP FUNCTION IF EXISTS xenoflow_proto(regclass, text, timestamptz, timestamptz); -- before fleets
+CREATE OR REPLACE FUNCTION xenoflow_proto(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz, only_collector text DEFAULT NULL)
 RETURNS TABLE (proto integer, name text, value numeric)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -22,9 +25,9 @@ BEGIN
   RETURN QUERY EXECUTE format($q$
     SELECT w.proto::integer, coalesce(p.name, w.proto::text, 'other'), coalesce(sum(w.%2$I), 0)::numeric
     FROM %1$s w LEFT JOIN xenoflow_protocols p ON p.num = w.proto
-    WHERE w."time" >= $1 AND w."time" < $2
+    WHERE w."time" >= $1 AND w."time" < $2 AND ($3::text IS NULL OR w.collector = $3)
     GROUP BY w.proto, p.name ORDER BY 3 DESC, 1 NULLS LAST
   $q$, tbl, value_col)
-  USING t_from, t_to;
+  USING t_from, t_to, only_collector;
 END
 $$;

@@ -5,8 +5,11 @@
 -- `xenoflow report series`.
 --
 --   SELECT * FROM xenoflow_series('all_proto', 'octets', now() - interval '1 hour', now(), '5m');
+--
+-- Sums over every collector of a fleet, unless `only_collector` names one.
 
-CREATE OR REPLACE FUNCTION xenoflow_series(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz, every interval DEFAULT '5 minutes')
+DROP FUNCTION IF EXISTS xenoflow_series(regclass, text, timestamptz, timestamptz, interval); -- before fleets
+CREATE OR REPLACE FUNCTION xenoflow_series(tbl regclass, value_col text, t_from timestamptz, t_to timestamptz, every interval DEFAULT '5 minutes', only_collector text DEFAULT NULL)
 RETURNS TABLE ("time" timestamptz, value numeric, per_second double precision)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -22,7 +25,7 @@ BEGIN
   RETURN QUERY EXECUTE format($q$
     WITH b AS (
       SELECT (floor(extract(epoch FROM "time") / $3) * $3)::bigint AS bucket, coalesce(sum(%2$I), 0) AS v
-      FROM %1$s WHERE "time" >= $1 AND "time" < $2 GROUP BY 1
+      FROM %1$s WHERE "time" >= $1 AND "time" < $2 AND ($4::text IS NULL OR collector = $4) GROUP BY 1
     ),
     s AS (
       SELECT generate_series((SELECT min(bucket) FROM b),
@@ -31,6 +34,6 @@ BEGIN
     SELECT to_timestamp(s.bucket), coalesce(b.v, 0)::numeric, coalesce(b.v, 0)::double precision / $3
     FROM s LEFT JOIN b USING (bucket) ORDER BY s.bucket
   $q$, tbl, value_col)
-  USING t_from, t_to, step;
+  USING t_from, t_to, step, only_collector;
 END
 $$;

@@ -3,12 +3,15 @@
 -- The same report as `xenoflow report top`: same grouping, same tie-break, so the same rows.
 --
 --   SELECT * FROM xenoflow_top('all_talkers', 'octets', now() - interval '1 hour', now(), 20);
+--   SELECT * FROM xenoflow_top('all_talkers', 'octets', now() - interval '1 hour', now(), 20, 'pop1');
 --
+-- Sums over every collector of a fleet, unless `only_collector` names one.
 -- pos: 1..n for keys, then other, then total. label: the key cells joined by ", " ("-" for NULL),
 -- or 'other' / 'total'. keys: the key cells by column name. value: the ranked value's sum.
 -- vals: every value column's sum by name.
 
-CREATE OR REPLACE FUNCTION xenoflow_top(tbl regclass, by_value text, t_from timestamptz, t_to timestamptz, n integer DEFAULT 20)
+DROP FUNCTION IF EXISTS xenoflow_top(regclass, text, timestamptz, timestamptz, integer); -- before fleets
+CREATE OR REPLACE FUNCTION xenoflow_top(tbl regclass, by_value text, t_from timestamptz, t_to timestamptz, n integer DEFAULT 20, only_collector text DEFAULT NULL)
 RETURNS TABLE (pos integer, label text, keys jsonb, value numeric, vals jsonb)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -48,7 +51,7 @@ BEGIN
     FROM unnest(vc) AS v;
 
   RETURN QUERY EXECUTE format($q$
-    WITH r AS (SELECT * FROM %1$s WHERE "time" >= $1 AND "time" < $2),
+    WITH r AS (SELECT * FROM %1$s WHERE "time" >= $1 AND "time" < $2 AND ($4::text IS NULL OR collector = $4)),
     g AS (SELECT %2$s, %3$s FROM r WHERE NOT (%4$s) GROUP BY %2$s),
     t AS (SELECT g.*, row_number() OVER (ORDER BY %5$I DESC, %6$s) AS rn FROM g ORDER BY rn LIMIT $3),
     tops AS (SELECT count(*) AS cnt, %7$s FROM t),
@@ -60,6 +63,6 @@ BEGIN
     SELECT (tops.cnt + 2)::integer, 'total', NULL::jsonb, tot.%5$I::numeric, jsonb_build_object(%12$s) FROM tot, tops
     ORDER BY 1
   $q$, tbl, key_list, sums, not_remainder, by_value, order_expr, top_sums, label_expr, keys_expr, vals_top, vals_other, vals_total)
-  USING t_from, t_to, n;
+  USING t_from, t_to, n, only_collector;
 END
 $$;

@@ -4,15 +4,15 @@
 // switch their `enable` windows on, reference-counted, so overlapping alerts keep a window on
 // until the last ends. Alert state is keyed by names, not table slots, so it survives a reload.
 import type { LimitDef, ValueName } from "../config/types.ts";
-import type { MovingAverage } from "../monitor/mavg.ts";
+import type { Rates } from "./rates.ts";
 import { type LimitOverrides, type Thresholds, defaultThresholds, loadOverrides } from "./limits.ts";
 import { type AlertEvent, type AlertState, scriptJob } from "./event.ts";
 import type { LogFn, ScriptRunner } from "./scripts.ts";
 
 export interface AlertHost {
-  mavgs: readonly MovingAverage[];
+  mavgs: readonly Rates[];
   /** The limits of an average; by default its definition's (a reload may bring new ones). */
-  limitsOf?(mavg: MovingAverage): readonly LimitDef[];
+  limitsOf?(mavg: Rates): readonly LimitDef[];
   /** Extended windows by "mo/window"; enable/disable are reference counts. */
   window(path: string): { enable(): void; disable(): void } | undefined;
   /**
@@ -23,7 +23,7 @@ export interface AlertHost {
 }
 
 interface LimitRuntime {
-  mavg: MovingAverage;
+  mavg: Rates;
   def: LimitDef;
   values: readonly ValueName[];
   defaults: Thresholds;
@@ -77,7 +77,7 @@ export function createAlertEngine(host0: AlertHost, runner: ScriptRunner, log: L
     for (const l of limits) {
       if (!l.def.file) continue;
       try {
-        l.overrides = loadOverrides(l.def.file, l.mavg.key.specs.length, l.defaults, l.values, l.overrides ?? undefined);
+        l.overrides = loadOverrides(l.def.file, l.mavg.key.columns.length, l.defaults, l.values, l.overrides ?? undefined);
       } catch (e) {
         counters.overrideErrors++;
         log("error", `limit ${l.mavg.mo}/${l.mavg.def.name}/${l.def.name}: ${(e as Error).message}; keeping the previous thresholds`);

@@ -17,6 +17,7 @@ const common = {
   from: { type: "string", description: "range start: ISO 8601 or epoch seconds" },
   to: { type: "string", description: "range end, exclusive (default now)" },
   csv: { type: "boolean", description: "CSV with raw numbers instead of an aligned table" },
+  collector: { type: "string", description: "only this collector's rows ([collector] name); default: the whole fleet" },
 } as const;
 
 async function withDb(configFile: string | undefined, run: (db: ReportDb, config: ReturnType<typeof loadConfig>) => Promise<string>): Promise<number> {

@@ -4,7 +4,7 @@ import { expressionChecker } from "../expressions.ts";
 import { type Logger, createLogger } from "../log.ts";
 import { bindError } from "../net/bind-error.ts";
 import { formatListen } from "../net/listen.ts";
-import { type Collector, startCollector } from "../pipeline.ts";
+import { type Collector, startCollector } from "../collector/run.ts";
 import { maskUrl } from "../store/store-error.ts";
 import { configFlag } from "./flags.ts";
 

@@ -7,6 +7,8 @@ import { didYouMean } from "./suggest.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
+/** `[collector] name`: host-name characters, so it reads the same in SQL literals, URLs and logs. */
+export const COLLECTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export const str: Parse<string> = (v) => (typeof v === "string" ? v : invalid(`expected a string, found ${describe(v)}`));
 

@@ -1,13 +1,16 @@
 // The plain sections of the main file: [collector], [storage], [http], [alerts], [debug], with
 // their defaults (DESIGN.md section 3). Monitoring objects are in mo.ts.
+import { hostname } from "node:os";
 import type { ConfigIssue } from "../errors.ts";
+import { parseClickhouseUrl } from "../store/clickhouse-conn.ts";
 import { readSecret, resolveFrom } from "./files.ts";
 import { formatListen, isLoopback } from "../net/listen.ts";
-import { cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
+import { COLLECTOR_NAME, cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
 import { type Reader, invalid, isInvalid } from "./reader.ts";
 import type { Config, ListenAddress } from "./types.ts";
 
 export const COLLECTOR_KEYS = [
+  "name",
   "listen",
   "workers",
   "recv_buffer",
@@ -33,6 +36,7 @@ export function readCollector(t: Reader): Config["collector"] {
   const templatesTotal = t.opt("templates_total", int(1), 65536);
   const pendingBytesPerExporter = t.opt("pending_bytes", size(0), 2 ** 20);
   return {
+    name: t.opt("name", collectorName, defaultCollectorName()),
     listen: t.has("listen") ? items.map((x) => x.value) : DEFAULT_LISTEN,
     workers: t.opt("workers", int(1, 256), 1),
     recvBuffer: t.opt("recv_buffer", size(4096), 16 * 2 ** 20),
@@ -48,15 +52,29 @@ export function readCollector(t: Reader): Config["collector"] {
   };
 }
 
+// Fleet (DESIGN.md section 5): the name every row and exactly-once record of this collector carries
+// in a shared database.
+const collectorName = (v: unknown) => {
+  const s = str(v);
+  if (isInvalid(s)) return s;
+  return COLLECTOR_NAME.test(s) ? s : invalid(`invalid collector name "${s}": use letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit`);
+};
+
+/** The host name up to its first dot, or "xenoflow" when it is not a valid collector name. */
+export function defaultCollectorName(host: string = hostname()): string {
+  const short = host.split(".")[0] ?? "";
+  return COLLECTOR_NAME.test(short) ? short : "xenoflow";
+}
+
 const DEFAULT_LISTEN: readonly ListenAddress[] = [
   { host: "0.0.0.0", port: 2055 },
   { host: "0.0.0.0", port: 4739 },
 ];
 
-export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file"] as const;
+export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file", "partition"] as const;
 
 /** "sqlite:PATH" (relative to the config directory) or a postgres URL; or what is wrong. */
-export function parseStorageUrl(url: string, dir: string): { url: string; kind: "sqlite" | "postgres" } | string {
+export function parseStorageUrl(url: string, dir: string): { url: string; kind: Config["storage"]["kind"] } | string {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") return `expected "sqlite:PATH", found "${url}"`;
@@ -70,7 +88,15 @@ export function parseStorageUrl(url: string, dir: string): { url: string; kind: 
       return `not a valid URL: "${url}"`;
     }
   }
-  return `expected "sqlite:PATH" or "postgres://user@host:5432/db", found "${url}"`;
+  if (url.startsWith("clickhouse://")) {
+    try {
+      parseClickhouseUrl(url);
+      return { url, kind: "clickhouse" };
+    } catch (err) {
+      return (err as Error).message.replace(/^storage\.url [^:]*: /, "");
+    }
+  }
+  return `expected "sqlite:PATH", "postgres://user@host:5432/db" or "clickhouse://user@host:8123/db", found "${url}"`;
 }
 
 export function readStorage(
@@ -79,7 +105,7 @@ export function readStorage(
   dataDir: string,
   envUrl: string | undefined,
   issues: ConfigIssue[],
-): Config["storage"] {
+): Omit<Config["storage"], "collector"> {
   const parseUrl = (v: unknown) => {
     const s = str(v);
     if (isInvalid(s)) return s;
@@ -113,7 +139,21 @@ export function readStorage(
     ...storage,
     retention: t.opt("retention", duration(3600), 30 * 86400),
     spoolMax: t.opt("spool_max", size(0), 512 * 2 ** 20),
+    partition: readPartition(t, storage.kind),
   };
+}
+
+/**
+ * `partition`: PostgreSQL window tables partitioned by time in whole days (a partition is named
+ * `<table>_YYYYMMDD`, which fits PostgreSQL's 63 bytes after the longest table name); "" or absent
+ * is off. ClickHouse tables are partitioned by day whatever it says; SQLite has no partitions.
+ */
+function readPartition(t: Reader, kind: Config["storage"]["kind"]): number {
+  if (t.raw("partition") === "" || !t.has("partition")) return 0;
+  const seconds = t.opt("partition", duration(86400), 0);
+  if (seconds % 86400 !== 0) t.report("partition", "`partition`: must be a whole number of days, such as \"1d\" or \"7d\"");
+  else if (kind === "sqlite") t.report("partition", "`partition`: applies to a postgres or clickhouse url");
+  return seconds;
 }
 
 export const HTTP_KEYS = ["listen", "token", "token_file"] as const;

@@ -105,6 +105,7 @@ export interface Config {
   file: string; // absolute path of the main file
   dataDir: string; // absolute
   collector: {
+    name: string; // this collector's name in a fleet sharing one database
     listen: readonly ListenAddress[];
     workers: number;
     recvBuffer: number; // bytes
@@ -118,10 +119,12 @@ export interface Config {
     optionsTotal: number;
   };
   storage: {
-    url: string; // "sqlite:/abs/path" or "postgres://..."
-    kind: "sqlite" | "postgres";
+    url: string; // "sqlite:/abs/path", "postgres://..." or "clickhouse://..."
+    kind: "sqlite" | "postgres" | "clickhouse";
     retention: number; // seconds
     spoolMax: number; // bytes
+    partition: number; // seconds, whole days; 0 = window tables not partitioned (PostgreSQL)
+    collector: string; // [collector] name: whom this collector's rows and exactly-once records name
   };
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };

@@ -5,7 +5,7 @@ import type { HealthReport } from "./health.ts";
 import type { UdpSocketRow } from "./kernel-drops.ts";
 import type { CollectorView } from "./sources.ts";
 import { describeAlert } from "../alert/event.ts";
-import { isRemainder } from "../store/sink.ts";
+import { isRemainder } from "../flow/export.ts";
 
 export interface ApiContext {
   c: CollectorView;

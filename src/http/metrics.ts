@@ -4,7 +4,7 @@
 import { createExposition } from "./exposition.ts";
 import type { UdpSocketRow } from "./kernel-drops.ts";
 import type { CollectorView } from "./sources.ts";
-import { SFLOW_VERSION_SLOT } from "../ingest.ts";
+import { SFLOW_VERSION_SLOT } from "../collector/ingest.ts";
 
 export interface ProcessFigures {
   uptimeSeconds: number;
@@ -118,6 +118,9 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   pair("xenoflow_sflow_interface_packets_total", "Interface packets from counter samples (unicast + multicast + broadcast).", (i) => [i.inPackets, i.outPackets]);
   pair("xenoflow_sflow_interface_errors_total", "Interface errors from counter samples (ifIn/OutErrors).", (i) => [i.inErrors, i.outErrors]);
   pair("xenoflow_sflow_interface_discards_total", "Interface discards from counter samples (ifIn/OutDiscards).", (i) => [i.inDiscards, i.outDiscards]);
+  // Stages between decode and monitor (collector/plan.ts): each stage's own counters.
+  counter("xenoflow_stage_total", "Per stage between decode and monitor, its counters (sampling: records whose rate [[exporter]] forced).");
+  for (const st of c.stages) for (const [name, n] of Object.entries(st.counters)) x.sample(n, { stage: st.name, counter: name });
 
   // Monitoring objects.
   const mc = c.monitor.counters;

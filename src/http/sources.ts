@@ -1,12 +1,13 @@
-// What the HTTP server reads from a running collector: the Collector of src/pipeline.ts satisfies
-// this structurally; tests build one from plain objects. Read at request time only.
+// What the HTTP server and the status line read from a running collector (src/collector/run.ts
+// builds it over its engine); tests build one from plain objects. Read at request time only.
 import type { AlertState } from "../alert/event.ts";
 import type { AlertCounters } from "../alert/engine.ts";
 import type { ScriptStats } from "../alert/scripts.ts";
 import type { Config } from "../config/types.ts";
 import type { AgentStats, DecoderStats, ExporterTemplates, Faults } from "../decode/index.ts";
 import type { MoCounters } from "../monitor/mo.ts";
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
+import type { StageCounters } from "../collector/stage.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
 import type { SpoolStats } from "../store/spool.ts";
 import type { LatestWindows } from "../monitor/latest.ts";
@@ -28,6 +29,8 @@ export interface CollectorView {
   };
   readonly sink: { stats(): SpoolStats };
   readonly exporters: ReadonlyMap<string, ExporterStats>;
+  /** Per stage between decode and monitor, its counters. */
+  readonly stages: readonly StageCounters[];
   readonly alerts: { readonly counters: AlertCounters; active(): readonly AlertState[] };
   readonly runner: { readonly stats: ScriptStats };
   readonly latest: LatestWindows;

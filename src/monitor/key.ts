@@ -1,7 +1,7 @@
 // A window's or average's whole key: its fields' words laid end to end, one writer and one
 // renderer compiled once from the parsed specs.
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import { isInterned, type KeySpec, type KeyValue, type KeyWriter } from "./keyspec.ts";
 import type { StringTable } from "./strings.ts";
 import { compileBatchKeys, type BatchKeyWriter } from "./keygen.ts";

@@ -16,7 +16,7 @@ import type { FieldDef, FieldType } from "../config/types.ts";
 import { countryText } from "../enrich/records.ts";
 import type { EnrichNames } from "../enrich/names.ts";
 import { DNS_NAME_COLUMN, type ExtraSpec, type FlowBatch, SNI_COLUMN } from "../flow/batch.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 import { formatKeyAddress, formatMac, formatV4, formatV6, isMappedV4 } from "./render.ts";
 import type { StringTable } from "./strings.ts";
 

@@ -4,7 +4,7 @@
 // reader shows more than LATEST_ROWS of them: only the largest rows and the remainder row stay.
 // They are picked when first read, not when the window closes: ranking 100 000 rows took 5-15 ms
 // more in the turns that already spool and write the close, and the kernel dropped datagrams.
-import { type KeyColumn, type Row, type WindowExport, rowsOf } from "../store/sink.ts";
+import { type KeyColumn, type Row, type WindowExport, rowsOf } from "../flow/export.ts";
 import { largest } from "./topn.ts";
 
 /** Rows a reader can ask for: the most /api/top returns. */
@@ -35,7 +35,7 @@ export function createLatestWindows(keep = LATEST_ROWS): LatestWindows & { set(p
   return {
     set(path, e) {
       // An export with a rows array (a window with string keys) would hold every row until read.
-      if (e.source === undefined) {
+      if (!("source" in e)) {
         pending.delete(path);
         made.set(path, latestOf(e, keep));
         return;

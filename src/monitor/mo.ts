@@ -9,7 +9,7 @@ import type { Config, MoDef } from "../config/types.ts";
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import { ConfigError, XenoflowError } from "../errors.ts";
 import type { Selector } from "../filter/index.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { ClosedWindow } from "../flow/export.ts";
 import type { CompositeKey } from "./key.ts";
 import { enrichNames } from "../enrich/names.ts";
 import { parseKey, type IanaLookup, type KeySpec } from "./keyspec.ts";
@@ -51,8 +51,8 @@ export interface MoCounters {
 
 export interface Monitor {
   process(b: FlowBatch): void;
-  collect(nowMs: number): WindowExport[];
-  flush(): WindowExport[];
+  collect(nowMs: number): ClosedWindow[];
+  flush(): ClosedWindow[];
   readonly windows: readonly FixedWindow[];
   readonly mavgs: readonly MovingAverage[];
   /** A window by "mo/window" (what `enable` lists name). */

@@ -1,13 +1,13 @@
-// A closed window's raw table (WindowExport.raw) as a row source: rows are rendered when a
+// A closed window's raw table (ClosedWindow.raw) as a row source: rows are rendered when a
 // consumer asks for them, a slice at a time, and never all at once. Rendered whole, a window of
 // 100 000 keys held the receiving thread's event loop for 100-230 ms, and its ~144 000 rows of
 // arrays and strings (~50 MiB) stayed in the heap until the database had them all: the peak RSS
 // of a close. The rows come out exactly as renderRows() makes them (topn.ts): top N, or every
 // entry in insertion order, then the remainder row.
-import type { RawTable, RowSource, WindowExport } from "../store/sink.ts";
+import { type ExportHead, type RawTable, type RowSource, type WindowExport, headOf } from "../flow/export.ts";
 import type { CompositeKey } from "./key.ts";
 import { createStringTable } from "./strings.ts";
-import { type Row, type RowTable, remainderRow, renderEntries, topEntries } from "./topn.ts";
+import { type Row, type RowKey, type RowTable, remainderRow, renderEntries, topEntries } from "./topn.ts";
 
 /** `raw`'s rows; `top` as the window's (0 = every row). Raw tables never have string key fields. */
 export function rawRowSource(raw: RawTable, key: CompositeKey, top: number): RowSource {
@@ -22,7 +22,7 @@ export function rawRowTable(raw: RawTable): RowTable {
 }
 
 /** The rows of table `t` (a raw copy, or a table no longer written to), with its overflow sums. */
-export function tableRowSource(t: RowTable, key: CompositeKey, top: number, overflow: Float64Array, overflowRecords: number): RowSource {
+export function tableRowSource(t: RowTable, key: RowKey, top: number, overflow: Float64Array, overflowRecords: number): RowSource {
   const nv = t.valueCount;
   const strings = createStringTable();
   // Top-N selection needs every entry at once; its output is short. Every row: insertion order.
@@ -43,8 +43,25 @@ export function tableRowSource(t: RowTable, key: CompositeKey, top: number, over
   };
 }
 
-/** The export of a raw table with its rows as a source: no raw table, no rows array. */
-export function withRowSource(exp: WindowExport, raw: RawTable, key: CompositeKey, top: number): WindowExport {
-  const { raw: _, ...head } = exp;
-  return { ...head, rows: [], source: rawRowSource(raw, key, top) };
+/**
+ * The export of a raw table with its rows as a source: no raw table, no rows array. The source is
+ * made when first read (its top-N selection visits every entry): in the store's turn for this
+ * export, not in the turn that closed every window at once.
+ */
+export function withRowSource(exp: ExportHead, raw: RawTable, key: CompositeKey, top: number): WindowExport {
+  let made: RowSource | null = null;
+  const src = () => (made ??= rawRowSource(raw, key, top));
+  return {
+    ...headOf(exp),
+    source: {
+      get count() {
+        return src().count;
+      },
+      get remainder() {
+        return src().remainder;
+      },
+      first: (i) => src().first(i),
+      slice: (from, to) => src().slice(from, to),
+    },
+  };
 }

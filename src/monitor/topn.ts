@@ -3,6 +3,9 @@
 // null keys holding the sum of everything else: entries beyond N and records that found the
 // table full. That row appears only when something was left over.
 import type { CompositeKey } from "./key.ts";
+
+/** What rendering reads of a key: its columns, and how entry words become cells. */
+export type RowKey = Pick<CompositeKey, "columns" | "render">;
 import type { KeyValue } from "./keyspec.ts";
 import type { StringTable } from "./strings.ts";
 import type { HashTable } from "./table.ts";
@@ -13,7 +16,7 @@ export type Row = (KeyValue | number)[];
 export type RowTable = Pick<HashTable, "valueCount" | "size" | "keys" | "vals" | "keyBase" | "valBase">;
 
 /** Rows of table t: top N (all, in insertion order, when n = 0), then the remainder row if any. */
-export function renderRows(t: RowTable, key: CompositeKey, strings: StringTable, n: number, overflow: Float64Array, overflowRecords: number): Row[] {
+export function renderRows(t: RowTable, key: RowKey, strings: StringTable, n: number, overflow: Float64Array, overflowRecords: number): Row[] {
   const order = topEntries(t, n);
   const rows: Row[] = [];
   renderEntries(t, key, strings, order, 0, order.length, rows);
@@ -23,7 +26,7 @@ export function renderRows(t: RowTable, key: CompositeKey, strings: StringTable,
 }
 
 /** Appends the rows of entries order[from .. to) to `rows`. */
-export function renderEntries(t: RowTable, key: CompositeKey, strings: StringTable, order: Uint32Array, from: number, to: number, rows: Row[]): void {
+export function renderEntries(t: RowTable, key: RowKey, strings: StringTable, order: Uint32Array, from: number, to: number, rows: Row[]): void {
   const nv = t.valueCount;
   for (let j = from; j < to; j++) {
     const e = order[j]!;
@@ -36,7 +39,7 @@ export function renderEntries(t: RowTable, key: CompositeKey, strings: StringTab
 }
 
 /** The null-key row: entries not in `order` plus the records that found the table full; null when there are none. */
-export function remainderRow(t: RowTable, key: CompositeKey, order: Uint32Array, overflow: Float64Array, overflowRecords: number): Row | null {
+export function remainderRow(t: RowTable, key: RowKey, order: Uint32Array, overflow: Float64Array, overflowRecords: number): Row | null {
   const nv = t.valueCount;
   const rest = Array.from(overflow);
   let leftOver = overflowRecords > 0;

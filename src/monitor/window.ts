@@ -7,7 +7,7 @@
 // (kernel.ts) adds every record that falls in the open window.
 //
 // Slots form a small ring: the hot path writes the open slot; a record for a later window closes
-// it and opens the next one; closed slots wait for collect(), which renders them to WindowExport
+// it and opens the next one; closed slots wait for collect(), which renders them to ClosedWindow
 // rows off the hot path. If no slot is free (collect() is late), the oldest closed one is
 // rendered right then so nothing is lost.
 //
@@ -17,7 +17,7 @@
 // `overflow`. An extended window adds records only while enable() calls outnumber disable().
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { WindowDef } from "../config/types.ts";
-import type { RawTable, WindowExport } from "../store/sink.ts";
+import type { ClosedWindow, RawTable } from "../flow/export.ts";
 import { compileKey, type CompositeKey } from "./key.ts";
 import { compileWindowKernel } from "./kernel.ts";
 import type { KeySpec } from "./keyspec.ts";
@@ -30,7 +30,7 @@ export interface WindowOptions {
   /** Rows per window slot before records go to the overflow row. */
   maxRows?: number;
   /**
-   * Closed windows leave as their table's numbers (WindowExport.raw, no rows) for a collector
+   * Closed windows leave as their table's numbers (ClosedWindow.raw, no rows) for a collector
    * worker to hand to the main thread: rendering keys to text once, after the merge, costs a
    * fraction of rendering every worker's rows and merging them as text. Keys with string fields,
    * whose ids belong to this window, are rendered as usual.
@@ -79,9 +79,9 @@ export interface FixedWindow {
    */
   addKeyed(b: FlowBatch, sel: Int32Array, count: number, octets: Float64Array, packets: Float64Array, keys: Uint32Array, hashes: Int32Array): void;
   /** Closes the open window when `nowMs` is past its end; returns every closed window. */
-  collect(nowMs: number): WindowExport[];
+  collect(nowMs: number): ClosedWindow[];
   /** Closes the open window early too (shutdown). */
-  flush(): WindowExport[];
+  flush(): ClosedWindow[];
 }
 
 export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec[], extras: readonly ExtraSpec[], opts: WindowOptions = {}): FixedWindow {
@@ -95,7 +95,7 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const ring: Slot[] = [slot(), slot()];
   const free: Slot[] = ring.slice();
   const closed: Slot[] = [];
-  const ready: WindowExport[] = [];
+  const ready: ClosedWindow[] = [];
   let open: Slot | null = null;
   let closedUntil = -Infinity;
   let lastSize = 0; // keys of the last window to close: the next one is sized for as many
@@ -111,12 +111,11 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const tableName = `${mo}_${def.name}`;
 
   const raw = opts.raw === true && !key.hasStrings;
-  function render(s: Slot): WindowExport {
+  function render(s: Slot): ClosedWindow {
     counters.exported++;
-    const exp: WindowExport = { mo, window: def.name, table: tableName, time: s.start / 1000, keys: key.columns, values: def.values.slice(), rows: [] };
-    if (raw) exp.raw = copyTable(s);
-    else exp.rows = renderRows(s.table, key, s.strings, def.top, s.overflow, s.overflowRecords);
-    return exp;
+    const head = { mo, window: def.name, table: tableName, time: s.start / 1000, keys: key.columns, values: def.values.slice() };
+    if (raw) return { ...head, raw: copyTable(s) };
+    return { ...head, rows: renderRows(s.table, key, s.strings, def.top, s.overflow, s.overflowRecords) };
   }
 
   function copyTable(s: Slot): RawTable {
@@ -164,7 +163,7 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
     return s;
   }
 
-  function drain(): WindowExport[] {
+  function drain(): ClosedWindow[] {
     const out = ready.splice(0);
     for (const s of closed.splice(0)) {
       if (s.table.size > 0 || s.overflowRecords > 0) out.push(render(s));

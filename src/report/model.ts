@@ -1,6 +1,7 @@
 // What the report queries return, independent of the store. Sums are bigint: they are sums of
 // 64-bit counters and a report must not round them.
 import type { ValueName } from "../config/types.ts";
+import type { StoreKind } from "../store/ddl.ts";
 import type { Range } from "./time.ts";
 import type { Target } from "./target.ts";
 
@@ -9,6 +10,8 @@ export interface TopQuery {
   by: ValueName;
   range: Range;
   n: number;
+  /** One collector of a fleet; null: every collector's rows (and rows from before fleets). */
+  collector: string | null;
 }
 
 export interface SeriesQuery {
@@ -17,6 +20,7 @@ export interface SeriesQuery {
   range: Range;
   /** Bucket length, seconds. */
   every: number;
+  collector: string | null;
 }
 
 /** One key group: key cells as text (null where the stored key is NULL), sums in target.values order. */
@@ -41,7 +45,7 @@ export interface Bucket {
 
 /** A store the reports can read. Each query returns null when the window's table does not exist. */
 export interface ReportDb {
-  readonly kind: "sqlite" | "postgres";
+  readonly kind: StoreKind;
   top(q: TopQuery): Promise<TopRows | null>;
   series(q: SeriesQuery): Promise<{ buckets: Bucket[]; rows: number } | null>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { XenoflowError } from "../errors.ts";
 import { ident } from "../store/ddl.ts";
 import { maskUrl } from "../store/store-error.ts";
-import { seriesSql, topSql, totalSql } from "./dialect.ts";
+import { seriesParams, seriesSql, topParams, topSql, totalSql } from "./dialect.ts";
 import { type Bucket, type KeyedSums, type ReportDb, keyText, sumOf } from "./model.ts";
 
 export interface PgReportOptions {
@@ -37,7 +37,7 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
     kind: "postgres",
     async top(q) {
       if (!(await exists(q.target.table))) return null;
-      const params = [q.range.from, q.range.to];
+      const params = topParams(q);
       const [rows, totals] = [await all(topSql("postgres", q), params), await all(totalSql("postgres", q), params)];
       const top: KeyedSums[] = rows.map((r) => ({
         keys: q.target.keys.map((k) => keyText(r[k.name])),
@@ -49,7 +49,7 @@ export function openPostgresReports(url: string, opts: PgReportOptions = {}): Re
     async series(q) {
       if (!(await exists(q.target.table))) return null;
       let rows = 0;
-      const buckets: Bucket[] = (await all(seriesSql("postgres", q), [q.range.from, q.range.to, q.every])).map((r) => {
+      const buckets: Bucket[] = (await all(seriesSql("postgres", q), seriesParams(q))).map((r) => {
         rows += Number(r.rows);
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });

@@ -1,5 +1,6 @@
 // The report commands as functions of (config, arguments, clock): the CLI passes the wall clock and
 // the loaded config, tests pass their own, and both get the exact text the command prints.
+import { COLLECTOR_NAME } from "../config/parsers.ts";
 import type { Config } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import type { ReportDb } from "./model.ts";
@@ -9,7 +10,19 @@ import { pickValue, resolveTarget } from "./target.ts";
 import { type RangeArgs, parseSeconds, resolveRange } from "./time.ts";
 import { runTop } from "./top.ts";
 
-export interface TopArgs extends RangeArgs {
+/** `--collector`: one collector of a fleet; absent or "": the whole fleet. */
+export interface CollectorArg {
+  collector?: string | undefined;
+}
+
+function collectorOf(args: CollectorArg): string | null {
+  const c = args.collector;
+  if (c === undefined || c === "") return null;
+  if (!COLLECTOR_NAME.test(c)) throw new XenoflowError("E_USAGE", `--collector "${c}": not a collector name (letters, digits, ".", "_" and "-")`);
+  return c;
+}
+
+export interface TopArgs extends RangeArgs, CollectorArg {
   mo: string;
   window: string;
   by?: string | undefined;
@@ -17,7 +30,7 @@ export interface TopArgs extends RangeArgs {
   csv?: boolean | undefined;
 }
 
-export interface SeriesArgs extends RangeArgs {
+export interface SeriesArgs extends RangeArgs, CollectorArg {
   mo: string;
   window: string;
   value: string;
@@ -31,7 +44,7 @@ export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now
   const range = resolveRange(args, now);
   const nText = args.n ?? "20";
   if (!/^\d+$/.test(nText)) throw new XenoflowError("E_USAGE", `-n "${nText}": expected a positive integer`);
-  const result = await runTop(db, { target, by, range, n: Number(nText) });
+  const result = await runTop(db, { target, by, range, n: Number(nText), collector: collectorOf(args) });
   return renderTop(result, args.csv ? "csv" : "table");
 }
 
@@ -41,6 +54,6 @@ export async function reportSeries(config: Config, db: ReportDb, args: SeriesArg
   const value = pickValue(target, args.value, "--value");
   const range = resolveRange(args, now);
   const every = args.every === undefined || args.every === "" ? target.every : parseSeconds(args.every, "--every");
-  const result = await runSeries(db, { target, value, range, every });
+  const result = await runSeries(db, { target, value, range, every, collector: collectorOf(args) });
   return renderSeries(result, args.csv ? "csv" : "table");
 }

@@ -34,7 +34,7 @@ export async function runSeries(db: ReportDb, q: SeriesQuery): Promise<SeriesRes
   const starts = bucketStarts(q.range, q.every);
   const got = await db.series(q);
   if (got === null) throw noTable(q.target.table, db.kind);
-  if (got.rows === 0) throw emptyRange(q.target.table, q.range);
+  if (got.rows === 0) throw emptyRange(q.target.table, q.range, q.collector);
   const byTime = new Map(got.buckets.map((b) => [b.time, b.sum]));
   const first = Math.min(...byTime.keys());
   const buckets = starts.filter((time) => time >= first).map((time) => ({ time, sum: byTime.get(time) ?? 0n }));

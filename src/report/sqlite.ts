@@ -3,7 +3,7 @@
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { XenoflowError } from "../errors.ts";
-import { seriesSql, topSql, totalSql } from "./dialect.ts";
+import { seriesParams, seriesSql, topParams, topSql, totalSql } from "./dialect.ts";
 import { type Bucket, type KeyedSums, type ReportDb, keyText, sumOf } from "./model.ts";
 
 type Row = Record<string, unknown>;
@@ -21,7 +21,7 @@ export function openSqliteReports(path: string): ReportDb {
   }
   const exists = (table: string): boolean => db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1").get(table) !== null;
 
-  function all(sql: string, params: number[]): Row[] {
+  function all(sql: string, params: (number | string)[]): Row[] {
     try {
       return db.query(sql).all(...params) as Row[];
     } catch (err) {
@@ -33,7 +33,7 @@ export function openSqliteReports(path: string): ReportDb {
     kind: "sqlite",
     async top(q) {
       if (!exists(q.target.table)) return null;
-      const params = [q.range.from, q.range.to];
+      const params = topParams(q);
       const top: KeyedSums[] = all(topSql("sqlite", q), params).map((r) => ({
         keys: q.target.keys.map((k) => keyText(r[k.name])),
         sums: q.target.values.map((v) => sumOf(r[v])),
@@ -44,7 +44,7 @@ export function openSqliteReports(path: string): ReportDb {
     async series(q) {
       if (!exists(q.target.table)) return null;
       let rows = 0;
-      const buckets: Bucket[] = all(seriesSql("sqlite", q), [q.range.from, q.range.to, q.every]).map((r) => {
+      const buckets: Bucket[] = all(seriesSql("sqlite", q), seriesParams(q)).map((r) => {
         rows += Number(r.rows);
         return { time: Number(r.bucket), sum: sumOf(r[q.value]) };
       });

@@ -5,7 +5,7 @@ import { XenoflowError } from "../errors.ts";
 import { ianaLookup } from "../expressions.ts";
 import { enrichNames } from "../enrich/names.ts";
 import { parseKey } from "../monitor/keyspec.ts";
-import type { KeyColumn } from "../store/sink.ts";
+import type { KeyColumn } from "../flow/export.ts";
 
 export interface Target {
   table: string;

@@ -1,7 +1,7 @@
 // Rows of a window export in PostgreSQL's COPY text format (COPY ... FROM STDIN, default options):
 // tab-separated columns, newline-terminated rows, \N for NULL, backslash escapes for the four
 // characters that would break the framing. Chunked so a large export streams with backpressure.
-import type { ColumnSpec } from "./ddl.ts";
+import { type ColumnSpec, LEAD_COLUMNS } from "./ddl.ts";
 import { type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices } from "./turn.ts";
@@ -33,17 +33,23 @@ function encodeCell(v: string | number | null, col: ColumnSpec): string {
   return escapeCopyText(v);
 }
 
+/** The cells every row of a PostgreSQL COPY starts with: time, collector. */
+export function pgLead(exp: WindowExport, collector: string): string {
+  return `${new Date(exp.time * 1000).toISOString()}\t${escapeCopyText(collector)}`;
+}
+
 /**
- * Yields the export's rows as COPY text, in chunks of roughly CHUNK_CHARS characters, rendering
- * them ROWS_PER_TURN per turn (a stream reads ahead: a sync generator was read whole in one turn).
+ * Yields the export's rows as COPY text, each line `lead` (the cells before the keys, already
+ * encoded) then the row's cells, in chunks of roughly CHUNK_CHARS characters, rendering them
+ * ROWS_PER_TURN per turn (a stream reads ahead: a sync generator was read whole in one turn).
+ * ClickHouse reads the same text as TabSeparated.
  */
-export async function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[]): AsyncGenerator<string> {
-  const time = new Date(exp.time * 1000).toISOString();
+export async function* copyChunks(exp: WindowExport, cols: readonly ColumnSpec[], lead: string): AsyncGenerator<string> {
   let buf = "";
   for await (const slice of slicesOf(rowsOf(exp), ROWS_PER_TURN, betweenSlices)) {
     for (const r of slice) {
-      let line = time;
-      for (let j = 0; j < r.length; j++) line += "\t" + encodeCell(r[j] ?? null, cols[j + 1]!);
+      let line = lead;
+      for (let j = 0; j < r.length; j++) line += "\t" + encodeCell(r[j] ?? null, cols[j + LEAD_COLUMNS]!);
       buf += line + "\n";
       if (buf.length >= CHUNK_CHARS) {
         yield buf;

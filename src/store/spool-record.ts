@@ -11,7 +11,7 @@
 //
 // A crash mid-append leaves a short or mismatching record at the end of a segment; the scan stops
 // there and recovery truncates it.
-import { type WindowExport, rowCount, rowsOf } from "./sink.ts";
+import { type WindowExport, headOf, rowCount, rowsOf } from "./sink.ts";
 
 export const HEADER_BYTES = 28;
 // A single export above this is corruption, not data (a top-less window of 1M keys is ~100 MB).
@@ -31,8 +31,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8Array {
-  const { raw: _, source, ...head } = exp;
-  return frame(seq, at, rowCount(exp), [encoder.encode(JSON.stringify(source ? { ...head, rows: source.slice(0, source.count) } : head))]);
+  const rows = "source" in exp ? exp.source.slice(0, exp.source.count) : exp.rows;
+  return frame(seq, at, rowCount(exp), [encoder.encode(JSON.stringify({ ...headOf(exp), rows }))]);
 }
 
 /**
@@ -41,7 +41,7 @@ export function encodeRecord(seq: number, at: number, exp: WindowExport): Uint8A
  * payload is the same JSON object (decodeRecord() returns the same export).
  */
 export async function encodeRecordSliced(seq: number, at: number, exp: WindowExport, pause: () => Promise<void>, rowsPerSlice: number): Promise<Uint8Array> {
-  const { rows: _, raw: __, source: ___, ...head } = exp;
+  const head = headOf(exp);
   const rows = rowsOf(exp);
   if (rows.count <= rowsPerSlice) return encodeRecord(seq, at, exp);
   const h = JSON.stringify(head);

@@ -13,7 +13,8 @@ import { Database, type Statement } from "bun:sqlite";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { XenoflowError } from "../errors.ts";
-import { type ColumnSpec, EXPORTS_TABLE, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent } from "./ddl.ts";
+import { defaultCollectorName } from "../config/sections.ts";
+import { type ColumnSpec, EXPORTS_TABLE, LEAD_COLUMNS, addColumnSql, columnsOf, createTableSql, exportsTableSql, ident, layoutKey, missingColumns, tableIdent, upgradeExportsSql } from "./ddl.ts";
 import { NAME_ROWS_PER_INSERT, NAMES_TABLE, insertNamesSql, nameCells, namesTableSql } from "./names.ts";
 import { type Row, type Sink, type WindowExport, rowsOf, slicesOf } from "./sink.ts";
 import { StoreError, sqliteStoreError } from "./store-error.ts";
@@ -25,7 +26,8 @@ const MAX_ROWS_PER_INSERT = 500;
 
 type Cell = string | number | null;
 
-export function createSqliteSink(path: string): Sink {
+/** `collector`: `[collector] name`, written in every row and exactly-once record; default: the short host name. */
+export function createSqliteSink(path: string, collector: string = defaultCollectorName()): Sink {
   let db: Database;
   try {
     if (path !== ":memory:") {
@@ -37,14 +39,18 @@ export function createSqliteSink(path: string): Sink {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA busy_timeout = 5000");
-    db.exec(exportsTableSql("sqlite"));
+    db.transaction(() => {
+      const cols = db.query(`PRAGMA table_info(${ident(EXPORTS_TABLE)})`).all() as { name: string }[];
+      if (cols.length === 0) db.exec(exportsTableSql("sqlite"));
+      else if (!cols.some((c) => c.name === "collector")) for (const s of upgradeExportsSql("sqlite", collector)) db.exec(s);
+    })();
   } catch (err) {
     throw new StoreError(`cannot open SQLite database ${path}: ${(err as Error).message}`, false, { cause: err });
   }
   // Tables whose layout was checked this run, by table and column signature.
   const ensured = new Set<string>();
   const inserts = new Map<string, Statement>();
-  const markSeq = db.prepare(`INSERT OR IGNORE INTO ${ident(EXPORTS_TABLE)} ("seq", "tbl", "time") VALUES (?, ?, ?)`);
+  const markSeq = db.prepare(`INSERT OR IGNORE INTO ${ident(EXPORTS_TABLE)} ("collector", "seq", "tbl", "time") VALUES (?, ?, ?, ?)`);
 
   function ensure(table: string, cols: readonly ColumnSpec[]): void {
     const sig = layoutKey(table, cols);
@@ -52,7 +58,7 @@ export function createSqliteSink(path: string): Sink {
     for (const s of createTableSql(table, cols)) db.exec(s);
     const info = db.query(`PRAGMA table_info(${tableIdent(table)})`).all() as { name: string; type: string }[];
     const existing = new Map(info.map((c) => [c.name, c.type]));
-    for (const c of missingColumns(table, cols, existing)) db.exec(addColumnSql(table, c));
+    for (const c of missingColumns(table, cols, existing)) db.exec(addColumnSql(table, c, "sqlite"));
     ensured.add(sig);
   }
 
@@ -77,8 +83,9 @@ export function createSqliteSink(path: string): Sink {
       let p = 0;
       for (let i = start; i < start + n; i++) {
         params[p++] = exp.time;
+        params[p++] = collector;
         const r = rows[i]!;
-        for (let j = 0; j < r.length; j++) params[p++] = cell(r[j] ?? null, cols[j + 1]!);
+        for (let j = 0; j < r.length; j++) params[p++] = cell(r[j] ?? null, cols[j + LEAD_COLUMNS]!);
       }
       insertFor(exp.table, cols, n).run(...params);
     }
@@ -87,7 +94,7 @@ export function createSqliteSink(path: string): Sink {
   async function writeSliced(exp: WindowExport, seq: number | undefined, cols: readonly ColumnSpec[]): Promise<void> {
     db.run("BEGIN");
     try {
-      if (seq === undefined || markSeq.run(seq, exp.table, exp.time).changes > 0) {
+      if (seq === undefined || markSeq.run(collector, seq, exp.table, exp.time).changes > 0) {
         ensure(exp.table, cols);
         for await (const rows of slicesOf(rowsOf(exp), ROWS_PER_TURN, betweenSlices)) insertRows(exp, cols, rows);
       }
@@ -135,7 +142,7 @@ export function createSqliteSink(path: string): Sink {
             const q = tableIdent(t);
             if (exists.get(t)) db.prepare(`DELETE FROM ${q} WHERE "time" < ?`).run(before);
           }
-          db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "time" < ?`).run(before);
+          db.prepare(`DELETE FROM ${ident(EXPORTS_TABLE)} WHERE "collector" = ? AND "time" < ?`).run(collector, before);
         })();
       }),
     close: () =>

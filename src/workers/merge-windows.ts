@@ -2,21 +2,18 @@
 // equal keys are summed, then top-N and the remainder row are applied once, over the merged rows
 // (a key that is small in each worker may still be large in total).
 //
-// Workers export every row (their windows run with top = 0), as numbers (WindowExport.raw) where
-// the key has no string field: those are summed in a hash table on the key words (a part with
-// no other to sum is taken as it came) and rendered with the main thread's own compiled key, a
-// slice at a time as the store asks (raw-rows.ts): all rows of a 100 000-key window at once were
-// ~50 MiB of arrays and strings in this thread's heap. Rows rendered by a worker are merged by text.
+// Workers export every row (their windows run with top = 0), as numbers (ClosedWindow.raw) where
+// the key has no string field: those are summed by the monitor (monitor/merge.ts) and rendered
+// with the main thread's own compiled key, a slice at a time as the store asks: all rows of a
+// 100 000-key window at once were ~50 MiB of arrays and strings in this thread's heap. Rows
+// rendered by a worker are summed here by their text, and ranked by the monitor.
 // An export is complete when every live worker has collected past the window's end: each worker
 // sends its exports before the watermark that covers them, and messages from one worker arrive
 // in order.
-import type { KeyColumn, RawTable, WindowExport } from "../store/sink.ts";
+import { type ClosedWindow, type ExportHead, type RawTable, type WindowExport, headOf } from "../flow/export.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { KeyValue } from "../monitor/keyspec.ts";
-import { rawRowTable, tableRowSource } from "../monitor/raw-rows.ts";
-import { createStringTable } from "../monitor/strings.ts";
-import { createHashTable, type HashTable } from "../monitor/table.ts";
-import { renderRows } from "../monitor/topn.ts";
+import { type RawMerge, createRawMerge, renderSummedRows } from "../monitor/merge.ts";
 
 /** One worker's closed window: every row, plus what the merge needs to finish it. */
 export interface PartialExport {
@@ -24,7 +21,7 @@ export interface PartialExport {
   end: number;
   /** The window's configured top-N (0 = every row). */
   top: number;
-  exp: WindowExport;
+  exp: ClosedWindow;
 }
 
 export interface WindowMerger {
@@ -41,17 +38,14 @@ export interface WindowMerger {
 }
 
 /** One window's rows from every worker, summed per key: the export's header plus the sums. */
-interface Group extends Pick<WindowExport, "mo" | "window" | "table" | "time" | "keys" | "values"> {
+interface Group extends ExportHead {
   end: number;
   top: number;
   index: Map<string, number>;
   cells: KeyValue[][];
   sums: number[];
-  /**
-   * Raw parts and the key that renders them: the first part as it came, until a second one
-   * needs summing with it in `table`, by key words.
-   */
-  raw: { first: RawTable; table: HashTable | null; key: CompositeKey; overflow: Float64Array; overflowRecords: number } | null;
+  /** Raw parts summed, and the key that renders them. */
+  raw: { merge: RawMerge; key: CompositeKey } | null;
 }
 
 /** The main thread's compiled key of a window, by table name and key signature. */
@@ -78,7 +72,7 @@ export function createWindowMerger(workers: number, keyOf: KeyLookup = () => und
       g = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values, end: p.end, top: p.top, index: new Map(), cells: [], sums: [], raw: null };
       groups.set(id, g);
     }
-    if (e.raw) return addRaw(g, e.raw);
+    if ("raw" in e) return addRaw(g, e.raw);
     const nk = e.keys.length;
     const nv = e.values.length;
     for (const row of e.rows) {
@@ -96,54 +90,20 @@ export function createWindowMerger(workers: number, keyOf: KeyLookup = () => und
   }
 
   function addRaw(g: Group, r: RawTable): void {
-    const nv = g.values.length;
-    if (g.raw === null) {
-      const key = keyOf(g.table, r.signature);
-      if (key === undefined || key.words !== r.keyWords) {
-        lost(`window ${g.table}: no key ${r.signature} on the main thread; ${r.size} rows of one worker dropped`);
-        return;
-      }
-      // One worker's part has each key once: it needs no summing until another part comes.
-      g.raw = { first: r, table: null, key, overflow: r.overflow.slice(), overflowRecords: r.overflowRecords };
+    if (g.raw !== null) return g.raw.merge.add(r);
+    const key = keyOf(g.table, r.signature);
+    if (key === undefined || key.words !== r.keyWords) {
+      lost(`window ${g.table}: no key ${r.signature} on the main thread; ${r.size} rows of one worker dropped`);
       return;
     }
-    const m = g.raw;
-    for (let v = 0; v < nv; v++) m.overflow[v] = m.overflow[v]! + (r.overflow[v] ?? 0);
-    m.overflowRecords += r.overflowRecords;
-    if (r.size === 0) return;
-    if (m.table === null && m.first.size === 0) {
-      m.first = r;
-      return;
-    }
-    if (m.table === null) {
-      m.table = createHashTable(r.keyWords, nv, 1 << 30, Math.max(16, m.first.size + r.size));
-      sumInto(m.table, m.first, nv);
-    }
-    sumInto(m.table, r, nv);
+    g.raw = { merge: createRawMerge(r), key };
   }
 
   function finish(g: Group): WindowExport {
-    const head = { mo: g.mo, window: g.window, table: g.table, time: g.time, keys: g.keys, values: g.values };
-    const m = g.raw;
-    if (m !== null) {
-      // Rendered a slice at a time as the store asks (raw-rows.ts), never all rows at once.
-      const t = m.table ?? rawRowTable(m.first);
-      return { ...head, rows: [], source: tableRowSource(t, m.key, g.top, m.overflow, m.overflowRecords) };
-    }
-    const nv = g.values.length;
-    const n = g.cells.length;
-    // The merged rows go through the monitor's own top-N renderer: a table whose one-word key is
-    // the merged row's index, and a key that renders that index back to the row's cells.
-    const t = createHashTable(1, nv, Math.max(1, n), Math.max(16, n));
-    const word = new Uint32Array(1);
-    for (let i = 0; i < n; i++) {
-      word[0] = i;
-      const e = t.upsert(word, 0);
-      const vb = t.valBase(e);
-      for (let v = 0; v < nv; v++) t.vals[vb + v] = g.sums[i * nv + v]!;
-    }
-    const rows = renderRows(t, cellsKey(g.keys, g.cells), createStringTable(), g.top, new Float64Array(nv), 0);
-    return { ...head, rows };
+    const head = headOf(g);
+    // Rendered a slice at a time as the store asks (raw-rows.ts), never all rows at once.
+    if (g.raw !== null) return { ...head, source: g.raw.merge.source(g.raw.key, g.top) };
+    return { ...head, rows: renderSummedRows(g.keys, g.cells, g.sums, g.values.length, g.top) };
   }
 
   function take(pred: (g: Group) => boolean): WindowExport[] {
@@ -173,34 +133,4 @@ export function createWindowMerger(workers: number, keyOf: KeyLookup = () => und
       return groups.size;
     },
   };
-}
-
-/** A key over merged rows: word 0 is the row's index into `cells`; only columns and render are used by renderRows. */
-function cellsKey(columns: readonly KeyColumn[], cells: readonly KeyValue[][]): CompositeKey {
-  const unused = () => {
-    throw new Error("merged window rows are rendered only");
-  };
-  return {
-    words: 1,
-    columns,
-    specs: [],
-    write: unused,
-    render(key, off, _strings, row) {
-      for (const c of cells[key[off]!]!) row.push(c);
-    },
-    hasStrings: false,
-    writeBatch: unused,
-    writeByRecord: unused,
-    signature: "",
-  };
-}
-
-/** Adds each entry of raw part `r` to the sums in `t`. */
-function sumInto(t: HashTable, r: RawTable, nv: number): void {
-  for (let e = 0; e < r.size; e++) {
-    const at = t.upsert(r.words, e * r.keyWords);
-    const vb = t.valBase(at);
-    const vals = t.vals;
-    for (let v = 0; v < nv; v++) vals[vb + v] = vals[vb + v]! + r.vals[e * nv + v]!;
-  }
 }

@@ -1,19 +1,17 @@
 // What the alert engine scans when averages live in several workers: a MovingAverage holding,
 // for the keys some worker proposed (mavg-scan.ts), the sum of every worker's rate at one instant.
-// Between refreshes it decays like the real thing, so the engine reads it exactly as it reads a
-// single-thread average and src/alert needs no change.
+// Between refreshes it decays like the real thing: the alert engine reads it through the same
+// port as a single-thread average (alert/rates.ts).
 import type { MavgDef } from "../config/types.ts";
-import { XenoflowError } from "../errors.ts";
 import type { CompositeKey } from "../monitor/key.ts";
 import type { KeyValue } from "../monitor/keyspec.ts";
-import type { MavgCounters, MovingAverage } from "../monitor/mavg.ts";
+import type { Rates } from "../alert/rates.ts";
 import type { KeyList } from "./mavg-scan.ts";
 
-export interface MergedMavg extends MovingAverage {
+export interface MergedMavg extends Rates {
+  readonly key: CompositeKey;
   /** Replaces the keys: keys.texts[j] with summed rates[j * nv + v], all taken at `atMs`. */
   update(atMs: number, keys: KeyList, rates: Float64Array): void;
-  /** Summed from the workers' reports: their evictions and sweeps. */
-  readonly counters: MavgCounters;
 }
 
 export function createMergedMavg(mo: string, def: MavgDef, key: CompositeKey): MergedMavg {
@@ -23,29 +21,18 @@ export function createMergedMavg(mo: string, def: MavgDef, key: CompositeKey): M
   let words: Uint32Array = new Uint32Array(0);
   let cells: KeyValue[][] = [];
   let rates: Float64Array = new Float64Array(0);
-  const counters: MavgCounters = { evicted: 0, swept: 0 };
   const factor = (_e: number, nowMs: number) => Math.exp(-((nowMs > at ? nowMs : at) - at) / tauMs);
   const raw = (e: number, v: number) => rates[e * nv + v]!;
-  const hot = () => {
-    throw new XenoflowError("E_INTERNAL", "merged moving average: records are added in the workers");
-  };
   return {
     mo,
     def,
     key,
-    counters,
     get size() {
       return cells.length;
     },
-    addBatch: hot,
-    addKeyed: hot,
-    rate: (e, v, nowMs) => raw(e, v) * factor(e, nowMs),
     factor,
     raw,
-    keyWords: (e) => words.subarray(e * key.words, (e + 1) * key.words),
     renderKey: (e) => cells[e]!.slice(),
-    keyText: (e) => cells[e]!.map((v) => (v === null ? "" : String(v))),
-    sweep: () => 0,
     update(atMs, keys, r) {
       at = atMs;
       words = keys.words;

@@ -1,69 +1,49 @@
-// `collector.workers = N` (N > 1): N worker threads each receive, decode and count on their own
-// SO_REUSEPORT sockets; this thread merges what they export and keeps store, alerts and HTTP.
+// The worker engine (collector.workers = N > 1): N worker threads each receive, decode, run the
+// plan's stages and count on their own SO_REUSEPORT sockets (thread.ts); this thread merges the
+// windows they close and keeps store, alerts and HTTP (collector/run.ts).
 // Why sockets per worker and not one receiver handing datagrams out: a hand-off costs a copy and
 // a message per datagram on the one thread that would then be the bottleneck; with reusePort the
-// kernel spreads exporters by 4-tuple hash and each worker's path is the single-thread path.
-import type { Config, LimitDef, ListenAddress } from "../config/types.ts";
-import type { Decoder } from "../decode/index.ts";
-import { loadTemplates } from "../state/templates.ts";
+// kernel spreads exporters by 4-tuple hash and each worker's path is the inline path.
+import type { Engine, StartEngine, Switch } from "../collector/engine.ts";
+import type { Plan } from "../collector/plan.ts";
+import type { ListenAddress } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
-import { ianaLookup } from "../expressions.ts";
-import type { Logger } from "../log.ts";
-import { createMonitor, type Monitor, requiredExtras } from "../monitor/mo.ts";
+import type { Monitor } from "../monitor/mo.ts";
 import type { CompositeKey } from "../monitor/key.ts";
-import type { MovingAverage } from "../monitor/mavg.ts";
-import type { ExporterStats } from "../ingest.ts";
-import { compilePredicates, extrasFor } from "../predicates.ts";
-import type { Receiver, ReceiverKind } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { ReceiverKind } from "../receive/udp.ts";
+import type { WindowExport } from "../flow/export.ts";
 import { createAlertScan } from "./alert-scan.ts";
+import { createStatsBoard, monitorFigures } from "./board.ts";
 import { createFloors } from "./floors.ts";
 import { createMergedMavg, type MergedMavg } from "./merged-mavg.ts";
 import { type PartialExport, createWindowMerger } from "./merge-windows.ts";
 import { workerPath } from "./path.ts";
 import type { FromWorker, ToWorker, WorkerStats } from "./protocol.ts";
 import { mergeTemplateSnapshots } from "./templates-merge.ts";
-import { createStatsBoard, decoderView, monitorView, receiverView } from "./views.ts";
+import { listSnapshot } from "../decode/snapshot.ts";
 
 const SCAN_EVERY_MS = 250;
 const STOP_TIMEOUT_MS = 10_000;
 
-export interface WorkerPool {
-  /** Starts the workers and binds their sockets; the receiver's counters are the workers' sums. */
-  start(): Promise<Receiver>;
-  readonly decoder: Decoder;
-  /** collect() returns merged windows every worker has closed; flush() whatever is merged so far. */
-  readonly monitor: Monitor;
-  /** What the alert engine scans: per average, the keys near a limit with rates summed over workers. */
-  readonly alertMavgs: readonly MovingAverage[];
-  readonly exporters: ReadonlyMap<string, ExporterStats>;
-  /** Per worker, as of its latest report: datagrams received and records decoded. */
-  readonly workers: readonly { datagrams: number; records: number }[];
-  /** Applies a validated config in every worker (throws, changing nothing, when it cannot). */
-  reload(next: Config): void;
-  /** Closes the workers' sockets, exports their open windows merged, and ends the threads. */
-  stop(): Promise<WindowExport[]>;
+/** The worker engine, with the figures tests and the bench read beyond the Engine's. */
+export interface WorkerEngine extends Engine {
+  readonly rates: readonly MergedMavg[];
 }
 
-/** Builds the main thread's side (it throws on a config the monitor cannot run); start() spawns the workers. */
-export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
-  let config = initial;
-  const n = config.collector.workers;
-  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const shapeOf = (c: Config) => createMonitor(c, compilePredicates(c, extras), { extras, lookup: ianaLookup });
-  // Every window key a config of this run had: workers' raw window parts are rendered with them.
+export const startWorkerEngine: StartEngine = (plan, o) => startWorkers(plan, o);
+
+/** Spawns the workers and binds their sockets; rejects (ending every worker) when one cannot start. */
+export async function startWorkers(first: Plan, { log, saved }: Parameters<StartEngine>[1]): Promise<WorkerEngine> {
+  let plan = first;
+  const n = plan.config.collector.workers;
+  // Every window key a plan of this run had: workers' raw window parts are rendered with them.
   const keys = new Map<string, CompositeKey>();
-  const remember = (m: Monitor) => {
+  const shapeOf = (p: Plan) => {
+    const m = p.monitor();
     for (const w of m.windows) keys.set(`${w.table}\u0000${w.key.signature}`, w.key);
     return m;
   };
-  let shape = remember(shapeOf(config));
-  let saved: unknown = null;
-  try {
-    saved = loadTemplates(config.dataDir);
-  } catch (e) {
-    log.warn(`${(e as Error).message}; starting without saved templates`);
-  }
+  let shape = shapeOf(plan);
 
   const board = createStatsBoard(n);
   const merger = createWindowMerger(
@@ -77,23 +57,38 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
     snapshot() {
       return mergeTemplateSnapshots(saved, snapshots, board.latest.map((s) => s?.exporters ?? []));
     },
+    list() {
+      return listSnapshot(this.snapshot());
+    },
   };
   const workers: Worker[] = [];
   const send = (w: number, m: ToWorker) => workers[w]?.postMessage(m);
   const broadcast = (m: ToWorker) => workers.forEach((_, w) => send(w, m));
-  const limitsOf = (c: Config, a: MovingAverage): readonly LimitDef[] => c.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [];
   const floors = createFloors((m) => log.warn(m, "limit-floor"));
   const mergedOf = (s: Monitor) => s.mavgs.map((a) => createMergedMavg(a.mo, a.def, a.key));
-  let alertMavgs: MergedMavg[] = mergedOf(shape);
-  const scan = createAlertScan(alertMavgs, {
+  let rates: MergedMavg[] = mergedOf(shape);
+  const scan = createAlertScan(rates, {
     workers: n,
     send,
-    floors: (now) => shape.mavgs.map((a) => floors.of(a.def, limitsOf(config, a), now)),
+    floors: (now) => shape.mavgs.map((a) => floors.of(a.def, plan.limitsOf(a), now)),
   });
-  // flush() has nothing to give synchronously: the workers flush on reload and stop, and what they
-  // send is merged and comes out of collect() (or of stop()).
-  const viewOf = (s: Monitor) => monitorView(s, board, { collect: () => merger.ready(), flush: () => [], send: broadcast });
-  let monitor = viewOf(shape);
+  let figures = monitorFigures(shape, board);
+  // Extended windows switched on in every worker, reference counted here.
+  const switchesOf = (s: Monitor) =>
+    new Map(
+      s.windows.map((w): [string, Switch] => {
+        const path = `${w.mo}/${w.def.name}`;
+        return [path, { enable: () => broadcast({ type: "enable", path }), disable: () => broadcast({ type: "disable", path }) }];
+      }),
+    );
+  let switches = switchesOf(shape);
+  const exported = (list: WindowExport[]) => {
+    for (const e of list) {
+      const w = figures.windows.find((x) => x.mo === e.mo && x.def.name === e.window);
+      if (w) w.counters.exported++;
+    }
+    return list;
+  };
 
   const stopped: Array<(m: { parts: PartialExport[] }) => void> = [];
   const retire = (w: number, why: string) => {
@@ -145,61 +140,75 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
       };
     });
 
-  const init = (w: number, listen: ListenAddress[]): ToWorker => ({ type: "init", index: w, count: n, config, listen, templates: saved });
-  let timer: ReturnType<typeof setInterval> | undefined;
-  async function start(): Promise<Receiver> {
-    let bound: ListenAddress[];
-    let kind: ReceiverKind;
-    try {
-      // Worker 0 binds first, so a port 0 becomes one port that every worker shares.
-      const first = spawn(0);
-      send(0, init(0, config.collector.listen.slice()));
-      const r0 = await first;
-      bound = r0.bound;
-      if (r0.restored > 0) log.info(`restored ${r0.restored} templates from ${config.dataDir} in each of ${n} workers`);
-      const rest = [];
-      for (let w = 1; w < n; w++) {
-        rest.push(spawn(w));
-        send(w, init(w, bound));
-      }
-      kind = r0.kind;
-      await Promise.all(rest);
-    } catch (e) {
-      for (const w of workers) w?.terminate();
-      workers.length = 0;
-      throw e;
+  const init = (w: number, listen: ListenAddress[]): ToWorker => ({ type: "init", index: w, count: n, config: plan.config, listen, templates: saved });
+  let bound: ListenAddress[];
+  let kind: ReceiverKind;
+  try {
+    // Worker 0 binds first, so a port 0 becomes one port that every worker shares.
+    const first = spawn(0);
+    send(0, init(0, plan.config.collector.listen.slice()));
+    const r0 = await first;
+    bound = r0.bound;
+    if (r0.restored > 0) log.info(`restored ${r0.restored} templates from ${plan.config.dataDir} in each of ${n} workers`);
+    const rest = [];
+    for (let w = 1; w < n; w++) {
+      rest.push(spawn(w));
+      send(w, init(w, bound));
     }
-    log.info(`${n} collector workers on ${bound.map((b) => `${b.host}:${b.port}`).join(", ")}`);
-    timer = setInterval(() => scan.round(Date.now()), SCAN_EVERY_MS);
-    return receiverView(board, bound, kind);
+    kind = r0.kind;
+    await Promise.all(rest);
+  } catch (e) {
+    for (const w of workers) w?.terminate();
+    workers.length = 0;
+    throw e;
   }
+  log.info(`${n} collector workers on ${bound.map((b) => `${b.host}:${b.port}`).join(", ")}`);
+  const timer = setInterval(() => scan.round(Date.now()), SCAN_EVERY_MS);
 
   let stopping: Promise<WindowExport[]> | null = null;
   return {
-    start,
-    decoder: decoderView(board, templates),
-    get monitor() {
-      return monitor;
+    // The workers own the sockets (worker 0 says which receiver reads them).
+    receiver: { counters: board.receiver, bound, kind },
+    decoder: {
+      faults: board.faults,
+      get stats() {
+        return board.decoder;
+      },
+      templates,
+      sflowAgents: board.sflowAgents,
     },
-    get alertMavgs() {
-      return alertMavgs;
+    get monitor() {
+      return figures;
     },
     exporters: board.exporters,
+    get stages() {
+      return board.stages;
+    },
     get workers() {
       return board.latest.map((s) => ({ datagrams: s?.receiver.datagrams ?? 0, records: s?.decoder.records ?? 0 }));
     },
-    reload(next) {
-      const nextShape = remember(shapeOf(next));
-      config = next;
+    get rates() {
+      return rates;
+    },
+    window: (path) => switches.get(path),
+    // Windows every worker has closed, merged; the workers age their own templates out.
+    collect: () => exported(merger.ready()),
+    reload(next, change) {
+      const nextShape = shapeOf(next);
+      plan = next;
       shape = nextShape;
-      broadcast({ type: "reload", config: next });
-      monitor = viewOf(shape);
-      alertMavgs = mergedOf(shape);
-      scan.rebind(alertMavgs);
+      // Every worker rebuilds its own tree and flushes the windows that ended; their windows come
+      // out merged by collect().
+      broadcast({ type: "reload", config: next.config });
+      figures = monitorFigures(shape, board);
+      switches = switchesOf(shape);
+      rates = mergedOf(shape);
+      scan.rebind(rates);
+      return change.monitor ? ["monitoring objects changed"] : [];
     },
     stop() {
       stopping ??= (async () => {
-        if (timer !== undefined) clearInterval(timer);
+        clearInterval(timer);
         const done = workers.map((_, w) => new Promise<{ parts: PartialExport[] }>((r) => (stopped[w] = r)));
         broadcast({ type: "stop" });
         let timeout: ReturnType<typeof setTimeout> | undefined;
@@ -211,7 +220,7 @@ export function createWorkerPool(initial: Config, log: Logger): WorkerPool {
         clearTimeout(timeout);
         if (late) log.error("collector workers did not stop in time; exporting what arrived");
         for (const w of workers) w.terminate();
-        return merger.drainAll();
+        return exported(merger.drainAll());
       })();
       return stopping;
     },

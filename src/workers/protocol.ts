@@ -3,7 +3,8 @@
 import type { Config, ListenAddress } from "../config/types.ts";
 import type { AgentStats, DecoderStats, Faults } from "../decode/index.ts";
 import type { Level } from "../log.ts";
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
+import type { StageCounters } from "../collector/stage.ts";
 import type { ReceiveCounters, ReceiverKind } from "../receive/udp.ts";
 import type { KeyList } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
@@ -29,6 +30,7 @@ export interface WorkerStats {
   exporters: ExporterStats[];
   /** sFlow agents this worker decoded (their per-source tables left out). */
   sflowAgents: AgentStats[];
+  stages: StageCounters[];
 }
 
 export type ToWorker =

@@ -5,7 +5,7 @@
 // per template (address, version, domain, id) and per domain's options state: a worker whose
 // entry differs from the file loaded at start has learned it from the wire and wins; when
 // several did, the one that heard from that address last wins.
-import type { ExporterStats } from "../ingest.ts";
+import type { ExporterStats } from "../collector/ingest.ts";
 
 interface ExporterEntry {
   addr: string;

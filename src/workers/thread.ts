@@ -1,20 +1,16 @@
-// A collector worker: its own SO_REUSEPORT sockets on every listen address (the kernel spreads
-// exporters across the workers by 4-tuple hash, so one exporter's templates and its data meet in
-// one worker), a decoder, a flow batch and a monitor. Closed windows leave with every row, as
-// their tables' numbers (moved, not copied); the main thread merges and renders them
-// (merge-windows.ts). The worker also answers the alert engine (mavg-scan.ts).
-import type { Config, WindowDef } from "../config/types.ts";
-import { createConfiguredDecoder } from "../config-decoder.ts";
+// A collector worker: the data path of collector/path.ts on its own SO_REUSEPORT sockets on every
+// listen address (the kernel spreads exporters across the workers by 4-tuple hash, so one
+// exporter's templates and its data meet in one worker), built from the plan it compiles from the
+// config it is sent. Closed windows leave with every row, as their tables' numbers (moved, not
+// copied); the main thread merges and renders them (merge-windows.ts). The worker also answers
+// the alert engine (mavg-scan.ts).
+import { startDataPath } from "../collector/path.ts";
+import { compilePlan, planChange } from "../collector/plan.ts";
+import type { WindowDef } from "../config/types.ts";
+import type { ClosedWindow } from "../flow/export.ts";
 import { agentStats } from "../decode/index.ts";
-import { ianaLookup } from "../expressions.ts";
-import { createBatch } from "../flow/batch.ts";
-import { openFlowDump } from "../flow/dump.ts";
-import { createIngest } from "../ingest.ts";
 import type { Level } from "../log.ts";
-import { type Monitor, createMonitor, requiredExtras } from "../monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../predicates.ts";
-import { type Datagram, startReceiver } from "../receive/udp.ts";
-import type { WindowExport } from "../store/sink.ts";
+import type { Datagram } from "../receive/udp.ts";
 import { EMPTY_KEYS, ratesFor, scanCandidates } from "./mavg-scan.ts";
 import type { PartialExport } from "./merge-windows.ts";
 import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.ts";
@@ -22,7 +18,7 @@ import type { FromWorker, ToWorker, WorkerInit, WorkerStats } from "./protocol.t
 declare const self: Worker;
 
 // The counters on /metrics and the merged windows trail the workers by at most this, as the
-// single-thread collector's windows do (pipeline.ts, EXPORT_EVERY_MS). Not more often: every tick
+// inline engine's windows do (collector/run.ts, EXPORT_EVERY_MS). Not more often: every tick
 // is a wakeup, a stats object and a message in this thread and the main one (two idle workers,
 // main thread and allocator: ~10.2 ms of CPU a second at 250 ms, ~8.7 at 1 s; docs/PERFORMANCE.md).
 const TICK_MS = 1000;
@@ -30,66 +26,43 @@ const TICK_MS = 1000;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => self.postMessage(m, transfer ?? []);
 /** The buffers of raw window parts move to the main thread instead of being copied. */
 const buffersOf = (parts: readonly PartialExport[]): ArrayBuffer[] =>
-  parts.flatMap((p) => (p.exp.raw ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
+  parts.flatMap((p) => ("raw" in p.exp ? [p.exp.raw.words.buffer, p.exp.raw.vals.buffer, p.exp.raw.overflow.buffer] : [])) as ArrayBuffer[];
 const log = (level: Level, message: string, key?: string) => post({ type: "log", level, message, key });
 
-/** The config the worker's monitor runs: every window keeps all rows, top-N is applied after the merge. */
-function allRows(config: Config): Config {
-  return { ...config, mos: config.mos.map((m) => ({ ...m, windows: m.windows.map((w) => ({ ...w, top: 0 })) })) };
-}
-
-/** Changes to the monitoring objects other than limits restart the monitor (as pipeline.ts does). */
-function monitorShape(config: Config): string {
-  return JSON.stringify({ fields: config.fields, mos: config.mos.map((m) => ({ ...m, mavgs: m.mavgs.map((a) => ({ ...a, limits: [] })) })) });
-}
-
 async function start(init: WorkerInit): Promise<void> {
-  let config = init.config;
-  const extras = extrasFor(config, requiredExtras(config, ianaLookup));
-  const { decoder, setConfig: setDecoderConfig } = createConfiguredDecoder(config, extras);
-  const restored = init.templates === null ? 0 : decoder.templates.restore(init.templates);
-  // Windows and averages whose definition did not change carry over into the new tree (as in pipeline.ts).
-  const newMonitor = (c: Config, reuse?: Monitor) => createMonitor(allRows(c), compilePredicates(c, extras), { extras, lookup: ianaLookup, reuse, window: { raw: true } });
-  let monitor: Monitor = newMonitor(config);
-  // Each worker appends its own lines to the debug dump (flow/dump.ts: lines stay whole).
-  const dump = config.debug.dumpFlows ? openFlowDump(config.debug.dumpFlows, true) : null;
-  // The same per-datagram path as the single-thread collector (src/ingest.ts).
-  const ingest = createIngest({
-    decoder,
-    batch: createBatch(extras),
-    monitor: () => monitor,
-    dump,
-    onNewExporter: (e) => log("info", `new exporter ${e.addr}:${e.port}`, "new-exporter"),
-  });
-  const onDatagram = ingest.onDatagram;
-  const flush = ingest.flush;
-  const receiveOptions = {
+  let plan = compilePlan(init.config);
+  let config = plan.config;
+  const path = await startDataPath(plan, {
     listen: init.listen,
-    recvBuffer: config.collector.recvBuffer,
-    allow: config.collector.allow,
-    reusePort: true,
-    onDatagram,
+    worker: true,
+    saved: init.templates,
+    info: (m, key) => log("info", m, key),
     // Every worker would say the same about the receive buffer: worker 0 speaks for all.
-    warn: (m: string) => (init.index === 0 ? log("warn", m) : undefined),
-  };
-  const receiver = await startReceiver(receiveOptions);
+    warn: (m) => (init.index === 0 ? log("warn", m) : undefined),
+  });
+  const { decoder, ingest, receiver, stages } = path;
+  const { onDatagram, flush } = ingest;
 
   const topOf = (mo: string, window: string): WindowDef | undefined => config.mos.find((m) => m.name === mo)?.windows.find((w) => w.name === window);
-  const parts = (exports: WindowExport[]): PartialExport[] =>
+  const parts = (exports: ClosedWindow[]): PartialExport[] =>
     exports.map((exp) => {
       const def = topOf(exp.mo, exp.window);
       return { end: (exp.time + (def?.every ?? 0)) * 1000, top: def?.top ?? 0, exp };
     });
-  const stats = (): WorkerStats => ({
-    receiver: { ...receiver.counters },
-    faults: { ...decoder.faults },
-    decoder: decoder.stats,
-    mo: { tested: monitor.counters.tested.slice(), matched: monitor.counters.matched.slice(), octets: monitor.counters.octets.slice(), packets: monitor.counters.packets.slice() },
-    windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
-    mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
-    exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
-    sflowAgents: [...decoder.sflowAgents.values()].map(agentStats),
-  });
+  const stats = (): WorkerStats => {
+    const monitor = path.monitor;
+    return {
+      receiver: { ...receiver.counters },
+      faults: { ...decoder.faults },
+      decoder: decoder.stats,
+      mo: { tested: monitor.counters.tested.slice(), matched: monitor.counters.matched.slice(), octets: monitor.counters.octets.slice(), packets: monitor.counters.packets.slice() },
+      windows: monitor.windows.map((w) => ({ ...w.counters, openStart: w.openStart, openRows: w.openRows })),
+      mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
+      exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
+      sflowAgents: [...decoder.sflowAgents.values()].map(agentStats),
+      stages: stages.map((st) => ({ name: st.name, counters: { ...st.counters } })),
+    };
+  };
   const templates = () => {
     if (!decoder.templates.dirty) return null;
     decoder.templates.dirty = false;
@@ -98,7 +71,7 @@ async function start(init: WorkerInit): Promise<void> {
   const tick = () => {
     const now = Date.now();
     flush();
-    const out = parts(monitor.collect(now));
+    const out = parts(path.monitor.collect(now));
     decoder.expire(now);
     post({ type: "tick", nowMs: now, parts: out, stats: stats(), templates: templates() }, buffersOf(out));
   };
@@ -108,14 +81,14 @@ async function start(init: WorkerInit): Promise<void> {
     const m = ev.data;
     switch (m.type) {
       case "enable":
-        monitor.window(m.path)?.enable();
+        path.monitor.window(m.path)?.enable();
         return;
       case "disable":
-        monitor.window(m.path)?.disable();
+        path.monitor.window(m.path)?.disable();
         return;
       case "scan": {
         flush();
-        const lists = monitor.mavgs.map((a, i) => {
+        const lists = path.monitor.mavgs.map((a, i) => {
           const f = m.floors[i];
           return f ? scanCandidates(a, f, init.count, m.nowMs) : EMPTY_KEYS;
         });
@@ -123,28 +96,23 @@ async function start(init: WorkerInit): Promise<void> {
         return;
       }
       case "rates": {
-        const rates = monitor.mavgs.map((a, i) => ratesFor(a, m.keys[i] ?? EMPTY_KEYS, m.nowMs));
+        const rates = path.monitor.mavgs.map((a, i) => ratesFor(a, m.keys[i] ?? EMPTY_KEYS, m.nowMs));
         post({ type: "rates", id: m.id, rates }, rates.map((r) => r.buffer as ArrayBuffer));
         return;
       }
       case "reload": {
-        const restart = monitorShape(m.config) !== monitorShape(config);
-        flush();
-        let next = monitor;
+        let flushed: PartialExport[];
         try {
-          if (restart) next = newMonitor(m.config, monitor);
+          const next = compilePlan(m.config);
+          // Windows that did not survive end here: what they counted goes out before the new tree starts.
+          flushed = parts(path.reload(next, planChange(plan, next)).ended);
+          plan = next;
+          config = plan.config;
         } catch (e) {
-          // The main thread built the same monitor before sending: only a file changed in between.
+          // The main thread compiled the same plan before sending: only a file changed in between.
           log("error", `reload: ${(e as Error).message}; this worker keeps the previous monitoring objects`);
           return;
         }
-        // Windows that did not survive end here: what they counted goes out before the new tree starts.
-        const kept = new Set<unknown>(next.windows);
-        const flushed = parts(monitor.windows.filter((w) => !kept.has(w)).flatMap((w) => w.flush()));
-        config = m.config;
-        monitor = next;
-        setDecoderConfig(config);
-        receiveOptions.allow = config.collector.allow;
         post({ type: "tick", nowMs: Date.now(), parts: flushed, stats: stats(), templates: templates() }, buffersOf(flushed));
         return;
       }
@@ -165,7 +133,7 @@ async function start(init: WorkerInit): Promise<void> {
           if (at >= next) {
             next += 1000;
             flush();
-            for (const p of parts(monitor.collect(at))) out.push(p);
+            for (const p of parts(path.monitor.collect(at))) out.push(p);
           }
         }
         flush();
@@ -174,10 +142,8 @@ async function start(init: WorkerInit): Promise<void> {
       }
       case "stop":
         clearInterval(timer);
-        void receiver.close().then(async () => {
-          flush();
-          await dump?.close();
-          const out = parts(monitor.flush());
+        void path.stop().then((closed) => {
+          const out = parts(closed);
           post({ type: "stopped", parts: out, stats: stats(), templates: templates() }, buffersOf(out));
         });
         return;
@@ -185,7 +151,7 @@ async function start(init: WorkerInit): Promise<void> {
         return;
     }
   };
-  post({ type: "ready", bound: receiver.bound.slice(), restored, kind: receiver.kind });
+  post({ type: "ready", bound: receiver.bound.slice(), restored: path.restored, kind: receiver.kind });
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {

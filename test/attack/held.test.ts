@@ -79,7 +79,7 @@ describe("held data", () => {
     expect(grown).toBeLessThanOrEqual(2 * per);
   });
 
-  // Regression (bug found by this suite, fixed in 214513d / efde2c7; see docs/RELIABILITY.md) — was: (src/decode/sets.ts dataSet() holds a copy per decode call; src/pipeline.ts onDatagram
+  // Regression (bug found by this suite, fixed in 214513d / efde2c7; see docs/RELIABILITY.md) — was: (src/decode/sets.ts dataSet() holds a copy per decode call; src/collector/run.ts onDatagram
   // runs decodeToBatch then, with debug.dump_flows set, decodeToRecords on the same decoder): data
   // that arrives before its template is held twice, and the template's arrival in decodeToBatch
   // replays both copies into the batch, so the windows count those flows twice and the dump

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => c?.cleanup());
 
 describe("spoofed sources", () => {
-  // Regression (bug found by this suite, fixed in 214513d / efde2c7; see docs/RELIABILITY.md) — was: (src/pipeline.ts onDatagram: `log.info(\`new exporter ...\`)` with no rate-limit key, and the
+  // Regression (bug found by this suite, fixed in 214513d / efde2c7; see docs/RELIABILITY.md) — was: (src/collector/run.ts onDatagram: `log.info(\`new exporter ...\`)` with no rate-limit key, and the
   // `exporters` map that is never pruned): every spoofed source writes a log line and keeps an
   // ExporterStats entry (and its /metrics series) for the life of the process. Expected: the
   // line rate-limited like other repeated messages (a key such as "new-exporter"), the map bounded.

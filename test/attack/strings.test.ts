@@ -32,7 +32,7 @@ describe("string key columns", () => {
     const d = createDecoder({ ...COLLECTOR_BOUNDS, extras });
     const batch = createBatch(extras);
     let flows = 0;
-    // What src/pipeline.ts does with each full or finished batch: monitor.process(b), then resetBatch.
+    // What src/collector/run.ts does with each full or finished batch: monitor.process(b), then resetBatch.
     const process = (b: FlowBatch) => {
       flows += b.length;
       resetBatch(b);

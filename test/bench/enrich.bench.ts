@@ -15,7 +15,7 @@ import { expressionChecker } from "../../src/expressions.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { createLogger } from "../../src/log.ts";
 import { createMonitor } from "../../src/monitor/mo.ts";
-import { compilePredicates } from "../../src/predicates.ts";
+import { compilePredicates } from "../../src/collector/predicates.ts";
 import { tempDir, writeMmdb } from "../enrich/mmdb-fixtures.ts";
 
 let seed = 12345;

@@ -7,7 +7,7 @@ import { createDecoder } from "../../src/decode/index.ts";
 import { ianaLookup } from "../../src/expressions.ts";
 import { type FlowBatch, createBatch } from "../../src/flow/batch.ts";
 import { createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../../src/predicates.ts";
+import { compilePredicates, extrasFor } from "../../src/collector/predicates.ts";
 import { genPool } from "./inproc.ts";
 
 const SLICE = 17;

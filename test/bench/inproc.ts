@@ -25,7 +25,7 @@ import { openFlowDump } from "../../src/flow/dump.ts";
 import { buildPool, type Pool } from "../../src/gen/pool.ts";
 import { parseGenArgs } from "../../src/gen/options.ts";
 import { createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../../src/predicates.ts";
+import { compilePredicates, extrasFor } from "../../src/collector/predicates.ts";
 
 export interface InProcOptions {
   config: string;

@@ -8,7 +8,7 @@
 // second, as the pipeline would; its time is included in the rate and also shown alone.
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { createMonitor } from "../../src/monitor/mo.ts";
-import { config, mavg, mo, win } from "../monitor/helpers.ts";
+import { config, mavg, mo, rowsIn, win } from "../monitor/helpers.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
 // Distinct keys; the issue-6 figure is 100000. Fewer keys show the rate once tables fit in cache.
@@ -58,7 +58,7 @@ while (performance.now() < until) {
     if (now >= nextCollect) {
       nextCollect += 1000;
       const c0 = performance.now();
-      for (const e of monitor.collect(now)) exported += e.rows.length;
+      for (const e of monitor.collect(now)) exported += rowsIn(e).length;
       collectMs += performance.now() - c0;
     }
   }

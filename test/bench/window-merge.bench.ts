@@ -5,6 +5,7 @@
 //
 //   bun test/bench/window-merge.bench.ts [keys] [runs]
 import { createBatch } from "../../src/flow/batch.ts";
+import { rowCount } from "../../src/flow/export.ts";
 import { parseKey, type KeySpec } from "../../src/monitor/keyspec.ts";
 import { createWindow, type FixedWindow } from "../../src/monitor/window.ts";
 import { createWindowMerger, type PartialExport } from "../../src/workers/merge-windows.ts";
@@ -36,14 +37,14 @@ function once(raw: boolean): { worker: number; main: number; rows: number } {
   const parts = open.map((w) => w.flush());
   const t1 = performance.now();
   // What the message costs: a structured clone of the rows; raw buffers are transferred instead.
-  const sent = parts.map((p) => structuredClone(p, { transfer: p.flatMap((e) => (e.raw ? [e.raw.words.buffer, e.raw.vals.buffer] : [])) as ArrayBuffer[] }));
+  const sent = parts.map((p) => structuredClone(p, { transfer: p.flatMap((e) => ("raw" in e ? [e.raw.words.buffer, e.raw.vals.buffer] : [])) as ArrayBuffer[] }));
   const t2 = performance.now();
   const m = createWindowMerger(2, () => main.key);
   sent.forEach((p, w) => m.add(w, p.map((exp): PartialExport => ({ end: T + 30_000, top: 0, exp }))));
   const out = m.drainAll();
   const t3 = performance.now();
   // Per worker: each closes and sends its own window.
-  return { worker: (t2 - t0) / 2, main: t3 - t2, rows: out[0]?.rows.length ?? 0 };
+  return { worker: (t2 - t0) / 2, main: t3 - t2, rows: out[0] ? rowCount(out[0]) : 0 };
 }
 
 for (const raw of [false, true]) {

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.ts";
 import { configPath, defaultConfigPath, loadConfig } from "../../src/config/load.ts";
+import { defaultCollectorName } from "../../src/config/sections.ts";
 import type { Config } from "../../src/config/types.ts";
 import { tree } from "./tmp.ts";
 
@@ -27,6 +28,8 @@ describe("shipped configs", () => {
       kind: "sqlite",
       retention: 30 * 86400,
       spoolMax: 512 * 2 ** 20,
+      partition: 0,
+      collector: defaultCollectorName(),
     });
     expect(c.mos.map((m) => [m.name, m.parent])).toEqual([
       ["all", null],
@@ -109,6 +112,7 @@ name = "all"
       file: join(dir, "x.toml"),
       dataDir: join(dir, "var"),
       collector: {
+        name: defaultCollectorName(),
         listen: [
           { host: "0.0.0.0", port: 2055 },
           { host: "0.0.0.0", port: 4739 },
@@ -124,7 +128,7 @@ name = "all"
         optionsPerExporter: 1024,
         optionsTotal: 65536,
       },
-      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912 },
+      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912, partition: 0, collector: defaultCollectorName() },
       http: { listen: { host: "127.0.0.1", port: 9655 }, token: null },
       alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
       debug: { dumpFlows: "" },
@@ -223,8 +227,31 @@ describe("environment", () => {
   test("a bad XENOFLOW_DB_URL is reported as coming from the environment", () => {
     const dir = tree({ "x.toml": "" });
     expect(issuesOf(() => loadConfig(join(dir, "x.toml"), { env: { XENOFLOW_DB_URL: "mysql://h/db" } }))).toEqual([
-      'XENOFLOW_DB_URL (environment): expected "sqlite:PATH" or "postgres://user@host:5432/db", found "mysql://h/db"',
+      'XENOFLOW_DB_URL (environment): expected "sqlite:PATH", "postgres://user@host:5432/db" or "clickhouse://user@host:8123/db", found "mysql://h/db"',
     ]);
+  });
+
+  test("[collector] name: the fleet name, defaulting to the short host name; host-name characters only", () => {
+    const dir = tree({ "ok.toml": `[collector]\nname = "pop-1.fra"\n`, "bad.toml": `[collector]\nname = "pop 1'"\n` });
+    const c = loadConfig(join(dir, "ok.toml"), { env: {} });
+    expect([c.collector.name, c.storage.collector]).toEqual(["pop-1.fra", "pop-1.fra"]);
+    expect(issuesOf(() => loadConfig(join(dir, "bad.toml"), { env: {} }))).toEqual([
+      `${join(dir, "bad.toml")}:2:8: \`name\`: invalid collector name "pop 1'": use letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit`,
+    ]);
+    expect([defaultCollectorName("edge7.example.net"), defaultCollectorName("-x"), defaultCollectorName("")]).toEqual(["edge7", "xenoflow", "xenoflow"]);
+  });
+
+  test("[storage] partition: whole days, for postgres or clickhouse", () => {
+    const dir = tree({
+      "pg.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = "7d"\n`,
+      "off.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = ""\n`,
+      "hours.toml": `[storage]\nurl = "postgres://u@h/db"\npartition = "36h"\n`,
+      "lite.toml": `[storage]\npartition = "1d"\n`,
+    });
+    expect(loadConfig(join(dir, "pg.toml"), { env: {} }).storage.partition).toBe(7 * 86400);
+    expect(loadConfig(join(dir, "off.toml"), { env: {} }).storage.partition).toBe(0);
+    expect(issuesOf(() => loadConfig(join(dir, "hours.toml"), { env: {} }))).toEqual([`${join(dir, "hours.toml")}:3:13: \`partition\`: must be a whole number of days, such as "1d" or "7d"`]);
+    expect(issuesOf(() => loadConfig(join(dir, "lite.toml"), { env: {} }))).toEqual([`${join(dir, "lite.toml")}:2:13: \`partition\`: applies to a postgres or clickhouse url`]);
   });
 
   test("config path: -c, then XENOFLOW_CONFIG, then the checkout's file, then /etc", () => {

@@ -227,14 +227,14 @@ async function assertTables(store: Store, span: { from: number; to: number }): P
   expect(proto).toEqual(totalsBy(TRAFFIC, (p) => [p.proto]).map(([k, o, pk, f]) => [k ?? null, f ?? null, pk ?? null, o ?? null]));
   const top = await store.rows("all_top_dst", ["time", "dst_host", "octets", "packets", "flows"]);
   expectAligned("all_top_dst", top, HOUR, span);
-  // DESIGN.md section 5: time is timestamptz / integer epoch seconds; addresses inet / text.
+  // DESIGN.md section 5: time is timestamptz / integer epoch seconds, then the collector's name; addresses inet / text.
   const pg = store.kind === "postgres";
   const [time, addr] = pg ? ["timestamp with time zone", "inet"] : ["INTEGER", "TEXT"];
   const layout = (await store.types("all_nets")).map(([n, t]) => [n, n === "time" || n === "src_net" ? t.toUpperCase() : "n"]);
-  expect(layout).toEqual([["time", time.toUpperCase()], ["src_net", addr.toUpperCase()], ["octets", "n"], ["packets", "n"], ["flows", "n"], ["bits", "n"]]);
+  expect(layout).toEqual([["time", time.toUpperCase()], ["collector", "n"], ["src_net", addr.toUpperCase()], ["octets", "n"], ["packets", "n"], ["flows", "n"], ["bits", "n"]]);
   const tuple = (await store.types("all_tuple")).map(([n, t]) => [n, t.toUpperCase()]);
-  expect(tuple.slice(0, 3)).toEqual([["time", time.toUpperCase()], ["src_host", addr.toUpperCase()], ["dst_host", addr.toUpperCase()]]);
-  expect(tuple.map(([n]) => n)).toEqual(TUPLE_COLS);
+  expect(tuple.slice(0, 4)).toEqual([["time", time.toUpperCase()], ["collector", "TEXT"], ["src_host", addr.toUpperCase()], ["dst_host", addr.toUpperCase()]]);
+  expect(tuple.map(([n]) => n)).toEqual(["time", "collector", ...TUPLE_COLS.slice(1)]);
   expect(new Set(top.map((r) => r[0])).size).toBe(1);
   expect(sortRows(top.map((r) => r.slice(1)))).toEqual(expectedTop(TRAFFIC));
 }

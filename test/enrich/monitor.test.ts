@@ -1,6 +1,7 @@
 // Enrichment through the monitor: filters on `country`, `network`, `role`, `in role` and windows
 // keyed by `src country`, `dst network`, `in role`, `out role` over a decoded vendor capture,
 // with sums equal to the same flows mapped by hand; keys come out as text.
+import type { ClosedWindow } from "../../src/flow/export.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,7 +13,7 @@ import { createBatch } from "../../src/flow/batch.ts";
 import { createLogger } from "../../src/log.ts";
 import { createMonitor } from "../../src/monitor/mo.ts";
 import { formatV4 } from "../../src/net/address.ts";
-import { compilePredicates } from "../../src/predicates.ts";
+import { compilePredicates } from "../../src/collector/predicates.ts";
 import { readCapture } from "../../src/capture/pcap.ts";
 import { country, mmdblookup, tempDir, writeMmdb } from "./mmdb-fixtures.ts";
 
@@ -95,6 +96,10 @@ filter = "src country RU,CN and in role external or dst network dc and not role 
       const v = want.get(k) ?? [0, 0];
       want.set(k, [v[0] + r.octets, v[1] + 1]);
     }
+    const rowsIn = (e: ClosedWindow) => {
+      if (!("rows" in e)) throw new Error(`${e.table}: raw`);
+      return e.rows;
+    };
     const geo = out.find((e) => e.table === "all_geo")!;
     expect(geo.keys).toEqual([
       { name: "src_country", type: "string" },
@@ -102,7 +107,7 @@ filter = "src country RU,CN and in role external or dst network dc and not role 
       { name: "in_role", type: "string" },
       { name: "out_role", type: "string" },
     ]);
-    const got = new Map(geo.rows.map((r) => [JSON.stringify(r.slice(0, 4)), r.slice(4) as [number, number]]));
+    const got = new Map(rowsIn(geo).map((r) => [JSON.stringify(r.slice(0, 4)), r.slice(4) as [number, number]]));
     expect(got).toEqual(want);
     expect([...got.keys()].some((k) => k.includes('"RU"') && k.includes('"external"'))).toBe(true);
 
@@ -112,7 +117,7 @@ filter = "src country RU,CN and in role external or dst network dc and not role 
       return routed || (net(r.dst) === "dc" && role(r.src) !== "server" && role(r.dst) !== "server");
     });
     const n = out.find((e) => e.table === "ext_n")!;
-    expect(n.rows.reduce((s, r) => s + (r[1] as number), 0)).toBe(ext.length);
+    expect(rowsIn(n).reduce((s, r) => s + (r[1] as number), 0)).toBe(ext.length);
     expect(ext.length).toBeGreaterThan(0);
     stage.close();
   });

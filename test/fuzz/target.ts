@@ -1,6 +1,6 @@
 // What the fuzzer feeds: one decoder through both outputs (the batch the collector uses, and
 // printed records, each JSON-stringified like `xenoflow decode` does), and with `pipeline` the
-// monitor of config/examples/bench.toml wired as src/pipeline.ts wires it.
+// monitor of config/examples/bench.toml wired as src/collector/run.ts wires it.
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
@@ -8,7 +8,8 @@ import { type Decoder, type DecoderOptions, type ExporterRef, createDecoder } fr
 import { expressionChecker, ianaLookup } from "../../src/expressions.ts";
 import { type ExtraSpec, type FlowBatch, createBatch } from "../../src/flow/batch.ts";
 import { type Monitor, createMonitor, requiredExtras } from "../../src/monitor/mo.ts";
-import { compilePredicates, extrasFor } from "../../src/predicates.ts";
+import { compilePredicates, extrasFor } from "../../src/collector/predicates.ts";
+import { rowsIn } from "../monitor/helpers.ts";
 
 export const BENCH_CONFIG = join(import.meta.dir, "../../config/examples/bench.toml");
 
@@ -61,7 +62,7 @@ export function createTarget(opts: { pipeline: boolean; bounds?: DecoderOptions 
     },
     tick(nowMs) {
       t.decoder.expire(nowMs);
-      if (monitor) for (const e of monitor.collect(nowMs)) out.windowRows += e.rows.length;
+      if (monitor) for (const e of monitor.collect(nowMs)) out.windowRows += rowsIn(e).length;
     },
     restart(restore) {
       const snap = restore ? JSON.parse(JSON.stringify(t.decoder.templates.snapshot())) : null;

@@ -73,6 +73,7 @@ describe("renderMetrics", () => {
       'xenoflow_sflow_interface_errors_total{agent="192.0.2.100",sub_agent="1",if_index="7",direction="out"}': 2,
       'xenoflow_sflow_interface_discards_total{agent="192.0.2.100",sub_agent="1",if_index="7",direction="in"}': 3,
       'xenoflow_sflow_interface_discards_total{agent="192.0.2.100",sub_agent="1",if_index="7",direction="out"}': 4,
+      'xenoflow_stage_total{stage="sampling",counter="overridden"}': 40,
       'xenoflow_mo_flows_total{mo="all"}': 2900,
       'xenoflow_mo_flows_total{mo="web"}': 1468,
       'xenoflow_mo_octets_total{mo="all"}': 2.5e9,

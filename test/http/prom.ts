@@ -68,6 +68,7 @@ export const FAMILIES: Record<string, "counter" | "gauge"> = {
   xenoflow_sflow_interface_packets_total: "counter",
   xenoflow_sflow_interface_errors_total: "counter",
   xenoflow_sflow_interface_discards_total: "counter",
+  xenoflow_stage_total: "counter",
   xenoflow_mo_flows_total: "counter",
   xenoflow_mo_octets_total: "counter",
   xenoflow_mo_packets_total: "counter",

@@ -3,7 +3,7 @@
 import type { AlertState } from "../../src/alert/event.ts";
 import { createFaults } from "../../src/decode/faults.ts";
 import type { CollectorView } from "../../src/http/sources.ts";
-import type { ExporterStats } from "../../src/ingest.ts";
+import type { ExporterStats } from "../../src/collector/ingest.ts";
 import type { SpoolStats } from "../../src/store/spool.ts";
 
 function exporter(addr: string, versions: [number, number][], datagrams: number, flows: number, bytes: number): ExporterStats {
@@ -19,7 +19,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
   faults.badSetLength = 1;
   const alert = { mo: "all", mavg: "dst", limit: "flood" } as AlertState;
   return {
-    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20 }, exporters: [] },
+    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20, partition: 0, collector: "test" }, exporters: [] },
     receiver: { counters: { datagrams: 130, bytes: 99_000, denied: 4 }, bound: [{ host: "127.0.0.1", port: 2055 }] },
     decoder: {
       faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] },
@@ -42,6 +42,7 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
       ['fe80::1%"eth0\\', exporter('fe80::1%"eth0\\', [[5, 20], [10, 2]], 26, 0, 19_000)],
       ["192.0.2.100", exporter("192.0.2.100", [[0, 6]], 6, 40, 7_000)],
     ]),
+    stages: [{ name: "sampling", counters: { overridden: 40 } }],
     alerts: { counters: { exceed: 3, normal: 2, overrideErrors: 0 }, active: () => [alert] },
     runner: { stats: { started: 5, succeeded: 2, failed: 2, timedOut: 1, dropped: 0, running: 0, queued: 0 } },
     latest: new Map(),

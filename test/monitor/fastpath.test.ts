@@ -4,9 +4,9 @@
 import { describe, expect, test } from "bun:test";
 import { createBatch } from "../../src/flow/batch.ts";
 import { createMonitor, type Monitor, type Predicate } from "../../src/monitor/mo.ts";
-import { compilePredicates } from "../../src/predicates.ts";
-import type { WindowExport } from "../../src/store/sink.ts";
-import { config, mavg, mo, push, win } from "./helpers.ts";
+import { compilePredicates } from "../../src/collector/predicates.ts";
+import type { ClosedWindow } from "../../src/flow/export.ts";
+import { config, mavg, mo, push, rowsIn, win } from "./helpers.ts";
 
 const T = 1_700_000_010_000;
 
@@ -44,8 +44,8 @@ function batches() {
   return out;
 }
 
-function run(m: Monitor): { exports: WindowExport[]; rates: number[][] } {
-  const exports: WindowExport[] = [];
+function run(m: Monitor): { exports: ClosedWindow[]; rates: number[][] } {
+  const exports: ClosedWindow[] = [];
   for (const b of batches()) {
     m.process(b);
     exports.push(...m.collect(b.arrivalMs[b.length - 1]!));
@@ -60,7 +60,7 @@ function run(m: Monitor): { exports: WindowExport[]; rates: number[][] } {
   return { exports, rates };
 }
 
-const rows = (x: WindowExport[]) => x.map((e) => ({ table: e.table, time: e.time, rows: [...e.rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) }));
+const rows = (x: ClosedWindow[]) => x.map((e) => ({ table: e.table, time: e.time, rows: [...rowsIn(e)].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) }));
 
 describe("monitor fast path", () => {
   test("compiled select loops and shared keys equal per-record predicates", () => {
@@ -83,7 +83,7 @@ describe("monitor fast path", () => {
     let web = 0;
     let total = 0;
     let octets = 0;
-    const exports: WindowExport[] = [];
+    const exports: ClosedWindow[] = [];
     for (const b of batches()) {
       for (let i = 0; i < b.length; i++) {
         total++;
@@ -105,7 +105,7 @@ describe("monitor fast path", () => {
     // Every record is summed once by all/dsts: in its own window or, late, in the open one.
     const dsts = exports.filter((e) => e.table === "all_dsts");
     expect(dsts.length).toBe(3);
-    expect(dsts.reduce((sum, e) => sum + e.rows.reduce((s, r) => s + (r[r.length - 1] as number), 0), 0)).toBe(octets);
+    expect(dsts.reduce((sum, e) => sum + rowsIn(e).reduce((s, r) => s + (r[r.length - 1] as number), 0), 0)).toBe(octets);
     expect(m.windows.find((w) => w.table === "all_dsts")!.counters.late).toBeGreaterThan(0);
   });
 });

@@ -2,14 +2,14 @@
 // pushed into a real FlowBatch from readable values.
 import type { Config, FieldDef, MavgDef, MoDef, WindowDef } from "../../src/config/types.ts";
 import type { FlowBatch } from "../../src/flow/batch.ts";
-import { type WindowExport, rowCount, rowsOf } from "../../src/store/sink.ts";
+import { type ClosedWindow, type Row, type WindowExport, headOf, rowCount, rowsOf } from "../../src/flow/export.ts";
 
 export function config(mos: MoDef[], fields: FieldDef[] = []): Config {
   return {
     file: "/etc/xenoflow/test.toml",
     dataDir: "/tmp",
-    collector: { listen: [], workers: 1, recvBuffer: 0, allow: [], templatesPerExporter: 1, templatesTotal: 1, pendingBytesPerExporter: 0, pendingSeconds: 0, pendingBytesTotal: 0, optionsPerExporter: 1, optionsTotal: 1 },
-    storage: { url: "sqlite::memory:", kind: "sqlite", retention: 86400, spoolMax: 0 },
+    collector: { name: "test", listen: [], workers: 1, recvBuffer: 0, allow: [], templatesPerExporter: 1, templatesTotal: 1, pendingBytesPerExporter: 0, pendingSeconds: 0, pendingBytesTotal: 0, optionsPerExporter: 1, optionsTotal: 1 },
+    storage: { url: "sqlite::memory:", kind: "sqlite", retention: 86400, spoolMax: 0, partition: 0, collector: "test" },
     http: { listen: null, token: null },
     alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
     debug: { dumpFlows: "" },
@@ -112,7 +112,12 @@ export function push(b: FlowBatch, r: Rec): number {
 }
 
 /** The export with every row in `rows`, as a window that renders its own rows exports it (no source). */
-export function rendered(e: WindowExport): WindowExport {
-  const { source: _, ...head } = e;
-  return { ...head, rows: rowsOf(e).slice(0, rowCount(e)) };
+export function rendered(e: WindowExport | ClosedWindow): { rows: readonly Row[] } & WindowExport {
+  return { ...headOf(e), rows: rowsIn(e) };
+}
+
+/** Every row of an export or of a closed window that rendered its rows (a raw one has none yet). */
+export function rowsIn(e: WindowExport | ClosedWindow): readonly Row[] {
+  if ("raw" in e) throw new Error(`${e.table}: a raw window has no rows until a key renders them`);
+  return rowsOf(e).slice(0, rowCount(e));
 }

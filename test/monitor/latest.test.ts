@@ -5,7 +5,7 @@ import { sourced } from "../store/contract.ts";
 
 type Row = (string | number | null)[];
 
-const exportOf = (rows: Row[], keys = 2): WindowExport => ({
+const exportOf = (rows: Row[], keys = 2): WindowExport & { rows: Row[] } => ({
   mo: "edge",
   window: "talkers",
   table: "edge_talkers",

@@ -3,7 +3,7 @@ import type { FieldDef } from "../../src/config/types.ts";
 import { XenoflowError } from "../../src/errors.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { createMonitor, requiredExtras, type Predicate } from "../../src/monitor/mo.ts";
-import { config, mavg, mo, push, win } from "./helpers.ts";
+import { config, mavg, mo, push, rowsIn, win } from "./helpers.ts";
 
 const T = 1_700_000_040_000;
 const S = T / 1000;
@@ -71,7 +71,7 @@ describe("monitoring-object tree", () => {
   test("predicates may come from a function; a missing one is an internal error", () => {
     const m = createMonitor(cfg, (def) => ({ tcp, web, dns: ((b, i) => b.dstPort[i] === 53) as Predicate })[def.name]);
     m.process(batch(recs));
-    expect(m.flush().map((x) => [x.table, x.rows.length])).toEqual([
+    expect(m.flush().map((x) => [x.table, rowsIn(x).length])).toEqual([
       ["all_proto", 2],
       ["tcp_ports", 2],
       ["web_talkers", 1],
@@ -85,7 +85,7 @@ describe("monitoring-object tree", () => {
     const m = createMonitor(c, new Map([["child", tcp]]));
     m.process(batch([{ proto: 6, at: T }, { proto: 17, at: T }]));
     expect(m.counters.names).toEqual(["root", "child"]);
-    expect(m.flush().map((x) => x.rows)).toEqual([[[6, 1]]]);
+    expect(m.flush().map((x) => rowsIn(x))).toEqual([[[6, 1]]]);
   });
 
   test("extended windows are found by mo/window and switched by reference count", () => {
@@ -98,7 +98,7 @@ describe("monitoring-object tree", () => {
     w.disable();
     m.process(batch([{ src: "10.0.0.3", at: T }]));
     expect(m.window("edge/nothing")).toBeUndefined();
-    expect(m.flush().map((x) => x.rows)).toEqual([[["10.0.0.2", 1]]]);
+    expect(m.flush().map((x) => rowsIn(x))).toEqual([[["10.0.0.2", 1]]]);
   });
 
   test("string keys survive the batch owner clearing its string table", () => {

@@ -3,7 +3,7 @@ import type { WindowDef } from "../../src/config/types.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { parseKey, type KeySpec } from "../../src/monitor/keyspec.ts";
 import { createWindow, type FixedWindow, type WindowOptions } from "../../src/monitor/window.ts";
-import { push, win, type Rec } from "./helpers.ts";
+import { push, rowsIn, win, type Rec } from "./helpers.ts";
 
 const T = 1_700_000_040_000; // a multiple of 30 s and of 60 s
 const S = T / 1000;
@@ -69,7 +69,7 @@ describe("fixed window", () => {
       { proto: 17, at: T + 32_000 },
       { proto: 6, at: T + 61_000 },
     ]);
-    const rowsOf = (xs: ReturnType<FixedWindow["collect"]>) => xs.map((x) => [x.time, x.rows]);
+    const rowsOf = (xs: ReturnType<FixedWindow["collect"]>) => xs.map((x) => [x.time, rowsIn(x)]);
     expect(rowsOf(w.collect(T + 61_000))).toEqual([
       [S, [[1, 1]]],
       [S + 30, [[1, 1], [17, 1]]],
@@ -80,13 +80,13 @@ describe("fixed window", () => {
   test("windows closed while collect() was late are rendered, not overwritten", () => {
     const w = make(win("talkers", 30, ["proto"], ["flows"]));
     for (let k = 0; k < 5; k++) feed(w, [{ proto: k, at: T + k * 30_000 }]);
-    expect(w.flush().map((x) => [x.time, x.rows])).toEqual([0, 1, 2, 3, 4].map((k) => [S + 30 * k, [[k, 1]]]));
+    expect(w.flush().map((x) => [x.time, rowsIn(x)])).toEqual([0, 1, 2, 3, 4].map((k) => [S + 30 * k, [[k, 1]]]));
   });
 
   test("a late record is counted and added to the open window", () => {
     const w = make(win("talkers", 30, ["proto"], ["flows", "octets"]));
     feed(w, [{ proto: 6, octets: 10, at: T + 1000 }]);
-    expect(w.collect(T + 30_000).map((x) => x.rows)).toEqual([[[6, 1, 10]]]);
+    expect(w.collect(T + 30_000).map((x) => rowsIn(x))).toEqual([[[6, 1, 10]]]);
     feed(w, [
       { proto: 6, octets: 20, at: T + 29_000 }, // its window is closed: goes to [T+30s, T+60s)
       { proto: 6, octets: 40, at: T + 31_000 },
@@ -107,7 +107,7 @@ describe("fixed window", () => {
       { src: "10.0.0.4", dst: "10.0.0.9", octets: 300, at: T },
       { src: "10.0.0.1", dst: "10.0.0.9", octets: 250, at: T },
     ]);
-    expect(w.flush()[0]!.rows).toEqual([
+    expect(rowsIn(w.flush()[0]!)).toEqual([
       ["10.0.0.2", "10.0.0.9", 700, 1],
       ["10.0.0.1", "10.0.0.9", 350, 2],
       [null, null, 350, 2],
@@ -120,7 +120,7 @@ describe("fixed window", () => {
       { src: "10.0.0.1", packets: 5, at: T },
       { src: "10.0.0.2", packets: 9, at: T },
     ]);
-    expect(w.flush()[0]!.rows).toEqual([
+    expect(rowsIn(w.flush()[0]!)).toEqual([
       ["10.0.0.2", 9],
       ["10.0.0.1", 5],
     ]);
@@ -136,7 +136,7 @@ describe("fixed window", () => {
       { dstPort: 53, octets: 16, at: T },
     ]);
     expect(w.counters.overflow).toBe(2);
-    expect(w.flush()[0]!.rows).toEqual([
+    expect(rowsIn(w.flush()[0]!)).toEqual([
       [80, 9, 2],
       [443, 2, 1],
       [null, 20, 2],
@@ -150,7 +150,7 @@ describe("fixed window", () => {
       { dstPort: 443, octets: 2, at: T },
       { dstPort: 22, octets: 4, at: T },
     ]);
-    expect(w.flush()[0]!.rows).toEqual([
+    expect(rowsIn(w.flush()[0]!)).toEqual([
       [443, 2],
       [null, 5],
     ]);
@@ -172,7 +172,7 @@ describe("fixed window", () => {
     w.enable();
     expect(w.enabled).toBe(true);
     feed(w, [{ proto: 5, at: T + 1 }]);
-    expect(w.flush()[0]!.rows).toEqual([
+    expect(rowsIn(w.flush()[0]!)).toEqual([
       [2, 1],
       [3, 1],
       [5, 1],

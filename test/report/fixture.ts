@@ -86,13 +86,14 @@ export function loadFixtureConfig(): Config {
   return loadConfig(join(dir, "xenoflow.toml"), { expressions: expressionChecker });
 }
 
-/** Writes DATA through `sink`, with the window layouts the config gives (as the collector would). */
-export async function writeData(config: Config, sink: Sink): Promise<void> {
+/** Writes DATA through `sink`, with the window layouts the config gives (as the collector would), every value times `scale`. */
+export async function writeData(config: Config, sink: Sink, scale = 1): Promise<void> {
   for (const [table, windows] of Object.entries(DATA)) {
     const [mo, window] = table.split(/_(.*)/s) as [string, string];
     const target = resolveTarget(config, mo, window);
     for (const [time, rows] of windows) {
-      await sink.write({ mo, window, table, time, keys: target.keys, values: target.values, rows });
+      const scaled = rows.map((r) => r.map((c, i) => (i >= target.keys.length && typeof c === "number" ? c * scale : c)));
+      await sink.write({ mo, window, table, time, keys: target.keys, values: target.values, rows: scaled });
     }
   }
 }

@@ -33,7 +33,7 @@ const defined = new Set(
 describe("config/grafana/xenoflow.json", () => {
   test("has the variables and panels the docs describe", () => {
     expect(dashboard.uid).toBe("xenoflow-windows");
-    expect(dashboard.templating.list.map((v) => `${v.name}:${v.type}`)).toEqual(["datasource:datasource", "mo:query", "window:query", "value:query", "n:custom", "proto_table:query"]);
+    expect(dashboard.templating.list.map((v) => `${v.name}:${v.type}`)).toEqual(["datasource:datasource", "mo:query", "window:query", "value:query", "n:custom", "collector:query", "proto_table:query"]);
     expect(dashboard.panels.map((p) => p.type)).toEqual(["timeseries", "table", "piechart", "bargauge"]);
   });
 
@@ -64,7 +64,8 @@ if (!reachable && process.env.CI === "true") {
 beforeAll(async () => {
   if (!reachable) return;
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
-  const sink = createPostgresSink(URL, { schema, connectTimeoutS: 5 });
+  // Partitioned, as with `[storage] partition`: the variables must list the tables, not their partitions.
+  const sink = createPostgresSink(URL, { schema, connectTimeoutS: 5, partitionSeconds: 86400, collector: "pop1" });
   await writeData(loadFixtureConfig(), sink);
   await sink.close();
   const psql = Bun.spawnSync(["psql", URL, "-q", "-X", "-f", join(ROOT, "sql/install.sql")], {
@@ -97,11 +98,12 @@ function expand(sql: string, vars: Record<string, string>): string {
 }
 
 describe.skipIf(!reachable)("dashboard queries on PostgreSQL", () => {
-  const vars = { mo: "all", window: "talkers", value: "octets", n: "3", proto_table: "all_proto" };
-  const run = async (where: string) => {
+  // collector "": the variable's All (allValue), the whole fleet.
+  const vars = { mo: "all", window: "talkers", value: "octets", n: "3", proto_table: "all_proto", collector: "" };
+  const run = async (where: string, more: Record<string, string> = {}) => {
     const found = queries().find((x) => x.where === where);
     if (!found) throw new Error(`no query for ${where}`);
-    return (await q.unsafe(expand(found.sql, vars))).map((r): Record<string, unknown> => ({ ...r }));
+    return (await q.unsafe(expand(found.sql, { ...vars, ...more }))).map((r): Record<string, unknown> => ({ ...r }));
   };
 
   test("variables list the window tables, their windows and values", async () => {
@@ -109,6 +111,18 @@ describe.skipIf(!reachable)("dashboard queries on PostgreSQL", () => {
     expect((await run("variable window")).map((r) => r.substr).sort()).toEqual(["nets", "proto", "talkers"]);
     expect(await run("variable value")).toEqual([{ unnest: "octets" }, { unnest: "packets" }]);
     expect(await run("variable proto_table")).toEqual([{ table_name: "all_proto" }]);
+    expect(await run("variable collector")).toEqual([{ collector: "pop1" }]);
+  });
+
+  test("every panel narrows to the chosen collector", async () => {
+    for (const panel of ["panel 1", "panel 2", "panel 3", "panel 4"]) expect(await run(panel, { collector: "pop1" })).toEqual(await run(panel));
+    const other = { collector: "pop9" };
+    expect((await run("panel 1", other)).map((r) => r["octets/s"])).toEqual([0, 0, 0]);
+    expect(await run("panel 2", other)).toEqual([
+      { key: "other", octets: "0", "%": null },
+      { key: "total", octets: "0", "%": null },
+    ]);
+    expect([await run("panel 3", other), await run("panel 4", other)]).toEqual([[], []]);
   });
 
   test("traffic panel: one point per minute with the per-second rate", async () => {

@@ -3,21 +3,27 @@
 // look inside it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
-import { type RowSource, type Sink, type WindowExport, isRemainder } from "../../src/store/sink.ts";
+import { type RowSource, type Sink, type WindowExport, isRemainder, rowCount, rowsOf } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
 export type Cell = string | number | null;
 
 export interface Harness {
+  /** Writes as collector COLLECTOR. */
   sink: Sink;
+  /** Another sink on the same database, writing as `collector`; closed by close(). */
+  peer(collector: string): Sink;
+  /** Runs statements on the database directly (a layout from an older version). */
+  exec(statements: string[]): Promise<void>;
   /** Column name -> type as the catalog spells it, lower case, in table order; {} when absent. */
   columns(table: string): Promise<Record<string, string>>;
   /** Names of the table's indexes that cover only "time". */
   timeIndexes(table: string): Promise<string[]>;
   /** Every row in table order of columns; time as epoch seconds, integers as numbers. */
   rows(table: string): Promise<Cell[][]>;
-  seqs(): Promise<number[]>;
+  /** This collector's bookkeeping. */
+  seqs(collector?: string): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -28,9 +34,14 @@ export interface DialectTypes {
   string: string;
   mac: string;
   value: string;
+  /** Statements creating web_talkers holding seq 5's row at T0, and the seq-only bookkeeping, as before fleets. */
+  legacy: string[];
 }
 
 const T0 = 1_700_000_040;
+/** The collector name the harness's sink writes as. */
+export const COLLECTOR = "pop1";
+const C = COLLECTOR;
 
 export function talkers(time: number, rows: Cell[][], table = "web_talkers"): WindowExport {
   const [mo, window] = table.split(/_(.*)/s) as [string, string];
@@ -50,7 +61,7 @@ export function talkers(time: number, rows: Cell[][], table = "web_talkers"): Wi
 
 /** An export whose rows come from a source over `rows` (rows rendered anew per slice, as from a raw table); `asked` records every slice. */
 export function sourced(exp: WindowExport, asked: [number, number][] = []): WindowExport {
-  const rows = exp.rows;
+  const rows = rowsOf(exp).slice(0, rowCount(exp));
   const nk = exp.keys.length;
   const source: RowSource = {
     count: rows.length,
@@ -98,13 +109,14 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       await h.sink.write(talkers(T0, [["10.0.0.1", 443, 1500, 2]]));
       expect(await h.columns("web_talkers")).toEqual({
         time: types.time,
+        collector: types.string,
         src_host: types.address,
         dst_port: types.uint,
         octets: types.value,
         packets: types.value,
       });
       expect(await h.timeIndexes("web_talkers")).toEqual(["web_talkers_time_idx"]);
-      expect(await h.rows("web_talkers")).toEqual([[T0, "10.0.0.1", 443, 1500, 2]]);
+      expect(await h.rows("web_talkers")).toEqual([[T0, C, "10.0.0.1", 443, 1500, 2]]);
     });
 
     test("stores IPv4 and IPv6 addresses, the NULL-key remainder row and values above 2^32", async () => {
@@ -118,9 +130,9 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       );
       expect(sorted(await h.rows("web_talkers"))).toEqual(
         sorted([
-          [T0, "192.0.2.1", 80, big, 5_000_000_000],
-          [T0, "2001:db8::1", 53, 300, 1],
-          [T0, null, null, 77, 7],
+          [T0, C, "192.0.2.1", 80, big, 5_000_000_000],
+          [T0, C, "2001:db8::1", 53, 300, 1],
+          [T0, C, null, null, 77, 7],
         ]),
       );
     });
@@ -139,8 +151,8 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
         rows: [["00:11:22:aa:bb:cc", "ge-0/0/1\ttab\\back\nline", 8000.4, 3]],
       };
       await h.sink.write(exp);
-      expect(await h.columns("lan_macs")).toEqual({ time: types.time, src_mac: types.mac, if_name: types.string, bits: types.value, flows: types.value });
-      expect(await h.rows("lan_macs")).toEqual([[T0, "00:11:22:aa:bb:cc", "ge-0/0/1\ttab\\back\nline", 8000, 3]]);
+      expect(await h.columns("lan_macs")).toEqual({ time: types.time, collector: types.string, src_mac: types.mac, if_name: types.string, bits: types.value, flows: types.value });
+      expect(await h.rows("lan_macs")).toEqual([[T0, C, "00:11:22:aa:bb:cc", "ge-0/0/1\ttab\\back\nline", 8000, 3]]);
     });
 
     test("writes several windows and several exports of one window", async () => {
@@ -150,12 +162,12 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       await h.sink.write(proto);
       await h.sink.write({ ...proto, rows: [] });
       expect(sorted(await h.rows("web_talkers"))).toEqual([
-        [T0, "10.0.0.1", 443, 100, 1],
-        [T0 + 60, "10.0.0.2", 22, 200, 2],
+        [T0, C, "10.0.0.1", 443, 100, 1],
+        [T0 + 60, C, "10.0.0.2", 22, 200, 2],
       ]);
       expect(sorted(await h.rows("all_proto"))).toEqual([
-        [T0, 17, 4],
-        [T0, 6, 10],
+        [T0, C, 17, 4],
+        [T0, C, 6, 10],
       ]);
     });
 
@@ -167,7 +179,7 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       expect(turns).toBeGreaterThan(1);
       const got = await h.rows("web_talkers");
       expect(got.length).toBe(20_000);
-      expect(sorted(got)).toEqual(sorted(rows.map((r) => [T0, ...r])));
+      expect(sorted(got)).toEqual(sorted(rows.map((r) => [T0, C, ...r])));
       expect(await h.seqs()).toEqual([7]);
     });
 
@@ -177,7 +189,7 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       rows.push([null, null, 5, 5]);
       const asked: [number, number][] = [];
       await h.sink.write(sourced(talkers(T0, rows), asked), 8);
-      expect(sorted(await h.rows("web_talkers"))).toEqual(sorted(rows.map((r) => [T0, ...r])));
+      expect(sorted(await h.rows("web_talkers"))).toEqual(sorted(rows.map((r) => [T0, C, ...r])));
       expect(await h.seqs()).toEqual([8]);
       // Every row asked for once, never more than a turn's worth at a time.
       expect(asked.reduce((n, [a, b]) => n + b - a, 0)).toBe(12_001);
@@ -187,10 +199,10 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
     test("adds a column a window gained to the existing table", async () => {
       await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]));
       await h.sink.write({ ...talkers(T0 + 30, [["10.0.0.1", 443, 100, 1, 9]]), values: ["octets", "packets", "flows"] });
-      expect(Object.keys(await h.columns("web_talkers"))).toEqual(["time", "src_host", "dst_port", "octets", "packets", "flows"]);
+      expect(Object.keys(await h.columns("web_talkers"))).toEqual(["time", "collector", "src_host", "dst_port", "octets", "packets", "flows"]);
       expect(sorted(await h.rows("web_talkers"))).toEqual([
-        [T0, "10.0.0.1", 443, 100, 1, null],
-        [T0 + 30, "10.0.0.1", 443, 100, 1, 9],
+        [T0, C, "10.0.0.1", 443, 100, 1, null],
+        [T0 + 30, C, "10.0.0.1", 443, 100, 1, 9],
       ]);
     });
 
@@ -201,7 +213,7 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       expect(err).toBeInstanceOf(XenoflowError);
       expect((err as XenoflowError).code).toBe("E_STORE");
       expect((err as Error).message).toContain("column dst_port is");
-      expect(await h.rows("web_talkers")).toEqual([[T0, "10.0.0.1", 443, 100, 1]]);
+      expect(await h.rows("web_talkers")).toEqual([[T0, C, "10.0.0.1", 443, 100, 1]]);
     });
 
     test("prune deletes rows and bookkeeping older than the cutoff, and ignores absent tables", async () => {
@@ -210,8 +222,8 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       await h.sink.write(talkers(T0 + 120, [["10.0.0.3", 443, 300, 3]]), 3);
       await h.sink.prune(["web_talkers", "never_written"], T0 + 60);
       expect(sorted(await h.rows("web_talkers"))).toEqual([
-        [T0 + 60, "10.0.0.2", 443, 200, 2],
-        [T0 + 120, "10.0.0.3", 443, 300, 3],
+        [T0 + 60, C, "10.0.0.2", 443, 200, 2],
+        [T0 + 120, C, "10.0.0.3", 443, 300, 3],
       ]);
       expect(await h.seqs()).toEqual([2, 3]);
     });
@@ -225,12 +237,46 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       await h.sink.write(exp, seq);
       expect(sorted(await h.rows("web_talkers"))).toEqual(
         sorted([
-          [T0, "10.0.0.1", 443, 100, 1],
-          [T0, null, null, 5, 5],
-          [T0 + 30, "10.0.0.9", 80, 1, 1],
+          [T0, C, "10.0.0.1", 443, 100, 1],
+          [T0, C, null, null, 5, 5],
+          [T0 + 30, C, "10.0.0.9", 80, 1, 1],
         ]),
       );
       expect(await h.seqs()).toEqual([seq, seq + 1]);
+    });
+
+    test("fleet: two collectors forced onto the same seqs both write every export", async () => {
+      const other = h.peer("pop2");
+      const seq = 1_700_000_040_000_001;
+      for (const [i, sink] of [h.sink, other, h.sink, other].entries()) {
+        await sink.write(talkers(T0 + 60 * (i >> 1), [[`10.0.0.${i}`, 443, 100 + i, 1]]), seq + (i >> 1));
+      }
+      await other.write(talkers(T0, [["10.0.0.1", 443, 101, 1]]), seq); // a replay: skipped
+      expect(sorted(await h.rows("web_talkers"))).toEqual(
+        sorted([
+          [T0, C, "10.0.0.0", 443, 100, 1],
+          [T0, "pop2", "10.0.0.1", 443, 101, 1],
+          [T0 + 60, C, "10.0.0.2", 443, 102, 1],
+          [T0 + 60, "pop2", "10.0.0.3", 443, 103, 1],
+        ]),
+      );
+      expect([await h.seqs(), await h.seqs("pop2")]).toEqual([
+        [seq, seq + 1],
+        [seq, seq + 1],
+      ]);
+    });
+
+    test("fleet: a table and bookkeeping from before fleets are upgraded on first use", async () => {
+      await h.exec(types.legacy);
+      // seq 5 was written before the upgrade (its row is there): a replay of it stays skipped.
+      await h.sink.write(talkers(T0, [["10.0.0.1", 443, 100, 1]]), 5);
+      await h.sink.write(talkers(T0 + 60, [["10.0.0.2", 443, 200, 2]]), 6);
+      expect(Object.keys(await h.columns("web_talkers"))).toEqual(["time", "src_host", "dst_port", "octets", "packets", "collector"]);
+      expect(await h.rows("web_talkers")).toEqual([
+        [T0, "10.0.0.1", 443, 100, 1, null],
+        [T0 + 60, "10.0.0.2", 443, 200, 2, C],
+      ]);
+      expect(await h.seqs()).toEqual([5, 6]);
     });
 
     test("rejects identifiers that are not validated names, before touching the database", async () => {

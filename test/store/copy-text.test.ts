@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { copyChunks, escapeCopyText } from "../../src/store/copy-text.ts";
+import { copyChunks, escapeCopyText, pgLead } from "../../src/store/copy-text.ts";
 import { columnsOf } from "../../src/store/ddl.ts";
-import type { WindowExport } from "../../src/store/sink.ts";
+import type { Row, WindowExport } from "../../src/store/sink.ts";
 import type { StoreError } from "../../src/store/store-error.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
 
-function exp(rows: WindowExport["rows"]): WindowExport {
+function exp(rows: readonly Row[]): WindowExport & { rows: readonly Row[] } {
   return {
     mo: "web",
     window: "talkers",
@@ -24,7 +24,7 @@ function exp(rows: WindowExport["rows"]): WindowExport {
 async function text(e: WindowExport): Promise<{ chunks: string[]; turns: number }> {
   const { turns, value } = await turnsDuring(async () => {
     const chunks: string[] = [];
-    for await (const c of copyChunks(e, columnsOf(e, "postgres"))) chunks.push(c);
+    for await (const c of copyChunks(e, columnsOf(e, "postgres"), pgLead(e, "pop\t1"))) chunks.push(c);
     return chunks;
   });
   return { chunks: value, turns };
@@ -35,14 +35,14 @@ describe("COPY text", () => {
     expect(escapeCopyText("a\\b\tc\nd\re")).toBe("a\\\\b\\tc\\nd\\re");
   });
 
-  test("one line per row: time, cells, \\N for null, value sums rounded", async () => {
+  test("one line per row: time, collector, cells, \\N for null, value sums rounded", async () => {
     const { chunks } = await text(
       exp([
         ["10.0.0.1", "web\tproxy", 1500.4, 2],
         [null, null, 3000, 7.5],
       ]),
     );
-    expect(chunks).toEqual(["2023-11-14T22:14:00.000Z\t10.0.0.1\tweb\\tproxy\t1500\t2\n2023-11-14T22:14:00.000Z\t\\N\t\\N\t3000\t8\n"]);
+    expect(chunks).toEqual(["2023-11-14T22:14:00.000Z\tpop\\t1\t10.0.0.1\tweb\\tproxy\t1500\t2\n2023-11-14T22:14:00.000Z\tpop\\t1\t\\N\t\\N\t3000\t8\n"]);
   });
 
   test("a large export is rendered a slice per event-loop turn, every row once", async () => {
@@ -51,12 +51,12 @@ describe("COPY text", () => {
     const { chunks, turns } = await text(exp(rows));
     const lines = chunks.join("").split("\n").slice(0, -1);
     expect(lines.length).toBe(n);
-    expect(lines[n - 1]).toBe(`2023-11-14T22:14:00.000Z\t10.0.${(n - 1) >> 8}.${(n - 1) & 255}\tapp\t${n - 1}\t1`);
+    expect(lines[n - 1]).toBe(`2023-11-14T22:14:00.000Z\tpop\\t1\t10.0.${(n - 1) >> 8}.${(n - 1) & 255}\tapp\t${n - 1}\t1`);
     expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   test("a value its column cannot hold is refused as this export's data, before the server sees it", async () => {
-    const refusal = (rows: WindowExport["rows"]) =>
+    const refusal = (rows: readonly Row[]) =>
       text(exp(rows)).then(
         () => null,
         (e: StoreError) => [e.fault, e.message],

@@ -8,7 +8,7 @@ import { openSink } from "../../src/store/open.ts";
 const dir = mkdtempSync(join(tmpdir(), "xenoflow-open-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const storage = (url: string, kind: "sqlite" | "postgres"): Config["storage"] => ({ url, kind, retention: 86400, spoolMax: 1 << 20 });
+const storage = (url: string, kind: Config["storage"]["kind"]): Config["storage"] => ({ url, kind, retention: 86400, spoolMax: 1 << 20, partition: 0, collector: "test" });
 
 describe("openSink", () => {
   test("sqlite: creates the file and its directory", async () => {
@@ -23,6 +23,13 @@ describe("openSink", () => {
     const sink = openSink(storage("postgres://flow:pw@127.0.0.1:1/x", "postgres"));
     expect(sink.kind).toBe("postgres");
     await sink.close();
+  });
+
+  test("clickhouse: opens lazily, without contacting the server", async () => {
+    const sink = openSink(storage("clickhouse://flow:pw@127.0.0.1:1/flows", "clickhouse"));
+    expect(sink.kind).toBe("clickhouse");
+    await sink.close();
+    expect(() => openSink(storage("clickhouse://flow:pw@127.0.0.1:1/flo-ws", "clickhouse"))).toThrow('storage.url clickhouse://flow:***@127.0.0.1:1/flo-ws: invalid database name "flo-ws"');
   });
 
   test("a URL that does not match its kind is a config error, password hidden", () => {

@@ -11,7 +11,7 @@ const BIN = "/usr/lib/postgresql/15/bin";
 // The port stays free while the server is down (outages of minutes): inside the ephemeral range
 // (net.ipv4.ip_local_port_range) the test's own connections could take it as their local port
 // in the meantime, and the restart would fail to bind.
-function portRange(): [number, number] {
+export function portRange(): [number, number] {
   const [lo = 32768, hi = 60999] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
   return hi <= 63535 ? [hi + 1, 65535] : [Math.max(1024, lo - 4000), lo - 1];
 }
@@ -28,7 +28,7 @@ function logTail(file: string): string {
   return `\nserver log (last lines):\n${readFileSync(file, "utf8").trimEnd().split("\n").slice(-15).join("\n")}`;
 }
 
-function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once("error", () => resolve(false));

@@ -5,22 +5,47 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { StoreError } from "../../src/store/store-error.ts";
-import { type Cell, sinkContract, talkers } from "./contract.ts";
+import type { Sink } from "../../src/store/sink.ts";
+import { COLLECTOR, type Cell, sinkContract, talkers } from "./contract.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "xenoflow-sqlite-"));
 let n = 0;
 const T = 1_700_000_040;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const LEGACY = [
+  'CREATE TABLE web_talkers ("time" integer NOT NULL, src_host text, dst_port integer, octets integer, packets integer)',
+  "INSERT INTO web_talkers VALUES (1700000040, '10.0.0.1', 443, 100, 1)",
+  'DROP TABLE xenoflow_exports',
+  'CREATE TABLE xenoflow_exports (seq bigint PRIMARY KEY, tbl text NOT NULL, "time" integer NOT NULL)',
+  "INSERT INTO xenoflow_exports VALUES (5, 'web_talkers', 1700000040)",
+];
+
 sinkContract(
   "sqlite",
   async () => {
     const path = join(dir, `db${++n}`, "xenoflow.sqlite");
-    const sink = createSqliteSink(path);
+    let sink = createSqliteSink(path, COLLECTOR);
+    const peers: Sink[] = [];
     const db = new Database(path, { readonly: true });
     const q = (t: string) => `"${t.replace(/"/g, '""')}"`;
     return {
-      sink,
+      get sink() {
+        return sink;
+      },
+      peer(collector) {
+        const p = createSqliteSink(path, collector);
+        peers.push(p);
+        return p;
+      },
+      // The sink checks the bookkeeping when it opens: reopen it on the changed file.
+      async exec(statements) {
+        await sink.close();
+        const rw = new Database(path);
+        for (const s of statements) rw.exec(s);
+        rw.close();
+        sink = createSqliteSink(path, COLLECTOR);
+      },
       async columns(table) {
         const info = db.query(`PRAGMA table_info(${q(table)})`).all() as { name: string; type: string }[];
         return Object.fromEntries(info.map((c) => [c.name, c.type.toLowerCase()]));
@@ -37,16 +62,16 @@ sinkContract(
       async rows(table) {
         return db.query(`SELECT * FROM ${q(table)} ORDER BY rowid`).values() as Cell[][];
       },
-      async seqs() {
-        return (db.query(`SELECT seq FROM xenoflow_exports ORDER BY seq`).values() as number[][]).map((r) => r[0]!);
+      async seqs(collector = COLLECTOR) {
+        return (db.query(`SELECT seq FROM xenoflow_exports WHERE collector = ?1 ORDER BY seq`).values(collector) as number[][]).map((r) => r[0]!);
       },
       async close() {
         db.close();
-        await sink.close();
+        for (const s of [sink, ...peers]) await s.close();
       },
     };
   },
-  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer" },
+  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer", legacy: LEGACY },
 );
 
 describe("sqlite sink, sliced writes", () => {

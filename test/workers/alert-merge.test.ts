@@ -82,7 +82,8 @@ describe("moving averages across workers", () => {
     expect(scan.rounds).toBe(1);
     // H.a (0.6 + 0.6) and H.c (0.6 + 0.45, B's share below T/2 yet counted); H.b and H.d never proposed.
     expect(merged.size).toBe(2);
-    const rows = Array.from({ length: merged.size }, (_, e) => [merged.keyText(e)[0], merged.rate(e, 0, now) / BITS, merged.rate(e, 1, now)]);
+    const rate = (e: number, v: number) => merged.raw(e, v) * merged.factor(e, now);
+    const rows = Array.from({ length: merged.size }, (_, e) => [merged.renderKey(e)[0], rate(e, 0) / BITS, rate(e, 1)]);
     // Each worker's own rate of a key, found by its rendered key.
     const own = (m: MovingAverage, host: string, v: number) => {
       for (let e = 0; e < m.size; e++) if (m.keyText(e)[0] === host) return m.rate(e, v, now);
@@ -108,7 +109,7 @@ describe("moving averages across workers", () => {
   test("merged rates decay between rounds like a single average", () => {
     const merged = createMergedMavg("web", def, a.key);
     merged.update(now, { words: new Uint32Array([0, 0, 0xffff, H.a]), texts: ['["192.0.2.1"]'] }, new Float64Array([BITS, 10]));
-    expect(merged.rate(0, 0, now + TAU * 1000)).toBeCloseTo(BITS / Math.E, 3);
+    expect(merged.raw(0, 0) * merged.factor(0, now + TAU * 1000)).toBeCloseTo(BITS / Math.E, 3);
     expect(merged.renderKey(0)).toEqual(["192.0.2.1"]);
   });
 });

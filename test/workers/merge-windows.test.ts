@@ -3,15 +3,16 @@ import type { FieldDef } from "../../src/config/types.ts";
 import { createBatch, type ExtraSpec, type FlowBatch } from "../../src/flow/batch.ts";
 import { parseKey, type KeySpec } from "../../src/monitor/keyspec.ts";
 import { createWindow, type FixedWindow } from "../../src/monitor/window.ts";
-import type { WindowExport } from "../../src/store/sink.ts";
+import { type ClosedWindow, headOf } from "../../src/flow/export.ts";
 import { createWindowMerger, type PartialExport } from "../../src/workers/merge-windows.ts";
-import { push, type Rec, rendered, win } from "../monitor/helpers.ts";
+import { push, type Rec, rendered, rowsIn, win } from "../monitor/helpers.ts";
 
 const T = 1_700_000_010; // window start, epoch s
 const END = (T + 10) * 1000;
+const rawOf = (e: ClosedWindow) => ("raw" in e ? e.raw : undefined);
 
 function part(rows: (string | number | null)[][], top = 0, time = T): PartialExport {
-  const exp: WindowExport = {
+  const exp: ClosedWindow = {
     mo: "all",
     window: "pairs",
     table: "all_pairs",
@@ -59,7 +60,7 @@ describe("window merge", () => {
     m.advance(0, END);
     m.advance(1, END);
     const [e] = m.ready();
-    expect(e?.rows).toEqual([
+    expect(rowsIn(e!)).toEqual([
       ["10.0.0.2", 80, 80, 2],
       ["10.0.0.1", 80, 60, 1],
       [null, null, 45 + 2 + 7, 1 + 2 + 3],
@@ -75,15 +76,15 @@ describe("window merge", () => {
     expect(m.ready()).toEqual([]);
     expect(m.pending).toBe(1);
     m.retire(2);
-    expect(m.ready().map((e) => e.rows)).toEqual([[["10.0.0.1", 80, 1, 1]]]);
+    expect(m.ready().map((e) => rowsIn(e))).toEqual([[["10.0.0.1", 80, 1, 1]]]);
   });
 
   test("windows of different starts stay apart and come out oldest first", () => {
     const m = createWindowMerger(1);
     m.add(0, [part([["10.0.0.1", 80, 2, 1]], 0, T + 10), part([["10.0.0.1", 80, 1, 1]], 0, T)]);
     m.advance(0, END);
-    expect(m.ready().map((e) => [e.time, e.rows])).toEqual([[T, [["10.0.0.1", 80, 1, 1]]]]);
-    expect(m.drainAll().map((e) => [e.time, e.rows])).toEqual([[T + 10, [["10.0.0.1", 80, 2, 1]]]]);
+    expect(m.ready().map((e) => [e.time, rowsIn(e)])).toEqual([[T, [["10.0.0.1", 80, 1, 1]]]]);
+    expect(m.drainAll().map((e) => [e.time, rowsIn(e)])).toEqual([[T + 10, [["10.0.0.1", 80, 2, 1]]]]);
   });
 });
 
@@ -108,7 +109,7 @@ describe("window merge of raw parts", () => {
     const sel = Int32Array.from({ length: b.length }, (_, i) => i);
     w.addBatch(b, sel, b.length, b.octets.slice(), b.packets.slice());
   };
-  const part = (exp: WindowExport): PartialExport => ({ end: TS + 30_000, top: def.top, exp });
+  const part = (exp: ClosedWindow): PartialExport => ({ end: TS + 30_000, top: def.top, exp });
 
   test("two workers' tables, summed by key, equal one window over all records (top-N, remainder, overflow)", () => {
     const main = createWindow("all", def, specs, []);
@@ -120,9 +121,9 @@ describe("window merge of raw parts", () => {
     feed(workers[0]!, recs.filter((_, i) => i % 2 === 0));
     feed(workers[1]!, recs.filter((_, i) => i % 2 === 1));
     const parts = workers.map((w) => w.flush());
-    expect(parts.map((p) => [p[0]!.rows.length, p[0]!.raw?.size, p[0]!.raw?.overflowRecords])).toEqual([
-      [0, 3, 1],
-      [0, 2, 0],
+    expect(parts.map((p) => [rawOf(p[0]!)?.size, rawOf(p[0]!)?.overflowRecords])).toEqual([
+      [3, 1],
+      [2, 0],
     ]);
     const m = createWindowMerger(2, (table, signature) => (table === main.table && signature === main.key.signature ? main.key : undefined));
     parts.forEach((p, w) => m.add(w, p.map(part)));
@@ -130,8 +131,8 @@ describe("window merge of raw parts", () => {
     m.advance(1, TS + 30_000);
     const merged = m.ready();
     // The merged rows are rendered as the store asks for them, never all at once.
-    expect(merged.map((e) => [e.rows, e.source?.count])).toEqual([[[], 3]]);
-    expect(merged.map(rendered)).toEqual(expected);
+    expect(merged.map((e) => ("source" in e ? e.source.count : "rows"))).toEqual([3]);
+    expect(merged.map(rendered)).toEqual(expected.map(rendered));
     expect(rendered(merged[0]!).rows).toEqual([
       ["10.0.0.2", 443, 120, 2],
       ["10.0.0.1", 80, 101, 2],
@@ -147,9 +148,9 @@ describe("window merge of raw parts", () => {
     const workers = [createWindow("all", { ...def, top: 0 }, specs, [], { raw: true }), createWindow("all", { ...def, top: 0 }, specs, [], { raw: true, maxRows: 3 })];
     feed(workers[1]!, recs);
     const parts = workers.map((w) => w.flush());
-    expect(parts.map((p) => p.map((e) => e.raw?.size))).toEqual([[], [3]]);
+    expect(parts.map((p) => p.map((e) => rawOf(e)?.size))).toEqual([[], [3]]);
     // The idle worker's window never opened; an empty part of the same window still counts.
-    const empty = { ...parts[1]![0]!, raw: { ...parts[1]![0]!.raw!, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: new Float64Array(2), overflowRecords: 0 } };
+    const empty: ClosedWindow = { ...headOf(parts[1]![0]!), raw: { ...rawOf(parts[1]![0]!)!, size: 0, words: new Uint32Array(0), vals: new Float64Array(0), overflow: new Float64Array(2), overflowRecords: 0 } };
     for (const emptyFirst of [true, false]) {
       const m = createWindowMerger(2, (table, signature) => (table === main.table && signature === main.key.signature ? main.key : undefined));
       if (emptyFirst) m.add(0, [part(empty)]);
@@ -157,7 +158,7 @@ describe("window merge of raw parts", () => {
       if (!emptyFirst) m.add(0, [part(empty)]);
       m.advance(0, TS + 30_000);
       m.advance(1, TS + 30_000);
-      expect(m.ready().map(rendered)).toEqual(expected);
+      expect(m.ready().map(rendered)).toEqual(expected.map(rendered));
     }
   });
 
@@ -184,6 +185,6 @@ describe("window merge of raw parts", () => {
     }
     w.addBatch(b, Int32Array.of(0, 1, 2), 3, b.octets.slice(), b.packets.slice());
     const [exp] = w.flush();
-    expect([exp!.raw, exp!.rows]).toEqual([undefined, [["ssh", 2], ["dns", 1]]]);
+    expect([rawOf(exp!), rowsIn(exp!)]).toEqual([undefined, [["ssh", 2], ["dns", 1]]]);
   });
 });

@@ -9,7 +9,10 @@ import { loadTemplates, saveTemplates } from "../../src/state/templates.ts";
 import { expressionChecker } from "../../src/expressions.ts";
 import { createLogger } from "../../src/log.ts";
 import type { WindowExport } from "../../src/store/sink.ts";
-import { createWorkerPool, type WorkerPool } from "../../src/workers/pool.ts";
+import { type WorkerEngine, startWorkers } from "../../src/workers/pool.ts";
+import { compilePlan, planChange } from "../../src/collector/plan.ts";
+import type { Config } from "../../src/config/types.ts";
+import type { Logger } from "../../src/log.ts";
 import { rendered } from "../monitor/helpers.ts";
 import { BUN, MAIN, freeUdpPort } from "../support/collector.ts";
 
@@ -67,7 +70,10 @@ async function gen(port: number, count: number, exporters: number): Promise<{ fl
   return JSON.parse(out) as { flows: number };
 }
 
-async function until(pool: WorkerPool, records: number): Promise<void> {
+/** The worker engine as the collector starts it: the plan of `config`, the saved templates of its data_dir. */
+const start = (config: Config, log: Logger = quiet) => startWorkers(compilePlan(config), { log, saved: loadTemplates(config.dataDir) });
+
+async function until(pool: WorkerEngine, records: number): Promise<void> {
   for (let i = 0; i < 100 && pool.decoder.stats.records < records; i++) await Bun.sleep(100);
 }
 
@@ -91,16 +97,15 @@ function totals(exports: readonly WindowExport[]): Record<string, { packets: num
 describe("worker pool", () => {
   test("two workers, sixteen exporters: every flow counted once, each key one row, top-N after the merge", async () => {
     const { config, port } = await configFor(2);
-    const pool = createWorkerPool(config, quiet);
-    await pool.start();
+    const pool = await start(config);
     const sent = await gen(port, 60_000, 16);
     await until(pool, sent.flows);
     // Every destination is over the limit: the alert engine sees each one once, at the summed rate.
     await Bun.sleep(600);
-    const rates = pool.alertMavgs[0]!;
-    const keys = Array.from({ length: rates.size }, (_, e) => rates.keyText(e)[0]);
+    const rates = pool.rates[0]!;
+    const keys = Array.from({ length: rates.size }, (_, e) => rates.renderKey(e)[0]);
     expect({ size: rates.size, distinct: new Set(keys).size }).toEqual({ size: 40, distinct: 40 });
-    const exports = [...pool.monitor.collect(Date.now()), ...(await pool.stop())];
+    const exports = [...pool.collect(Date.now()), ...(await pool.stop())];
     expect(pool.decoder.stats.records).toBe(60_000);
     // Sixteen source ports hashed over two sockets: both workers get some (all on one: p = 2^-15).
     expect(pool.workers.map((w) => w.datagrams > 0)).toEqual([true, true]);
@@ -121,16 +126,14 @@ describe("worker pool", () => {
     expect(one.templates.restore(snap)).toBe(16);
     const { config } = await configFor(3);
     const lines: string[] = [];
-    const pool = createWorkerPool(config, createLogger({ level: "info", write: (l) => lines.push(l) }));
-    await pool.start();
+    const pool = await start(config, createLogger({ level: "info", write: (l) => lines.push(l) }));
     await pool.stop();
     expect(lines.filter((l) => l.includes("restored"))).toEqual([expect.stringContaining(`restored 16 templates from ${dir} in each of 3 workers`)]);
   }, 30_000);
 
   test("a reload keeps the windows it did not change, applies a new top-N to them, and adds new windows", async () => {
     const { config, port } = await configFor(2);
-    const pool = createWorkerPool(config, quiet);
-    await pool.start();
+    const pool = await start(config);
     await gen(port, 20_000, 8);
     await until(pool, 20_000);
     const added = `  [[mo.window]]
@@ -138,10 +141,11 @@ describe("worker pool", () => {
   every = "1h"
   key = ["src host"]
   values = ["packets"]`;
-    pool.reload((await configFor(2, added, 3, port)).config);
+    const next = compilePlan((await configFor(2, added, 3, port)).config);
+    pool.reload(next, planChange(compilePlan(config), next));
     await gen(port, 30_000, 8);
     await until(pool, 50_000);
-    const exports = [...pool.monitor.collect(Date.now()), ...(await pool.stop())];
+    const exports = [...pool.collect(Date.now()), ...(await pool.stop())];
     expect(totals(exports)).toEqual({
       all_pairs: { packets: 50_000, rows: 50 * 40, repeated: 0 },
       all_top: { packets: 50_000, rows: 4, repeated: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ExporterStats } from "../../src/ingest.ts";
+import type { ExporterStats } from "../../src/collector/ingest.ts";
 import { mergeTemplateSnapshots } from "../../src/workers/templates-merge.ts";
 
 const F = "xenoflow-templates/1";

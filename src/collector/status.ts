@@ -1,22 +1,7 @@
 // The one-line status the collector logs every minute: totals since start with the rate since the
 // previous line (a trickle of flows shows as 0.017/s, never as 0), and
 // anything that needs the operator (faults, spool backlog, active alerts).
-import type { AlertEngine } from "./alert/engine.ts";
-import type { ScriptRunner } from "./alert/scripts.ts";
-import type { Decoder } from "./decode/index.ts";
-import type { Monitor } from "./monitor/mo.ts";
-import type { Receiver } from "./receive/udp.ts";
-import type { SpooledSink } from "./store/spool.ts";
-
-export interface StatusSources {
-  receiver: Receiver;
-  decoder: Decoder;
-  sink: SpooledSink;
-  monitor: Monitor;
-  exporters: ReadonlyMap<string, unknown>;
-  alerts: AlertEngine;
-  runner: ScriptRunner;
-}
+import type { CollectorView } from "../http/sources.ts";
 
 export interface Status {
   line(nowMs?: number): string;
@@ -30,7 +15,7 @@ export function formatRate(perSecond: number): string {
   return perSecond >= 1000 ? perSecond.toFixed(0) : String(Number(perSecond.toPrecision(3)));
 }
 
-export function createStatus(s: StatusSources): Status {
+export function createStatus(s: CollectorView): Status {
   let lastMs = Date.now();
   let lastRecords = 0;
   let lastDatagrams = 0;

@@ -2,14 +2,14 @@
 // `@name` address lists are files `lists/<name>.txt` beside the main config file, one CIDR a line.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Cidr, Config } from "./config/types.ts";
-import { enrichNames } from "./enrich/names.ts";
-import { ConfigError, XenoflowError } from "./errors.ts";
-import { DNS_NAME_COLUMN, type ExtraSpec, SNI_COLUMN } from "./flow/batch.ts";
-import type { FilterNode } from "./filter/ast.ts";
-import { compileFilter, compileSelect, parseFilter } from "./filter/index.ts";
-import type { Predicate } from "./monitor/mo.ts";
-import { parseCidr } from "./net/address.ts";
+import type { Cidr, Config } from "../config/types.ts";
+import { enrichNames } from "../enrich/names.ts";
+import { ConfigError, XenoflowError } from "../errors.ts";
+import { DNS_NAME_COLUMN, type ExtraSpec, SNI_COLUMN } from "../flow/batch.ts";
+import type { FilterNode } from "../filter/ast.ts";
+import { compileFilter, compileSelect, parseFilter } from "../filter/index.ts";
+import type { Predicate } from "../monitor/mo.ts";
+import { parseCidr } from "../net/address.ts";
 
 /** The batch's extra columns: every [[field]], the IANA elements keys read, the payload names filters read. */
 export function extrasFor(config: Config, required: readonly ExtraSpec[]): ExtraSpec[] {

@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { createFaults } from "../../src/decode/faults.ts";
 import type { AgentStats } from "../../src/decode/index.ts";
 import type { WorkerStats } from "../../src/workers/protocol.ts";
-import { createStatsBoard } from "../../src/workers/views.ts";
+import { createStatsBoard } from "../../src/workers/board.ts";
 
 const iface = (ifIndex: number, inOctets: number) => ({ ifIndex, speed: 1e9, inOctets, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 });
 const agent = (n: number, reasons: [number, number][], ifs: ReturnType<typeof iface>[]): AgentStats => ({
@@ -14,7 +14,7 @@ const agent = (n: number, reasons: [number, number][], ifs: ReturnType<typeof if
 const stats = (agents: AgentStats[]): WorkerStats => ({
   receiver: { datagrams: 0, bytes: 0, denied: 0 }, faults: createFaults(), decoder: { templates: 0, heldBytes: 0, records: 0, datagrams: 0 },
   mo: { tested: new Float64Array(0), matched: new Float64Array(0), octets: new Float64Array(0), packets: new Float64Array(0) },
-  windows: [], mavgs: [], exporters: [], sflowAgents: agents,
+  windows: [], mavgs: [], exporters: [], sflowAgents: agents, stages: [],
 });
 
 test("sFlow agents over workers: figures summed, drop reasons merged, interfaces kept", () => {

@@ -1,21 +1,21 @@
-// The per-datagram path of the collector (src/ingest.ts) with the debug flow dump on: one decode
+// The per-datagram path of the collector (src/collector/ingest.ts) with the debug flow dump on: one decode
 // per datagram writes the batch and the dump, and the dump holds exactly what `xenoflow decode`
 // prints for the same datagrams, on every capture of the vendor corpus and the real exporters.
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeCapture } from "../src/capture/decode.ts";
-import { createDecoder } from "../src/decode/index.ts";
-import { createBatch, type FlowBatch } from "../src/flow/batch.ts";
-import { openFlowDump } from "../src/flow/dump.ts";
-import { createIngest } from "../src/ingest.ts";
-import type { Monitor } from "../src/monitor/mo.ts";
-import { readCapture } from "../src/capture/pcap.ts";
-import type { Datagram } from "../src/receive/udp.ts";
-import { CORPUS } from "./support/corpus.ts";
+import { decodeCapture } from "../../src/capture/decode.ts";
+import { createDecoder } from "../../src/decode/index.ts";
+import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
+import { openFlowDump } from "../../src/flow/dump.ts";
+import { createIngest } from "../../src/collector/ingest.ts";
+import type { Monitor } from "../../src/monitor/mo.ts";
+import { readCapture } from "../../src/capture/pcap.ts";
+import type { Datagram } from "../../src/receive/udp.ts";
+import { CORPUS } from "../support/corpus.ts";
 
-const EXPORTERS = join(import.meta.dir, "fixtures/exporters");
+const EXPORTERS = join(import.meta.dir, "../fixtures/exporters");
 const captures = [
   ...readdirSync(CORPUS).filter((f) => /\.pcapn?g?$/.test(f)).map((f) => join(CORPUS, f)),
   ...readdirSync(EXPORTERS).filter((f) => /\.pcapn?g?$/.test(f)).map((f) => join(EXPORTERS, f)),
@@ -32,7 +32,7 @@ async function viaIngest(datagrams: Iterable<Datagram>, file: string): Promise<{
   let batched = 0;
   // The monitor only counts what reaches it: what the windows would see.
   const monitor = { process: (b: FlowBatch) => void (batched += b.length) } as unknown as Monitor;
-  const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), monitor: () => monitor, dump });
+  const ingest = createIngest({ decoder: createDecoder(BOUNDS), batch: createBatch(), stages: [], monitor: () => monitor, dump });
   for (const d of datagrams) ingest.onDatagram(d);
   ingest.flush();
   await dump.close();

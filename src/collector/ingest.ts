@@ -1,12 +1,14 @@
-// The per-datagram path shared by the single-thread collector and each worker thread: count the
-// exporter, decode into the shared batch, and run the monitor once per I/O tick (or when the batch
-// fills) rather than once per datagram. Arrival times stay per datagram: they are on each record.
-import type { Decoder } from "./decode/index.ts";
-import { isSflow } from "./decode/sflow/datagram.ts";
-import { type FlowBatch, resetBatch } from "./flow/batch.ts";
-import type { FlowDump } from "./flow/dump.ts";
-import type { Monitor } from "./monitor/mo.ts";
-import type { Datagram } from "./receive/udp.ts";
+// The per-datagram path shared by the inline engine and each worker thread: count the exporter,
+// decode into the shared batch, and run the plan's stages and then the monitor once per I/O tick
+// (or when the batch fills) rather than once per datagram. Arrival times stay per datagram: they
+// are on each record.
+import type { Decoder } from "../decode/index.ts";
+import { isSflow } from "../decode/sflow/datagram.ts";
+import { type FlowBatch, resetBatch } from "../flow/batch.ts";
+import type { FlowDump } from "../flow/dump.ts";
+import type { Monitor } from "../monitor/mo.ts";
+import type { Datagram } from "../receive/udp.ts";
+import type { Stage } from "./stage.ts";
 
 /** Per exporter address, for /metrics and the dashboard. */
 /** ExporterStats.versions index counting sFlow v5 datagrams (NetFlow's are at 5, 9 and 10). */
@@ -38,6 +40,8 @@ export interface Ingest {
 export interface IngestOptions {
   decoder: Decoder;
   batch: FlowBatch;
+  /** What runs between decode and monitor, in order (plan.ts). */
+  stages: readonly Stage[];
   /** The monitor in force (a reload replaces it). */
   monitor: () => Monitor;
   dump?: FlowDump | null;
@@ -45,11 +49,12 @@ export interface IngestOptions {
 }
 
 export function createIngest(o: IngestOptions): Ingest {
-  const { decoder, batch } = o;
+  const { decoder, batch, stages } = o;
   const dumpLines = o.dump?.lines ?? null;
   const exporters = new Map<string, ExporterStats>();
   let nextId = 0;
   const process = (b: FlowBatch) => {
+    for (let s = 0; s < stages.length; s++) stages[s]!.process(b);
     o.monitor().process(b);
     resetBatch(b);
   };

@@ -46,6 +46,8 @@ export interface EnricherOptions {
   /** Told every networks list the poll takes up, after the enricher itself. */
   onNetworks?: ((defs: readonly NetworkDef[]) => void) | undefined;
   networksPollMs?: number;
+  /** Open the databases (default true; false for the main thread of workers, which looks nothing up). */
+  databases?: boolean;
 }
 
 export type EnrichSettings = Pick<Config, "enrich" | "networks" | "exporters">;
@@ -59,8 +61,8 @@ export function createEnricher(config: EnrichSettings, log: Logger, opts: Enrich
     files.push(f);
     return f;
   };
-  const countryDb = open(config.enrich.country);
-  const asnDb = open(config.enrich.asn);
+  const countryDb = opts.databases === false ? null : open(config.enrich.country);
+  const asnDb = opts.databases === false ? null : open(config.enrich.asn);
   const build = (defs: readonly NetworkDef[]): Networks | null =>
     defs.length === 0
       ? null

@@ -8,7 +8,13 @@ import type { EnrichSettings, Enricher } from "./enricher.ts";
 import { enrichNames } from "./names.ts";
 import { type SnmpPoller, mergedInterfaces } from "./snmp.ts";
 
-export function nameRows(config: EnrichSettings, enricher: Enricher | null, snmp: SnmpPoller | null): NameRow[] {
+/** `ases`: the AS organisations seen (by default those of this enricher's own lookups). */
+export function nameRows(
+  config: EnrichSettings,
+  enricher: Enricher | null,
+  snmp: SnmpPoller | null,
+  ases: ReadonlyMap<number, string> = enricher?.geo?.asNames() ?? new Map(),
+): NameRow[] {
   const rows: NameRow[] = [];
   const names = enrichNames(config);
   // A name may cover several prefixes: the role of its first one.
@@ -24,7 +30,6 @@ export function nameRows(config: EnrichSettings, enricher: Enricher | null, snmp
       rows.push({ kind: "if", exporter: e.address.text, id, name: i.name, description: i.description, role: i.role });
     }
   }
-  const ases = enricher?.geo?.asNames() ?? new Map<number, string>();
   for (const [id, name] of [...ases].sort((a, b) => a[0] - b[0])) rows.push({ kind: "as", exporter: "", id, name, description: "", role: "" });
   return rows;
 }

@@ -1,0 +1,161 @@
+// Issue 24 end to end: `xenoflow run` with both databases, 1 000 networks (a CSV and a
+// [[network]]) and two exporters' interface roles (one with skip_unmarked) keys windows by
+// `src country`, `dst as`, `dst network` and `in role`; every table must hold the sums of the
+// same flows mapped by mmdblookup (countries, ASes) and by hand (networks, roles), and /metrics
+// the flows skip_unmarked dropped. Records are NetFlow v5 from two loopback addresses (the
+// exporters), encoded by gen's codec.
+import { Database } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createBatch } from "../../src/flow/batch.ts";
+import { v5 } from "../../src/gen/v5.ts";
+import { formatV4 } from "../../src/net/address.ts";
+import { startCollector } from "../support/collector.ts";
+import { asn, country, mmdblookup, tempDir, writeMmdb } from "../enrich/mmdb-fixtures.ts";
+import { freeTcpPort, scrapeUntil, sendFrom } from "../http/support.ts";
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+const COUNTRY = join(tmp.dir, "country.mmdb");
+const ASN = join(tmp.dir, "asn.mmdb");
+writeMmdb(COUNTRY, "DBIP-Country-Lite", { "10.1.0.0/16": country("RU"), "10.2.0.0/16": country("CN"), "198.51.100.0/24": country("US"), "203.0.113.0/25": country("DE"), "203.0.113.128/25": country("FR") });
+writeMmdb(ASN, "DBIP-ASN-Lite", { "198.51.100.0/24": asn(15169, "Google LLC"), "203.0.113.0/24": asn(32934, "Facebook, Inc."), "10.1.0.0/16": asn(64512, "Branch") });
+// 1 000 networks: 10.1.0.0/24 .. 10.4.231.0/24, every third a server; one more inline.
+writeFileSync(join(tmp.dir, "nets.csv"), ["prefix,name,role", ...Array.from({ length: 999 }, (_, k) => `10.${1 + (k >> 8)}.${k & 255}.0/24,n${k},${k % 3 === 0 ? "server" : ""}`)].join("\n"));
+const network = (a: string): string | null => {
+  if (a.startsWith("198.51.100.")) return "google";
+  const [x, y, z] = a.split(".").map(Number) as [number, number, number];
+  const k = (y - 1) * 256 + z;
+  return x === 10 && y >= 1 && k < 999 ? `n${k}` : null;
+};
+// Per exporter: ifIndex -> role. e2 drops flows that cross neither 1 nor 3.
+const ROLES: Record<string, Record<number, string>> = { "127.0.0.1": { 1: "external", 2: "internal" }, "127.0.0.2": { 1: "customer", 3: "external" } };
+
+const BODY = `
+[enrich]
+country = "${COUNTRY}"
+asn = "${ASN}"
+networks = "nets.csv"
+
+[[network]]
+prefix = "198.51.100.0/24"
+name = "google"
+role = "transit"
+
+[[exporter]]
+address = "127.0.0.1"
+name = "e1"
+  [[exporter.interface]]
+  index = 1
+  role = "external"
+  [[exporter.interface]]
+  index = 2
+  role = "internal"
+
+[[exporter]]
+address = "127.0.0.2"
+name = "e2"
+skip_unmarked = true
+  [[exporter.interface]]
+  index = 1
+  role = "customer"
+  [[exporter.interface]]
+  index = 3
+  role = "external"
+
+[[mo]]
+name = "all"
+filter = ""
+${[["country", "src country"], ["as", "dst as"], ["net", "dst network"], ["role", "in role"]].map(([w, k]) => `  [[mo.window]]\n  name = "${w}"\n  every = "1h"\n  key = ["${k}"]\n  values = ["octets", "packets", "flows"]\n`).join("")}`;
+
+interface Flow {
+  exporter: string;
+  src: string;
+  dst: string;
+  inIf: number;
+  outIf: number;
+  octets: number;
+  packets: number;
+}
+
+let seed = 7;
+const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+const POOL = ["10.1.0.5", "10.1.7.9", "10.2.3.4", "10.3.200.1", "10.4.231.7", "10.9.0.1", "198.51.100.7", "203.0.113.5", "203.0.113.200", "192.0.2.1"];
+const FLOWS: Flow[] = Array.from({ length: 1200 }, (_, i) => ({
+  exporter: i % 60 < 30 ? "127.0.0.1" : "127.0.0.2", // 30 records a datagram, one exporter each
+  src: POOL[rnd(POOL.length)]!,
+  dst: POOL[rnd(POOL.length)]!,
+  inIf: 1 + rnd(4),
+  outIf: 1 + rnd(4),
+  octets: 40 + rnd(1500),
+  packets: 1 + rnd(10),
+}));
+
+function datagrams(exporter: string): Uint8Array[] {
+  const mine = FLOWS.filter((f) => f.exporter === exporter);
+  const b = createBatch();
+  const now = Date.now();
+  mine.forEach((f, i) => {
+    b.srcAddr[i * 4] = Number(f.src.split(".").reduce((a, x) => a * 256 + Number(x), 0));
+    b.dstAddr[i * 4] = Number(f.dst.split(".").reduce((a, x) => a * 256 + Number(x), 0));
+    b.inIf[i] = f.inIf;
+    b.outIf[i] = f.outIf;
+    b.octets[i] = f.octets;
+    b.packets[i] = f.packets;
+    b.proto[i] = 6;
+    b.startMs[i] = now - 1000;
+    b.endMs[i] = now;
+  });
+  const out: Uint8Array[] = [];
+  for (let from = 0; from < mine.length; from += 30) {
+    const buf = new Uint8Array(v5.size(30));
+    const n = Math.min(30, mine.length - from);
+    out.push(buf.slice(0, v5.encode(b, from, n, buf, { exportMs: now, uptimeMs: 3_600_000, sequence: from, domain: 0 })));
+  }
+  return out;
+}
+
+function sums(rows: Array<Array<string | number | null>>): Array<Array<string | number | null>> {
+  const m = new Map<string, [string | number | null, number, number, number]>();
+  for (const [k, o, p, f] of rows) {
+    const e = m.get(String(k)) ?? [k ?? null, 0, 0, 0];
+    e[1] += Number(o);
+    e[2] += Number(p);
+    e[3] += Number(f);
+    m.set(String(k), e);
+  }
+  return [...m.values()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+}
+
+test("windows by src country, dst as, dst network and in role hold the flows mapped by mmdblookup and by hand", async () => {
+  const http = await freeTcpPort();
+  const c = await startCollector(BODY, { dir: tmp.dir, http: `listen = "127.0.0.1:${http}"` });
+  try {
+    await sendFrom("127.0.0.1", c.port, datagrams("127.0.0.1"));
+    await sendFrom("127.0.0.2", c.port, datagrams("127.0.0.2"));
+    const s = await scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === FLOWS.length);
+    const role = (f: Flow, ifIndex: number) => ROLES[f.exporter]![ifIndex] ?? null;
+    const kept = FLOWS.filter((f) => f.exporter === "127.0.0.1" || role(f, f.inIf) !== null || role(f, f.outIf) !== null);
+    expect(kept.length).toBeLessThan(FLOWS.length);
+    expect(s.samples.get('xenoflow_stage_total{stage="enrich",counter="unmarked"}')).toBe(FLOWS.length - kept.length);
+    expect(await c.stop()).toBe(0);
+
+    const lookup = new Map<string, [string | null, number]>();
+    for (const a of POOL) lookup.set(a, [mmdblookup(COUNTRY, a, "country", "iso_code") as string | null, (mmdblookup(ASN, a, "autonomous_system_number") as number | null) ?? 0]);
+    const want = (key: (f: Flow) => string | number | null) => sums(kept.map((f) => [key(f), f.octets, f.packets, 1]));
+    const db = new Database(join(tmp.dir, "xf.sqlite"), { readonly: true });
+    const got = (table: string, col: string) => sums(db.query(`SELECT "${col}", octets, packets, flows FROM "${table}"`).values() as Array<Array<string | number | null>>);
+    expect(got("all_country", "src_country")).toEqual(want((f) => lookup.get(f.src)![0]));
+    expect(got("all_as", "dst_as")).toEqual(want((f) => lookup.get(f.dst)![1]));
+    expect(got("all_net", "dst_network")).toEqual(want((f) => network(f.dst)));
+    expect(got("all_role", "in_role")).toEqual(want((f) => role(f, f.inIf)));
+    // Names for SQL and Grafana: the ASes seen, both exporters' interfaces, the networks.
+    const names = db.query(`SELECT kind, count(*) FROM xenoflow_names GROUP BY kind ORDER BY kind`).values();
+    expect(names).toEqual([["as", 3], ["if", 4], ["network", 1000]]);
+    db.close();
+  } finally {
+    c.cleanup();
+  }
+}, 60_000);

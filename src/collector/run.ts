@@ -80,7 +80,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
   const engine = await start(plan, { log, saved: savedTemplates(config.dataDir, log) });
   // SNMP, the networks CSV's poll and xenoflow_names, once for every thread's enrich stage.
   const enrichHost = (c: Config): EnrichHost | null =>
-    createEnrichHost(c, log, { toStages: (defs) => engine.toStages(ENRICH_STAGE, defs), sink });
+    createEnrichHost(c, log, { toStages: (defs) => engine.toStages(ENRICH_STAGE, defs), sink, changed: () => void writeNames() });
   let enrich = enrichHost(config);
   const writeNames = () => enrich?.writeNames(engine.stages.find((s) => s.name === ENRICH_STAGE)?.learned);
   void writeNames();

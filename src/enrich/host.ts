@@ -19,12 +19,14 @@ export interface EnrichHostOptions {
   /** Every networks list the CSV's poll takes up, for the stages. */
   toStages(defs: readonly NetworkDef[]): void;
   sink: Pick<Sink, "writeNames">;
+  /** Told when an SNMP poll changed an exporter's interfaces: names can be written now, not at the next round. */
+  changed?: () => void;
 }
 
 /** null when the config enriches nothing. */
 export function createEnrichHost(config: EnrichSettings & { dataDir: string }, log: Logger, o: EnrichHostOptions): EnrichHost | null {
   const enricher = createEnricher(config, log, { databases: false, onNetworks: o.toStages });
-  const snmp = createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
+  const snmp = createSnmpPoller(config.exporters, { dataDir: config.dataDir, log, onChange: o.changed });
   if (enricher === null && snmp === null && config.enrich.country === null && config.enrich.asn === null) return null;
   const writer = createNamesWriter(o.sink);
   let failed = false;

@@ -3,10 +3,11 @@
 // `src country`, `dst as`, `dst network` and `in role`; every table must hold the sums of the
 // same flows mapped by mmdblookup (countries, ASes) and by hand (networks, roles), and /metrics
 // the flows skip_unmarked dropped. Records are NetFlow v5 from two loopback addresses (the
-// exporters), encoded by gen's codec. Then a database replaced under a running collector fed by gen.
+// exporters), encoded by gen's codec. Then a database replaced under a running collector fed by
+// gen, and interface names from a real snmpd on the exporter's address.
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createBatch } from "../../src/flow/batch.ts";
 import { v5 } from "../../src/gen/v5.ts";
@@ -192,6 +193,73 @@ test("a database replaced while gen feeds the collector: no flow lost, the new c
     expect([new Set(before), new Set(after)]).toEqual([new Set(["RU"]), new Set(["NZ"])]);
     expect(before.length).toBeGreaterThan(0);
     expect(after.length).toBeGreaterThan(2);
+  } finally {
+    c.cleanup();
+  }
+}, 60_000);
+
+const SNMPD = "/usr/sbin/snmpd";
+
+/** snmpd answering on 127.0.0.3:161 (the exporter's address and the SNMP port), its interfaces this machine's. */
+async function startAgent(dir: string): Promise<ReturnType<typeof Bun.spawn>> {
+  const conf = join(dir, "snmpd.conf");
+  writeFileSync(conf, 'rocommunity s3cret 127.0.0.1\nrocommunity s3cret 127.0.0.3\noverride 1.3.6.1.2.1.31.1.1.1.18.1 octet_str "loopback uplink"\n');
+  const p = Bun.spawn([SNMPD, "-f", "-C", "-c", conf, "-Lf", join(dir, "snmpd.log"), "udp:127.0.0.3:161"], {
+    env: { PATH: process.env.PATH ?? "", MIBDIRS: "/nonexistent", MIBS: "", SNMP_PERSISTENT_DIR: join(dir, "persist") },
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  for (let k = 0; k < 100 && !(existsSync(join(dir, "snmpd.log")) && readFileSync(join(dir, "snmpd.log"), "utf8").includes("NET-SNMP version")); k++) await Bun.sleep(50);
+  return p;
+}
+
+/** The exporter's interface rows of xenoflow_names once it has `want` of them (polled). */
+async function interfaceNames(file: string, want: number, timeoutMs: number): Promise<(string | number)[][]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let rows: (string | number)[][] = [];
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true });
+      try {
+        rows = db.query(`SELECT id, name, description, role FROM xenoflow_names WHERE kind = 'if' AND exporter = '127.0.0.3' ORDER BY id`).values() as (string | number)[][];
+      } catch {
+        rows = []; // the table is not there yet
+      }
+      db.close();
+    }
+    if (rows.length >= want || Date.now() > deadline) return rows;
+    await Bun.sleep(100);
+  }
+}
+
+test.skipIf(!existsSync(SNMPD) || process.getuid?.() !== 0)("SNMP names reach xenoflow_names within one poll, and stay after a restart with the agent down", async () => {
+  const dir = join(tmp.dir, "snmp");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "community"), "s3cret\n");
+  const body = `[[exporter]]\naddress = "127.0.0.3"\nname = "edge"\nsnmp_community_file = "${join(dir, "community")}"\nsnmp_every = "1h"\n  [[exporter.interface]]\n  index = 1\n  role = "uplink"\n`;
+  const lo = Number(readFileSync("/sys/class/net/lo/ifindex", "utf8"));
+  const want = [lo, "lo", "loopback uplink", "uplink"];
+  const agent = await startAgent(dir);
+  try {
+    const c = await startCollector(body, { dir });
+    try {
+      // The first poll is a second after start; the next one an hour later.
+      const rows = await interfaceNames(join(dir, "xf.sqlite"), readdirSync("/sys/class/net").length, 10_000);
+      expect(rows.find((r) => r[0] === lo)).toEqual(want);
+      expect(await c.stop()).toBe(0);
+    } finally {
+      c.cleanup();
+    }
+  } finally {
+    agent.kill();
+    await agent.exited;
+  }
+  rmSync(join(dir, "xf.sqlite"));
+  const c = await startCollector(body, { dir });
+  try {
+    const rows = await interfaceNames(join(dir, "xf.sqlite"), 1, 5_000);
+    expect(rows.find((r) => r[0] === lo)).toEqual(want);
+    expect(await c.stop()).toBe(0);
   } finally {
     c.cleanup();
   }

@@ -38,7 +38,7 @@ const BODY = `
 [enrich]
 country = "${COUNTRY}"
 asn = "${ASN}"
-networks = "nets.csv"
+networks = "${join(tmp.dir, "nets.csv")}"
 
 [[network]]
 prefix = "198.51.100.0/24"
@@ -130,9 +130,11 @@ function sums(rows: Array<Array<string | number | null>>): Array<Array<string | 
   return [...m.values()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 }
 
-test("windows by src country, dst as, dst network and in role hold the flows mapped by mmdblookup and by hand", async () => {
+test.each([1, 2])("%d worker(s): windows by src country, dst as, dst network and in role hold the flows mapped by mmdblookup and by hand", async (workers) => {
   const http = await freeTcpPort();
-  const c = await startCollector(BODY, { dir: tmp.dir, http: `listen = "127.0.0.1:${http}"` });
+  const dir = join(tmp.dir, `w${workers}`);
+  mkdirSync(dir);
+  const c = await startCollector(BODY, { dir, http: `listen = "127.0.0.1:${http}"`, collector: `workers = ${workers}` });
   try {
     await sendFrom("127.0.0.1", c.port, datagrams("127.0.0.1"));
     await sendFrom("127.0.0.2", c.port, datagrams("127.0.0.2"));
@@ -146,7 +148,7 @@ test("windows by src country, dst as, dst network and in role hold the flows map
     const lookup = new Map<string, [string | null, number]>();
     for (const a of POOL) lookup.set(a, [mmdblookup(COUNTRY, a, "country", "iso_code") as string | null, (mmdblookup(ASN, a, "autonomous_system_number") as number | null) ?? 0]);
     const want = (key: (f: Flow) => string | number | null) => sums(kept.map((f) => [key(f), f.octets, f.packets, 1]));
-    const db = new Database(join(tmp.dir, "xf.sqlite"), { readonly: true });
+    const db = new Database(join(dir, "xf.sqlite"), { readonly: true });
     const got = (table: string, col: string) => sums(db.query(`SELECT "${col}", octets, packets, flows FROM "${table}"`).values() as Array<Array<string | number | null>>);
     expect(got("all_country", "src_country")).toEqual(want((f) => lookup.get(f.src)![0]));
     expect(got("all_as", "dst_as")).toEqual(want((f) => lookup.get(f.dst)![1]));

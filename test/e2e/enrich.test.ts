@@ -94,8 +94,8 @@ const FLOWS: Flow[] = Array.from({ length: 1200 }, (_, i) => ({
   packets: 1 + rnd(10),
 }));
 
-function datagrams(exporter: string): Uint8Array[] {
-  const mine = FLOWS.filter((f) => f.exporter === exporter);
+function datagrams(exporter: string, flows: readonly Flow[] = FLOWS): Uint8Array[] {
+  const mine = flows.filter((f) => f.exporter === exporter);
   const b = createBatch();
   const now = Date.now();
   mine.forEach((f, i) => {
@@ -262,6 +262,35 @@ test.skipIf(!existsSync(SNMPD) || process.getuid?.() !== 0)("SNMP names reach xe
     const rows = await interfaceNames(join(dir, "xf.sqlite"), 1, 5_000);
     expect(rows.find((r) => r[0] === lo)).toEqual(want);
     expect(await c.stop()).toBe(0);
+  } finally {
+    c.cleanup();
+  }
+}, 60_000);
+
+test("2 workers: a changed networks CSV reaches every worker's stage, numbered as the main thread renders it", async () => {
+  const dir = join(tmp.dir, "csv");
+  mkdirSync(dir);
+  const csv = join(dir, "nets.csv");
+  writeFileSync(csv, "10.1.0.0/24,old,\n");
+  const http = await freeTcpPort();
+  const body = `[enrich]\nnetworks = "${csv}"\n[[mo]]\nname = "all"\nfilter = ""\n  [[mo.window]]\n  name = "net"\n  every = "1h"\n  key = ["dst network"]\n  values = ["flows"]\n`;
+  const c = await startCollector(body, { dir, http: `listen = "127.0.0.1:${http}"`, collector: "workers = 2" });
+  try {
+    const flows = (n: number): Flow[] => Array.from({ length: n }, () => ({ exporter: "127.0.0.1", src: "192.0.2.1", dst: "10.1.0.5", inIf: 1, outIf: 2, octets: 100, packets: 1 }));
+    const decoded = (n: number) => scrapeUntil(`http://127.0.0.1:${http}/`, (x) => x.samples.get("xenoflow_decoded_flows_total") === n);
+    await sendFrom("127.0.0.1", c.port, datagrams("127.0.0.1", flows(300)));
+    await decoded(300);
+    writeFileSync(csv, "10.1.0.0/24,new,\n");
+    await c.waitForLog(/enrich: reloaded/, 15_000);
+    await sendFrom("127.0.0.1", c.port, datagrams("127.0.0.1", flows(600)));
+    await decoded(900);
+    expect(await c.stop()).toBe(0);
+    const db = new Database(join(dir, "xf.sqlite"), { readonly: true });
+    const rows = db.query(`SELECT dst_network, sum(flows) FROM all_net GROUP BY dst_network ORDER BY dst_network`).values();
+    const names = db.query(`SELECT id, name FROM xenoflow_names WHERE kind = 'network' ORDER BY id`).values();
+    db.close();
+    expect(rows).toEqual([["new", 600], ["old", 300]]);
+    expect(names).toEqual([[1, "old"], [2, "new"]]);
   } finally {
     c.cleanup();
   }

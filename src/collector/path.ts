@@ -59,7 +59,7 @@ function stageLog(o: DataPathOptions): Logger {
 export async function startDataPath(plan: Plan, o: DataPathOptions): Promise<DataPath> {
   const decoder = plan.decoder();
   const restored = o.saved === null ? 0 : decoder.templates.restore(o.saved);
-  const stages = plan.stages({ worker: o.worker, log: stageLog(o) });
+  const stages = plan.stages({ log: stageLog(o) });
   let monitor = plan.monitor({ allRows: o.worker });
   // Workers append their own lines to one dump (flow/dump.ts: lines stay whole).
   const dumpTo = plan.config.debug.dumpFlows;

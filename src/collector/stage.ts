@@ -11,9 +11,8 @@ export interface StageSettings {
   readonly config: Config;
 }
 
-/** Where a stage is built: a worker's stage is one of several, the main thread runs the rest. */
+/** What a stage is built with besides the plan: where its lines go (a worker's go to the main thread). */
 export interface StageContext {
-  readonly worker: boolean;
   readonly log: Logger;
 }
 

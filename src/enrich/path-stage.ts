@@ -14,7 +14,7 @@ const ZERO: EnrichCounters = { records: 0, unmarked: 0, cacheHits: 0, cacheMisse
 const EMPTY = new Map<number, string>();
 
 export function createEnrichPathStage(plan: StageSettings, ctx: StageContext): Stage {
-  const build = (s: StageSettings): EnrichStage | null => createEnrichStage(s.config, ctx.log, { needs: enrichNeeds(s.config), worker: true });
+  const build = (s: StageSettings): EnrichStage | null => createEnrichStage(s.config, ctx.log, { needs: enrichNeeds(s.config), hosted: true });
   let inner = build(plan);
   // Live totals, as /metrics reads them; what stages replaced by reloads counted stays in `before`.
   const counters: EnrichCounters = { ...ZERO };

@@ -39,11 +39,11 @@ export interface EnrichStageOptions {
   /** What the monitoring objects read (enrichNeeds); the rest is left unfilled. Default: all. */
   needs?: EnrichNeeds;
   /**
-   * One stage of several (a worker thread's): its own databases and caches, but no SNMP poller and
-   * no poll of the networks CSV: the main thread runs those once and hands new networks over
-   * (enricher.setNetworks), so every worker numbers them alike.
+   * SNMP and the networks CSV's poll run elsewhere, once (host.ts, on the main thread), which
+   * hands new networks over (enricher.setNetworks): the collector's stages, one per thread, each
+   * with its own databases and caches, all numbering networks alike.
    */
-  worker?: boolean;
+  hosted?: boolean;
   /** Told every networks list the CSV's poll takes up (the main thread: to hand to workers). */
   onNetworks?: (defs: readonly NetworkDef[]) => void;
 }
@@ -53,9 +53,9 @@ export interface EnrichStageOptions {
  * path). Starts the SNMP poller of exporters with an `snmp_community_file`.
  */
 export function createEnrichStage(config: EnrichSettings & { dataDir: string }, log: Logger, opts: EnrichStageOptions = {}): EnrichStage | null {
-  const worker = opts.worker === true;
-  const enricher = createEnricher(config, log, { watchNetworks: !worker, onNetworks: opts.onNetworks });
-  const snmp = worker ? null : createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
+  const hosted = opts.hosted === true;
+  const enricher = createEnricher(config, log, { watchNetworks: !hosted, onNetworks: opts.onNetworks });
+  const snmp = hosted ? null : createSnmpPoller(config.exporters, { dataDir: config.dataDir, log });
   if (enricher === null && snmp === null) return null;
   return enrichStage(config, enricher, snmp, opts.needs);
 }

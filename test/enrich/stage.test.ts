@@ -183,7 +183,7 @@ skip_unmarked = true
     const quiet = createLogger({ write: (l) => lines.push(l), journal: false, isTTY: false });
     const c = config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`);
     // A worker thread's stage: its own config object (so its own numbering), no poll of its own.
-    const worker = createEnrichStage(config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`), quiet, { worker: true })!;
+    const worker = createEnrichStage(config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`), quiet, { hosted: true })!;
     const stage = createEnrichStage(c, quiet, { onNetworks: (defs) => worker.enricher!.setNetworks(structuredClone(defs)) })!;
     const e = stage.enricher!;
     expect([worker.snmp, worker.enricher!.names === e.names]).toEqual([null, false]);

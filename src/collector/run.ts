@@ -9,6 +9,8 @@ import { type AlertEngine, createAlertEngine } from "../alert/engine.ts";
 import type { Rates } from "../alert/rates.ts";
 import { type ScriptRunner, createScriptRunner } from "../alert/scripts.ts";
 import { writeAlertState } from "../alert/state-file.ts";
+import { type EnrichHost, createEnrichHost } from "../enrich/host.ts";
+import { ENRICH_STAGE } from "../enrich/path-stage.ts";
 import type { Config } from "../config/types.ts";
 import { loadTemplates, saveTemplates } from "../state/templates.ts";
 import { startHttpServer } from "../http/server.ts";
@@ -56,6 +58,8 @@ const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
 const TRIM_AFTER_ROWS = 10_000;
+/** `xenoflow_names` is compared with what enrichment knows this often, and written when it differs. */
+const NAMES_EVERY_MS = 5000;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -76,6 +80,12 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     },
   });
   const engine = await start(plan, { log, saved: savedTemplates(config.dataDir, log) });
+  // SNMP, the networks CSV's poll and xenoflow_names, once for every thread's enrich stage.
+  const enrichHost = (c: Config): EnrichHost | null =>
+    createEnrichHost(c, log, { toStages: (defs) => engine.toStages(ENRICH_STAGE, defs), sink, changed: () => void writeNames() });
+  let enrich = enrichHost(config);
+  const writeNames = () => enrich?.writeNames(engine.stages.find((s) => s.name === ENRICH_STAGE)?.learned);
+  void writeNames();
   const latest = createLatestWindows();
   const exportedAt = new Map<string, number>();
   const runner = createScriptRunner({
@@ -166,6 +176,7 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     setInterval(persist, PERSIST_EVERY_MS),
     setInterval(prune, RETENTION_EVERY_MS),
     setInterval(() => log.info(status.line()), 60_000),
+    setInterval(() => void writeNames(), NAMES_EVERY_MS),
   ];
   prune();
   const http = config.http.listen
@@ -178,6 +189,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     const notes = [...change.restart, ...engine.reload(nextPlan, change)];
     plan = nextPlan;
     config = next;
+    enrich?.close();
+    enrich = enrichHost(next);
     runner.setLimits(next.alerts.scriptTimeout * 1000, next.alerts.scriptConcurrency);
     alerts.rebind(alertHost());
     return notes;
@@ -195,6 +208,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         await http?.stop();
         paced.push(await engine.stop());
         paced.flush();
+        await writeNames();
+        enrich?.close();
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
         if (!drained) log.warn(`store: ${sink.stats().entries} window exports stay in the spool for the next start`);

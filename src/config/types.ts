@@ -53,6 +53,7 @@ export interface EnrichDef {
   asn: string | null; // absolute path of a MaxMind-format ASN database
   asSource: AsSource;
   networks: string | null; // absolute path of the prefix,name,role CSV (already read into `networks`)
+  inlineNetworks: number; // Config.networks[0..inlineNetworks) are the [[network]]s, the CSV's rows follow
 }
 
 /** One of the operator's prefixes, from `[[network]]` or the networks CSV. */

@@ -3,11 +3,14 @@
 //   (b) end to end: `xenoflow run` on core 0, `xenoflow gen` on core 1, rates stepped up until
 //       loss appears, three ramps; CPU-seconds per million flows at 1M flows/s
 //   (c) memory with 100 000 active keys per window, before and after a window close
+//   (e) enrichment: CPU at 1M flows/s with both databases and 100 000 hosts a side beside the same
+//       run without them, and the loss-free rate with them (`--enrich-only`: this part alone)
 // Prints a markdown report and writes it into docs/PERFORMANCE.md between the bench markers.
 //   node_modules/.bin/bun test/bench/run.ts [--quick] [--no-write]
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { WINDOW_MS, startCollector, step, type Step } from "./e2e.ts";
+import { type EnrichBench, enrichBench } from "./enrich-e2e.ts";
 import { genPool, runInProcess, stat, type InProcResult, type Stat } from "./inproc.ts";
 import { workersInProcess } from "../workers/inproc-bench.ts";
 import { workersLoopback } from "../workers/loopback-bench.ts";
@@ -100,10 +103,24 @@ async function memory(): Promise<{ first: Step; close: Step; keys: string; mavgK
   }
 }
 
+function enrichLines(e: EnrichBench): string[] {
+  const lossFree = Math.max(0, ...e.ramp.filter((s) => s.sent === s.decoded).map((s) => s.fps));
+  const cpu = (s: Step) => s.cpuPerMFlows.toFixed(3);
+  return [
+    `| loopback at 1M flows/s, 100 000 hosts a side, a window by \`src country\`, \`dst as\`: CPU-s per M flows with both databases ${cpu(e.enriched)} / without ${cpu(e.plain)} | ${(e.enriched.cpuPerMFlows / e.plain.cpuPerMFlows).toFixed(2)}× | ≤ 1.25× |`,
+    `| loopback, loss-free flows/s on one pinned core with both databases (${e.ramp.map((s) => M(s.fps)).join(", ")} M/s, ${STEP_S} s each) | ${M(lossFree)} M | ≥ 3 M |`,
+  ];
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const head = machine();
   console.error(`xenoflow bench: ${head}`);
+  if (process.argv.includes("--enrich-only")) {
+    console.error("(e) enrichment");
+    console.log(enrichLines(await enrichBench(CONFIG, RAMP, STEP_S, BIG_KEYS)).join("\n"));
+    return;
+  }
   console.error("(a) in process");
   const inproc: InProcResult[] = await runInProcess({
     config: CONFIG,
@@ -131,6 +148,8 @@ async function main(): Promise<void> {
   console.error("(d) every core: one and two workers");
   const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, quick ? 3 : 11);
   const wLoop = await workersLoopback(1e6, quick ? 3 : 5, quick ? 3 : 9);
+  console.error("(e) enrichment");
+  const enrich = await enrichBench(CONFIG, RAMP, STEP_S, BIG_KEYS);
 
   const lossFreeOf = (rs: Step[][]) => stat(rs.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
   const lossFree = lossFreeOf(ramps);
@@ -161,6 +180,7 @@ async function main(): Promise<void> {
   lines.push(`| two workers / one, datagrams pre-loaded in memory, flows per wall second (one: ${fmt(stat(wIn.one.wall), M)} M, two: ${fmt(stat(wIn.two.wall), M)} M) | ${fmt(stat(wIn.ratios), (x) => x.toFixed(2))}× (per round) | ≥ 1.7× |`);
   const cpuM = (xs: readonly number[]) => fmt(stat(xs), (x) => x.toFixed(3));
   lines.push(`| loopback at 1M flows/s, \`gen --exporters 4\`, CPU-s per M flows: two workers on cores 0-1 ${cpuM(wLoop.two)} / one worker pinned to core 0 ${cpuM(wLoop.pinned)} (one worker on cores 0-1: ${cpuM(wLoop.one)}) | ${fmt(stat(wLoop.ratios), (x) => x.toFixed(2))}× (per round) | ≤ 1.15× |`);
+  lines.push(...enrichLines(enrich));
   lines.push("");
   lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows (7 flow samples for sFlow) dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
   lines.push("");

@@ -133,7 +133,7 @@ name = "all"
       http: { listen: { host: "127.0.0.1", port: 9655 }, token: null },
       alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
       debug: { dumpFlows: "" },
-      enrich: { country: null, asn: null, asSource: "auto", networks: null },
+      enrich: { country: null, asn: null, asSource: "auto", networks: null, inlineNetworks: 0 },
       networks: [],
       fields: [],
       exporters: [],

@@ -13,7 +13,7 @@ export function config(mos: MoDef[], fields: FieldDef[] = []): Config {
     http: { listen: null, token: null },
     alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
     debug: { dumpFlows: "" },
-    enrich: { country: null, asn: null, asSource: "auto", networks: null },
+    enrich: { country: null, asn: null, asSource: "auto", networks: null, inlineNetworks: 0 },
     networks: [],
     fields,
     exporters: [],

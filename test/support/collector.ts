@@ -31,7 +31,7 @@ export interface RunningCollector {
 
 /**
  * `body` is the config after data_dir and [collector]; `${DIR}` in it becomes the temp dir.
- * `http` is the body of the [http] section (default: the server off).
+ * `http` is the body of the [http] section (default: the server off); `collector`, more lines of [collector].
  */
 /** `collector`, `storageLines`: more lines for the [collector] ("workers = 2") and [storage] tables. */
 export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string; cwd?: string; collector?: string; storageLines?: string } = {}): Promise<RunningCollector> {

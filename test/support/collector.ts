@@ -31,9 +31,9 @@ export interface RunningCollector {
 
 /**
  * `body` is the config after data_dir and [collector]; `${DIR}` in it becomes the temp dir.
- * `http` is the body of the [http] section (default: the server off); `collector`, more lines of [collector].
+ * `http` is the body of the [http] section (default: the server off); `collector`, `storageLines`:
+ * more lines for the [collector] ("workers = 2", `name = "pop1"`) and [storage] tables.
  */
-/** `collector`, `storageLines`: more lines for the [collector] ("workers = 2") and [storage] tables. */
 export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string; cwd?: string; collector?: string; storageLines?: string } = {}): Promise<RunningCollector> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "xf-e2e-"));
   const port = await freeUdpPort();

@@ -3,7 +3,8 @@
 import { defineCommand } from "citty";
 import { configPath, loadConfig } from "../config/load.ts";
 import { type Enricher, createEnricher } from "../enrich/enricher.ts";
-import { SLOT_ASN, SLOT_COUNTRY, countryText } from "../enrich/geo.ts";
+import { SLOT_ASN, SLOT_COUNTRY } from "../enrich/geo.ts";
+import { countryText } from "../enrich/records.ts";
 import { XenoflowError } from "../errors.ts";
 import { expressionChecker } from "../expressions.ts";
 import { createLogger } from "../log.ts";
@@ -33,8 +34,8 @@ export function lookupAddress(e: Enricher, address: string): AddressFacts {
   }
   const p = e.networks?.table.match(family, w, 0) ?? -1;
   if (e.networks && p >= 0) {
-    facts.network = e.names.networks[e.networks.network[p]!] ?? null;
-    facts.role = e.names.roles[e.networks.role[p]!] || null;
+    facts.network = e.names.networks[e.networks.network[p + 1]!] ?? null;
+    facts.role = e.names.roles[e.networks.role[p + 1]!] || null;
   }
   return facts;
 }
@@ -54,7 +55,7 @@ export default defineCommand({
   },
   run({ args }) {
     const config = loadConfig(configPath(args.config), { expressions: expressionChecker });
-    const enricher = createEnricher(config, createLogger(), 64);
+    const enricher = createEnricher(config, createLogger(), { cacheSlots: 64, watchNetworks: false });
     if (enricher === null) throw new XenoflowError("E_CONFIG", `${config.file} configures no enrichment: set [enrich] country/asn/networks or [[network]]`);
     try {
       // citty puts every positional in `_`, the first one also in `address`.

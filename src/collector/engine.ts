@@ -68,6 +68,8 @@ export interface Engine extends EngineView {
   reload(next: Plan, change: PlanChange): string[];
   /** Closes the sockets, processes what was received, and returns every open window, closed. */
   stop(): Promise<WindowExport[]>;
+  /** Hands `payload` to every thread's stage named `name` (Stage.message): data made once, here. */
+  toStages(name: string, payload: unknown): void;
 }
 
 export interface EngineOptions {

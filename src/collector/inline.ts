@@ -39,7 +39,13 @@ export const startInlineEngine: StartEngine = async (plan, { log, saved }) => {
     },
     exporters: ingest.exporters,
     // The stages' live counters, as the workers' reports show them.
-    stages: path.stages.map((st) => ({ name: st.name, counters: st.counters })),
+    stages: path.stages.map((st) => ({
+      name: st.name,
+      counters: st.counters,
+      get learned() {
+        return st.learned;
+      },
+    })),
     workers: [],
     get rates() {
       return path.monitor.mavgs;
@@ -56,6 +62,9 @@ export const startInlineEngine: StartEngine = async (plan, { log, saved }) => {
       // What the ended windows counted so far is exported, nothing is lost.
       ended.push(...rendered(before, r.ended));
       return change.monitor ? [`monitoring objects changed: ${r.kept} windows kept, ${r.fresh} new, ${r.gone} ended`] : [];
+    },
+    toStages(name, payload) {
+      for (const st of path.stages) if (st.name === name) st.message?.(payload);
     },
     async stop() {
       const before = path.monitor;

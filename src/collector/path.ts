@@ -4,6 +4,7 @@
 // (keeping its unchanged windows and averages) and hands the stages their new settings.
 import type { ListenAddress } from "../config/types.ts";
 import type { Decoder } from "../decode/index.ts";
+import type { Level, Logger } from "../log.ts";
 import { openFlowDump } from "../flow/dump.ts";
 import type { ClosedWindow } from "../flow/export.ts";
 import type { Monitor } from "../monitor/mo.ts";
@@ -49,10 +50,16 @@ export interface DataPath {
   stop(): Promise<ClosedWindow[]>;
 }
 
+/** The stages' lines go where the path's own go. */
+function stageLog(o: DataPathOptions): Logger {
+  const log = (level: Level, m: string, key?: string): void => (level === "debug" ? undefined : level === "info" ? o.info(m, key) : o.warn(m));
+  return { log, debug: (m, k) => log("debug", m, k), info: (m, k) => log("info", m, k), warn: (m, k) => log("warn", m, k), error: (m, k) => log("error", m, k) };
+}
+
 export async function startDataPath(plan: Plan, o: DataPathOptions): Promise<DataPath> {
   const decoder = plan.decoder();
   const restored = o.saved === null ? 0 : decoder.templates.restore(o.saved);
-  const stages = plan.stages();
+  const stages = plan.stages({ log: stageLog(o) });
   let monitor = plan.monitor({ allRows: o.worker });
   // Workers append their own lines to one dump (flow/dump.ts: lines stay whole).
   const dumpTo = plan.config.debug.dumpFlows;

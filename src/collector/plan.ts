@@ -14,10 +14,11 @@ import { type ExtraSpec, type FlowBatch, createBatch } from "../flow/batch.ts";
 import { type Monitor, type Predicate, createMonitor, requiredExtras } from "../monitor/mo.ts";
 import { compilePredicates, extrasFor } from "./predicates.ts";
 import { createSamplingStage } from "./sampling.ts";
-import type { Stage, StageSettings } from "./stage.ts";
+import type { Stage, StageContext, StageSettings } from "./stage.ts";
+import { createEnrichPathStage } from "../enrich/path-stage.ts";
 
 /** The stages between decode and monitor, in order; each is built once per decoding thread. */
-const STAGES: readonly ((plan: StageSettings) => Stage)[] = [createSamplingStage];
+const STAGES: readonly ((plan: StageSettings, ctx: StageContext) => Stage)[] = [createSamplingStage, createEnrichPathStage];
 
 export interface Plan {
   readonly config: Config;
@@ -26,7 +27,7 @@ export interface Plan {
   readonly predicates: ReadonlyMap<string, Predicate>;
   batch(): FlowBatch;
   decoder(): Decoder;
-  stages(): Stage[];
+  stages(ctx: StageContext): Stage[];
   /**
    * The monitor of this plan; `reuse` carries a running monitor's unchanged windows and averages
    * over. Closed windows leave as numbers (WindowExport.raw). `allRows`: every window keeps every
@@ -58,7 +59,7 @@ export function compilePlan(config: Config): Plan {
         optionsTotal: c.optionsTotal,
         extras,
       }),
-    stages: () => STAGES.map((make) => make(plan)),
+    stages: (ctx) => STAGES.map((make) => make(plan, ctx)),
     monitor: (o = {}) =>
       createMonitor(o.allRows ? allRows(config) : config, predicates, { extras, lookup: ianaLookup, reuse: o.reuse, window: { raw: true } }),
     limitsOf: (a) => config.mos.find((m) => m.name === a.mo)?.mavgs.find((x) => x.name === a.def.name)?.limits ?? [],

@@ -10,6 +10,8 @@ import { createAlertHistory } from "../alert/history.ts";
 import type { Rates } from "../alert/rates.ts";
 import { type ScriptRunner, createScriptRunner } from "../alert/scripts.ts";
 import { writeAlertState } from "../alert/state-file.ts";
+import { type EnrichHost, createEnrichHost } from "../enrich/host.ts";
+import { ENRICH_STAGE } from "../enrich/path-stage.ts";
 import type { Config } from "../config/types.ts";
 import { loadTemplates, saveTemplates } from "../state/templates.ts";
 import { startHttpServer } from "../http/server.ts";
@@ -18,6 +20,7 @@ import type { Logger } from "../log.ts";
 import { type LatestWindows, createLatestWindows } from "../monitor/latest.ts";
 import { openReports } from "../report/open.ts";
 import { createHeapTrim } from "../store/heap-trim.ts";
+import { INTERFACES_TABLE } from "../store/interfaces.ts";
 import { openSink } from "../store/open.ts";
 import { createPacedWriter } from "../store/paced.ts";
 import type { WindowExport } from "../store/sink.ts";
@@ -26,6 +29,7 @@ import { spoolLogLine } from "../store/spool-log.ts";
 import { startWorkerEngine } from "../workers/pool.ts";
 import type { Engine, EngineView, StartEngine } from "./engine.ts";
 import { startInlineEngine } from "./inline.ts";
+import { createInterfaceExports } from "./interfaces.ts";
 import { compilePlan, planChange } from "./plan.ts";
 import { createStatus, type Status } from "./status.ts";
 
@@ -57,6 +61,8 @@ const PERSIST_EVERY_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 const DRAIN_ON_STOP_MS = 10_000;
 const TRIM_AFTER_ROWS = 10_000;
+/** `xenoflow_names` is compared with what enrichment knows this often, and written when it differs. */
+const NAMES_EVERY_MS = 5000;
 
 export async function startCollector(initial: Config, log: Logger): Promise<Collector> {
   let config = initial;
@@ -77,6 +83,12 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     },
   });
   const engine = await start(plan, { log, saved: savedTemplates(config.dataDir, log) });
+  // SNMP, the networks CSV's poll and xenoflow_names, once for every thread's enrich stage.
+  const enrichHost = (c: Config): EnrichHost | null =>
+    createEnrichHost(c, log, { toStages: (defs) => engine.toStages(ENRICH_STAGE, defs), sink, changed: () => void writeNames() });
+  let enrich = enrichHost(config);
+  const writeNames = () => enrich?.writeNames(engine.stages.find((s) => s.name === ENRICH_STAGE)?.learned);
+  void writeNames();
   const latest = createLatestWindows();
   const exportedAt = new Map<string, number>();
   const runner = createScriptRunner({
@@ -147,17 +159,28 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
       log.error((e as Error).message, "templates");
     }
   };
-  const tables = () => config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`));
+  // sFlow interface counters (restart to change `interface_counters`): small, written directly.
+  const interfaces = initial.storage.interfaceCounters > 0 ? createInterfaceExports(initial.storage.interfaceCounters, () => config.exporters) : null;
+  const exportInterfaces = (nowMs: number) => {
+    const e = interfaces?.due(nowMs, engine.decoder.sflowAgents) ?? null;
+    if (e !== null) sink.write(e).catch(() => {}); // the spool reports a failed append, as for windows
+  };
+  const tables = () => [...config.mos.flatMap((m) => m.windows.map((w) => `${m.name}_${w.name}`)), ...(interfaces ? [INTERFACES_TABLE] : [])];
   const prune = () => {
     const before = Math.floor(Date.now() / 1000) - config.storage.retention;
     sink.prune(tables(), before).catch((e) => log.warn(`retention: ${(e as Error).message}`, "retention"));
   };
   const timers = [
-    setInterval(() => paced.push(engine.collect(Date.now())), EXPORT_EVERY_MS),
+    setInterval(() => {
+      const now = Date.now();
+      paced.push(engine.collect(now));
+      exportInterfaces(now);
+    }, EXPORT_EVERY_MS),
     setInterval(() => alerts.tick(Date.now()), ALERT_TICK_MS),
     setInterval(persist, PERSIST_EVERY_MS),
     setInterval(prune, RETENTION_EVERY_MS),
     setInterval(() => log.info(status.line()), 60_000),
+    setInterval(() => void writeNames(), NAMES_EVERY_MS),
   ];
   prune();
   const http = config.http.listen
@@ -170,6 +193,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
     const notes = [...change.restart, ...engine.reload(nextPlan, change)];
     plan = nextPlan;
     config = next;
+    enrich?.close();
+    enrich = enrichHost(next);
     runner.setLimits(next.alerts.scriptTimeout * 1000, next.alerts.scriptConcurrency);
     alerts.rebind(alertHost());
     return notes;
@@ -187,6 +212,8 @@ export async function startCollector(initial: Config, log: Logger): Promise<Coll
         await http?.stop();
         paced.push(await engine.stop());
         paced.flush();
+        await writeNames();
+        enrich?.close();
         persist();
         const drained = await sink.drain(DRAIN_ON_STOP_MS);
         if (!drained) log.warn(`store: ${sink.stats().entries} window exports stay in the spool for the next start`);

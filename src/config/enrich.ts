@@ -29,7 +29,7 @@ export function readEnrich(t: Reader, dir: string): EnrichDef {
     const p = t.opt(key, str, "");
     return p === "" ? null : resolveFrom(dir, p);
   };
-  return { country: path("country"), asn: path("asn"), asSource: t.opt("as_source", oneOf(AS_SOURCES), "auto"), networks: path("networks") };
+  return { country: path("country"), asn: path("asn"), asSource: t.opt("as_source", oneOf(AS_SOURCES), "auto"), networks: path("networks"), inlineNetworks: 0 };
 }
 
 export function readNetworks(tables: readonly Reader[]): NetworkDef[] {
@@ -61,6 +61,11 @@ export function readNetworksCsv(file: string, inline: readonly NetworkDef[], iss
     issues.push({ file, message: `cannot read the networks file: ${code === "ENOENT" ? "no such file" : (err as Error).message}` });
     return [];
   }
+  return parseNetworksCsv(text, file, inline, issues);
+}
+
+/** The rows of a networks CSV's `text` (readNetworksCsv; the stage's reload reads the file itself). */
+export function parseNetworksCsv(text: string, file: string, inline: readonly NetworkDef[], issues: ConfigIssue[]): NetworkDef[] {
   const out: NetworkDef[] = [];
   const seen = new Set(inline.map((n) => n.prefix.text));
   const lines = text.split("\n");

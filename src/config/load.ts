@@ -65,8 +65,8 @@ export function loadConfig(file: string, opts: LoadOptions = {}): Config {
   const http = readHttp(top.table("http", HTTP_KEYS), dir);
   const alerts = readAlerts(top.table("alerts", ALERTS_KEYS));
   const debug = readDebug(top.table("debug", DEBUG_KEYS), dir);
-  const enrich = readEnrich(top.table("enrich", ENRICH_KEYS), dir);
   const inline = readNetworks(top.tables("network", NETWORK_KEYS));
+  const enrich = { ...readEnrich(top.table("enrich", ENRICH_KEYS), dir), inlineNetworks: inline.length };
   const networks = enrich.networks === null ? inline : [...inline, ...readNetworksCsv(enrich.networks, inline, issues)];
 
   const files: Reader[] = [top];

@@ -5,7 +5,7 @@ import type { ConfigIssue } from "../errors.ts";
 import { parseClickhouseUrl } from "../store/clickhouse-conn.ts";
 import { readSecret, resolveFrom } from "./files.ts";
 import { formatListen, isLoopback } from "../net/listen.ts";
-import { COLLECTOR_NAME, cidr, duration, int, listen, nonEmpty, size, str } from "./parsers.ts";
+import { COLLECTOR_NAME, cidr, duration, int, listen, nonEmpty, size, str, wholeSeconds } from "./parsers.ts";
 import { type Reader, invalid, isInvalid } from "./reader.ts";
 import type { Config, ListenAddress } from "./types.ts";
 
@@ -71,7 +71,7 @@ const DEFAULT_LISTEN: readonly ListenAddress[] = [
   { host: "0.0.0.0", port: 4739 },
 ];
 
-export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file", "partition"] as const;
+export const STORAGE_KEYS = ["url", "retention", "spool_max", "password_file", "partition", "interface_counters"] as const;
 
 /** "sqlite:PATH" (relative to the config directory) or a postgres URL; or what is wrong. */
 export function parseStorageUrl(url: string, dir: string): { url: string; kind: Config["storage"]["kind"] } | string {
@@ -140,6 +140,8 @@ export function readStorage(
     retention: t.opt("retention", duration(3600), 30 * 86400),
     spoolMax: t.opt("spool_max", size(0), 512 * 2 ** 20),
     partition: readPartition(t, storage.kind),
+    // sFlow counter samples as rates in xenoflow_interfaces this often, in whole seconds; "" = 0, off.
+    interfaceCounters: t.raw("interface_counters") === "" ? 0 : t.opt("interface_counters", wholeSeconds(1), 60),
   };
 }
 

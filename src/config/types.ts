@@ -53,6 +53,7 @@ export interface EnrichDef {
   asn: string | null; // absolute path of a MaxMind-format ASN database
   asSource: AsSource;
   networks: string | null; // absolute path of the prefix,name,role CSV (already read into `networks`)
+  inlineNetworks: number; // Config.networks[0..inlineNetworks) are the [[network]]s, the CSV's rows follow
 }
 
 /** One of the operator's prefixes, from `[[network]]` or the networks CSV. */
@@ -126,6 +127,7 @@ export interface Config {
     spoolMax: number; // bytes
     partition: number; // seconds, whole days; 0 = window tables not partitioned (PostgreSQL)
     collector: string; // [collector] name: whom this collector's rows and exactly-once records name
+    interfaceCounters: number; // seconds between xenoflow_interfaces rows; 0 = off
   };
   http: { listen: ListenAddress | null; token: string | null };
   alerts: { scriptTimeout: number; scriptConcurrency: number };

@@ -137,6 +137,7 @@ export function createDecoder(opts: DecoderOptions) {
       x.arrivalMs = arrivalMs;
       const forced = opts.forcedSampling?.(exporter.addr) ?? null;
       x.forced = forced !== null && forced > 0 ? forced : 0;
+      sflow.arrivalMs = arrivalMs;
       decodeSflow(sflow, payload, env.out === toBatch ? sflowToBatch : sflowToRecords);
       return;
     }

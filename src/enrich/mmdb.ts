@@ -1,13 +1,10 @@
 // One MaxMind-format database file (DB-IP Lite, GeoLite2, IPinfo Lite, iptoasn), read with
-// mmdb-lib and reloaded when it changes. The file is polled with stat rather than fs.watch:
-// databases are usually replaced by a download-then-rename, which some watchers lose, and a poll
-// every few seconds costs nothing. A reload reads the file asynchronously and swaps the reader in
-// one assignment, so receive never pauses; a file that is missing, truncated or not an .mmdb is
-// one log line and the previous reader stays in use.
-import { readFileSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+// mmdb-lib and reloaded when it changes (file-poll.ts). A reload swaps the reader in one
+// assignment, so receive never pauses; a file that is missing, truncated or not an .mmdb is one
+// log line and the previous reader stays in use.
 import { Reader, type Response } from "mmdb-lib";
 import type { Logger } from "../log.ts";
+import { pollFile, readError, readFileNow } from "./file-poll.ts";
 
 export interface MmdbFile {
   readonly path: string;
@@ -57,11 +54,8 @@ export function parseMmdb(buf: Buffer): Reader<Response> | string {
 export function openMmdb(path: string, log: Logger, pollMs = MMDB_POLL_MS): MmdbFile {
   let reader: Reader<Response> | null = null;
   let gen = 0;
-  let seen = "";
-  let checking: Promise<boolean> | null = null;
 
-  const use = (buf: Buffer, sig: string, initial: boolean): boolean => {
-    seen = sig;
+  const use = (buf: Buffer, initial: boolean): boolean => {
     const r = parseMmdb(buf);
     if (typeof r === "string") {
       log.warn(`enrich: ${path}: not a usable MaxMind database (${r}); ${reader ? "keeping the previous one" : "no data until it is fixed"}`, `mmdb:${path}`);
@@ -72,51 +66,19 @@ export function openMmdb(path: string, log: Logger, pollMs = MMDB_POLL_MS): Mmdb
     if (!initial) log.info(`enrich: reloaded ${path} (${r.metadata.databaseType}, ${r.metadata.nodeCount} nodes)`, `mmdb:${path}`);
     return true;
   };
-  const signature = (s: { mtimeMs: number; size: number; ino: number }) => `${s.mtimeMs}/${s.size}/${s.ino}`;
-  const fail = (err: unknown, sig: string): false => {
-    if (sig !== seen) {
-      const code = (err as { code?: string }).code;
-      log.warn(`enrich: cannot read ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}${reader ? "; keeping the previous data" : ""}`, `mmdb:${path}`);
-    }
-    seen = sig;
-    return false;
+  const failed = (err: unknown): void => {
+    log.warn(`enrich: cannot read ${path}: ${readError(err)}${reader ? "; keeping the previous data" : ""}`, `mmdb:${path}`);
   };
 
-  try {
-    const sig = signature(statSync(path));
-    use(readFileSync(path), sig, true);
-  } catch (err) {
-    fail(err, "missing");
-  }
-
-  async function reload(): Promise<boolean> {
-    let sig: string;
-    try {
-      sig = signature(await stat(path));
-    } catch (err) {
-      return fail(err, "missing");
-    }
-    if (sig === seen) return false;
-    try {
-      return use(await readFile(path), sig, false);
-    } catch (err) {
-      return fail(err, sig);
-    }
-  }
-
-  const timer = setInterval(() => void self.check(), pollMs);
-  timer.unref?.();
-  const self: MmdbFile = {
+  const first = readFileNow(path);
+  if ("buf" in first) use(first.buf, true);
+  else failed(first.err);
+  const poll = pollFile(path, pollMs, first.sig, (buf) => use(buf, false), failed);
+  return {
     path,
     current: () => reader,
     generation: () => gen,
-    check() {
-      checking ??= reload().finally(() => {
-        checking = null;
-      });
-      return checking;
-    },
-    close: () => clearInterval(timer),
+    check: poll.check,
+    close: poll.close,
   };
-  return self;
 }

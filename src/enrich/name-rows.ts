@@ -1,5 +1,5 @@
 // The rows of `xenoflow_names` (DESIGN.md section 5) from what enrichment knows now: network
-// names and roles from the config, interface names per exporter (static over SNMP, snmp.ts), and
+// names and roles from the config and the networks CSV as last loaded, interface names per exporter (static over SNMP, snmp.ts), and
 // the AS organisations the databases answered so far. A writer hands them to the store only when
 // the set changed, and again after a failed write.
 import type { NameRow } from "../store/names.ts";
@@ -8,12 +8,18 @@ import type { EnrichSettings, Enricher } from "./enricher.ts";
 import { enrichNames } from "./names.ts";
 import { type SnmpPoller, mergedInterfaces } from "./snmp.ts";
 
-export function nameRows(config: EnrichSettings, enricher: Enricher | null, snmp: SnmpPoller | null): NameRow[] {
+/** `ases`: the AS organisations seen (by default those of this enricher's own lookups). */
+export function nameRows(
+  config: EnrichSettings,
+  enricher: Enricher | null,
+  snmp: SnmpPoller | null,
+  ases: ReadonlyMap<number, string> = enricher?.geo?.asNames() ?? new Map(),
+): NameRow[] {
   const rows: NameRow[] = [];
   const names = enrichNames(config);
   // A name may cover several prefixes: the role of its first one.
   const roles = new Map<string, string>();
-  for (const n of config.networks) if (!roles.has(n.name)) roles.set(n.name, n.role);
+  for (const n of enricher?.networks?.defs ?? config.networks) if (!roles.has(n.name)) roles.set(n.name, n.role);
   for (let id = 1; id < names.networks.length; id++) {
     const name = names.networks[id]!;
     rows.push({ kind: "network", exporter: "", id, name, description: "", role: roles.get(name) ?? "" });
@@ -24,7 +30,6 @@ export function nameRows(config: EnrichSettings, enricher: Enricher | null, snmp
       rows.push({ kind: "if", exporter: e.address.text, id, name: i.name, description: i.description, role: i.role });
     }
   }
-  const ases = enricher?.geo?.asNames() ?? new Map<number, string>();
   for (const [id, name] of [...ases].sort((a, b) => a[0] - b[0])) rows.push({ kind: "as", exporter: "", id, name, description: "", role: "" });
   return rows;
 }

@@ -4,8 +4,9 @@
 // search over typed arrays, so tens of thousands of prefixes cost a few hundred KB and ~16
 // compares, and nothing is allocated per flow.
 import type { Cidr } from "../config/types.ts";
+import { BLOCK_SPLIT, type ExtraLookup } from "./geo.ts";
 
-export interface PrefixTable {
+export interface PrefixTable extends ExtraLookup {
   /** The index (into the prefixes given to build) of the longest match, or -1. */
   match(family: number, words: Uint32Array, o: number): number;
   readonly ranges4: number;
@@ -58,6 +59,12 @@ function flatten(spans: Span[]): { starts: bigint[]; owner: number[] } {
   return { starts, owner };
 }
 
+function sameOwner(owner: Int32Array, first: number, last: number): number {
+  const o = owner[first]!;
+  for (let k = first + 1; k <= last; k++) if (owner[k] !== o) return BLOCK_SPLIT;
+  return o;
+}
+
 export function buildPrefixTable(prefixes: readonly Cidr[]): PrefixTable {
   const v4 = flatten(prefixes.flatMap((c, i) => (c.family === 4 ? [span(c, i)] : [])));
   const v6 = flatten(prefixes.flatMap((c, i) => (c.family === 6 ? [span(c, i)] : [])));
@@ -80,43 +87,53 @@ export function buildPrefixTable(prefixes: readonly Cidr[]): PrefixTable {
   }
   const owner6 = Int32Array.from(v6.owner.slice(0, n6));
 
+  // Binary searches written out: a comparator closure would be a call per step.
+  const index4 = (a: number): number => {
+    const p = a >>> 16;
+    let lo = first16[p]!;
+    let hi = first16[p + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (a < starts4[mid]!) hi = mid - 1;
+      else lo = mid;
+    }
+    return lo;
+  };
+  const index6 = (a0: number, a1: number, a2: number, a3: number): number => {
+    let lo = 0;
+    let hi = n6 - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      const b = mid * 4;
+      const s0 = starts6[b]!, s1 = starts6[b + 1]!, s2 = starts6[b + 2]!;
+      const less = a0 !== s0 ? a0 < s0 : a1 !== s1 ? a1 < s1 : a2 !== s2 ? a2 < s2 : a3 < starts6[b + 3]!;
+      if (less) hi = mid - 1;
+      else lo = mid;
+    }
+    return lo;
+  };
+
   return {
     ranges4: starts4.length,
     ranges6: n6,
     match(family, words, o) {
-      // Binary searches written out: a comparator closure would be a call per step.
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      if (family === 6) {
-        a0 = words[o]!;
-        a1 = words[o + 1]!;
-        a2 = words[o + 2]!;
-        a3 = words[o + 3]!;
-      }
-      // IPv4-mapped IPv6 (RFC 4291 2.5.5.2) is the IPv4 address.
-      if (family === 4 || (family === 6 && a0 === 0 && a1 === 0 && a2 === 0xffff)) {
-        const a = family === 4 ? words[o]! : a3;
-        const p = a >>> 16;
-        let lo = first16[p]!;
-        let hi = first16[p + 1]!;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >>> 1;
-          if (a < starts4[mid]!) hi = mid - 1;
-          else lo = mid;
-        }
-        return owner4[lo]!;
-      }
+      if (family === 4) return owner4[index4(words[o]!)]!;
       if (family !== 6) return -1;
-      let lo = 0;
-      let hi = n6 - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        const b = mid * 4;
-        const s0 = starts6[b]!, s1 = starts6[b + 1]!, s2 = starts6[b + 2]!;
-        const less = a0 !== s0 ? a0 < s0 : a1 !== s1 ? a1 < s1 : a2 !== s2 ? a2 < s2 : a3 < starts6[b + 3]!;
-        if (less) hi = mid - 1;
-        else lo = mid;
-      }
-      return owner6[lo]!;
+      const a0 = words[o]!, a1 = words[o + 1]!, a2 = words[o + 2]!, a3 = words[o + 3]!;
+      // IPv4-mapped IPv6 (RFC 4291 2.5.5.2) is the IPv4 address.
+      if (a0 === 0 && a1 === 0 && a2 === 0xffff) return owner4[index4(a3)]!;
+      return owner6[index6(a0, a1, a2, a3)]!;
+    },
+    // A block has one answer when every range from its first address to its last has the same
+    // owner (a block holds few ranges; neighbours may share an owner).
+    block4(a, bits) {
+      const host = bits >= 32 ? 0 : 0xffffffff >>> bits;
+      return sameOwner(owner4, index4((a & ~host) >>> 0), index4((a | host) >>> 0));
+    },
+    block6(w0, w1, bits) {
+      if (bits <= 32 || bits > 64) throw new RangeError("IPv6 blocks are /33 to /64");
+      const host = 0xffffffff >>> (bits - 32);
+      return sameOwner(owner6, index6(w0, (w1 & ~host) >>> 0, 0, 0), index6(w0, (w1 | host) >>> 0, 0xffffffff, 0xffffffff));
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Cidr, FieldDef } from "../config/types.ts";
 import { XenoflowError } from "../errors.ts";
 import { type AddrSet, createAddrSet } from "./addrset.ts";
 import type { Dir, FilterNode, MatchNode, Value } from "./ast.ts";
-import { countryCode } from "../enrich/geo.ts";
+import { countryCode } from "../enrich/records.ts";
 import type { EnrichNames } from "../enrich/names.ts";
 import { lookupField } from "./fields.ts";
 

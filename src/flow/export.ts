@@ -29,6 +29,12 @@ export interface ExportHead {
   keys: readonly KeyColumn[];
   /** Value column names in config order ("octets", "packets", "bits", "flows"). */
   values: readonly string[];
+  /**
+   * The values are rates (xenoflow_interfaces): fractional, stored as double precision (REAL in
+   * SQLite, Float64 in ClickHouse) and never rounded. Otherwise they are sums of counters, stored
+   * as integers.
+   */
+  rates?: boolean;
 }
 
 /** The rows, rendered. */
@@ -78,7 +84,9 @@ export interface RawTable {
 
 /** The head of any form, without its rows. */
 export function headOf(e: ExportHead): ExportHead {
-  return { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values };
+  const head: ExportHead = { mo: e.mo, window: e.window, table: e.table, time: e.time, keys: e.keys, values: e.values };
+  if (e.rates === true) head.rates = true;
+  return head;
 }
 
 /** How many rows the export has, without rendering them. */

@@ -61,10 +61,21 @@ export function renderMetrics(c: CollectorView, sockets: readonly UdpSocketRow[]
   counter("xenoflow_worker_flows_total", "Flow records decoded per collector worker (collector.workers > 1).");
   c.workers.forEach((w, i) => x.sample(w.records, { worker: i }));
 
+  // With workers every one has its own socket on each listen address (SO_REUSEPORT): one sample
+  // per address, the sum over its sockets.
+  const byLocal = new Map<string, { drops: number; rxQueue: number }>();
+  for (const s of sockets) {
+    const t = byLocal.get(s.local);
+    if (t === undefined) byLocal.set(s.local, { drops: s.drops, rxQueue: s.rxQueue });
+    else {
+      t.drops += s.drops;
+      t.rxQueue += s.rxQueue;
+    }
+  }
   counter("xenoflow_kernel_drops_total", "Datagrams the kernel dropped on the collector's sockets (receive buffer full), from /proc/net/udp{,6}.");
-  for (const s of sockets) x.sample(s.drops, { socket: s.local });
+  for (const [local, s] of byLocal) x.sample(s.drops, { socket: local });
   gauge("xenoflow_socket_receive_queue_bytes", "Bytes waiting in the kernel receive queue of each collector socket.");
-  for (const s of sockets) x.sample(s.rxQueue, { socket: s.local });
+  for (const [local, s] of byLocal) x.sample(s.rxQueue, { socket: local });
 
   // Decode.
   const st = c.decoder.stats;

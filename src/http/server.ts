@@ -16,6 +16,7 @@ import common from "./page-common.txt" with { type: "text" };
 import { CONTENT_TYPE } from "./exposition.ts";
 import { createHealth } from "./health.ts";
 import { createHistory } from "./history.ts";
+import { createBusiestInterfaces } from "./interfaces.ts";
 import { readKernelDrops } from "./kernel-drops.ts";
 import { startLoopLag } from "./loop-lag.ts";
 import { renderMetrics } from "./metrics.ts";
@@ -42,6 +43,7 @@ export interface HttpServer {
 const HISTORY_POINTS = 180;
 const TOP_ROWS = 10;
 const MAX_TOP_ROWS = 1000;
+const BUSIEST_PER_AGENT = 5; // interfaces per sFlow agent on the dashboard
 // The page may talk only to this server: no CDN, no font, no tracker can load even by mistake.
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const withCommon = (html: unknown): string => (html as string).replace("/*COMMON_JS*/", common as unknown as string);
@@ -55,6 +57,7 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
   const history = createHistory(HISTORY_POINTS, every);
   const health = createHealth(c.config.storage.spoolMax);
   const lag = startLoopLag();
+  const busiest = createBusiestInterfaces();
   const authorize = createAuthorizer(o.token);
   const sample = () => {
     const now = Date.now();
@@ -123,6 +126,8 @@ export function startHttpServer(c: CollectorView, o: HttpOptions): HttpServer {
         return reports ? reports.series(url) : noStore();
       case "/api/exporters":
         return json(exporters(c, now));
+      case "/api/interfaces":
+        return json({ agents: busiest(c.decoder.sflowAgents, BUSIEST_PER_AGENT) });
       default:
         return new Response("404 not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
     }

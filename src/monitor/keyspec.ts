@@ -13,7 +13,7 @@
 // - string fields: 1 word, an id in the consumer's StringTable (0 = absent): batch string ids
 //   belong to the batch owner, who may clear them between batches.
 import type { FieldDef, FieldType } from "../config/types.ts";
-import { countryText } from "../enrich/geo.ts";
+import { countryText } from "../enrich/records.ts";
 import type { EnrichNames } from "../enrich/names.ts";
 import { DNS_NAME_COLUMN, type ExtraSpec, type FlowBatch, SNI_COLUMN } from "../flow/batch.ts";
 import type { KeyColumn } from "../flow/export.ts";

@@ -44,7 +44,7 @@ export interface ColumnSpec {
   name: string;
   /** Quoted identifier. */
   q: string;
-  role: "time" | "collector" | "seq" | "key" | "value";
+  role: "time" | "collector" | "seq" | "key" | "value" | "rate";
   sqlType: string;
 }
 
@@ -52,10 +52,10 @@ const PG_KEY: Record<KeyColumnType, string> = { address: "inet", uint: "bigint",
 const SQLITE_KEY: Record<KeyColumnType, string> = { address: "text", uint: "integer", string: "text", mac: "text" };
 // 18.16 has no IPv6 type (19.3 added it as a domain): addresses are the text the other stores hold.
 const CLICKHOUSE_KEY: Record<KeyColumnType, string> = { address: "Nullable(String)", uint: "Nullable(UInt64)", string: "Nullable(String)", mac: "Nullable(String)" };
-const TYPES: Record<StoreKind, { time: string; collector: string; keys: Record<KeyColumnType, string>; value: string }> = {
-  postgres: { time: "timestamptz", collector: "text", keys: PG_KEY, value: "bigint" },
-  sqlite: { time: "integer", collector: "text", keys: SQLITE_KEY, value: "integer" },
-  clickhouse: { time: "DateTime", collector: "String", keys: CLICKHOUSE_KEY, value: "UInt64" },
+const TYPES: Record<StoreKind, { time: string; collector: string; keys: Record<KeyColumnType, string>; value: string; rate: string }> = {
+  postgres: { time: "timestamptz", collector: "text", keys: PG_KEY, value: "bigint", rate: "double precision" },
+  sqlite: { time: "integer", collector: "text", keys: SQLITE_KEY, value: "integer", rate: "real" },
+  clickhouse: { time: "DateTime", collector: "String", keys: CLICKHOUSE_KEY, value: "UInt64", rate: "Nullable(Float64)" },
 };
 
 /**
@@ -71,7 +71,8 @@ export function columnsOf(exp: WindowExport, dialect: StoreKind): ColumnSpec[] {
   ];
   for (const k of exp.keys) cols.push({ name: k.name, q: ident(k.name), role: "key", sqlType: types.keys[k.type] });
   // Values are sums of sampled counters: integers that pass 2^31 within minutes on a busy link.
-  for (const v of exp.values) cols.push({ name: v, q: ident(v), role: "value", sqlType: types.value });
+  // Rates (xenoflow_interfaces) are fractional and may be absent.
+  for (const v of exp.values) cols.push(exp.rates === true ? { name: v, q: ident(v), role: "rate", sqlType: types.rate } : { name: v, q: ident(v), role: "value", sqlType: types.value });
   const seen = new Set<string>();
   for (const c of cols) {
     if (seen.has(c.name)) throw new XenoflowError("E_INTERNAL", `table ${exp.table}: duplicate column ${c.name}`);

@@ -165,8 +165,9 @@ export function createSqliteSink(path: string, collector: string = defaultCollec
   };
 }
 
-/** Values are sums of integer counters; a fractional sampling rate must not turn them into REAL. */
+/** Values are sums of integer counters; a fractional sampling rate must not turn them into REAL. Rates stay fractional. */
 function cell(v: string | number | null, col: ColumnSpec): Cell {
-  if (col.role !== "value" || typeof v !== "number") return v;
-  return Number.isFinite(v) ? Math.round(v) : null;
+  if ((col.role !== "value" && col.role !== "rate") || typeof v !== "number") return v;
+  if (!Number.isFinite(v)) return null;
+  return col.role === "value" ? Math.round(v) : v;
 }

@@ -35,6 +35,8 @@ export function createStatsBoard(workers: number): StatsBoard {
   const sflowAgents = new Map<string, AgentStats>();
   const sum = (pick: (s: WorkerStats) => number) => latest.reduce((a, s) => a + (s ? pick(s) : 0), 0);
   let stages: StageCounters[] = [];
+  // Per stage, every name the workers learned (they send only new ones).
+  const learned: Map<number, string>[] = [];
   return {
     latest,
     receiver,
@@ -59,7 +61,12 @@ export function createStatsBoard(workers: number): StatsBoard {
       receiver.bytes = sum((x) => x.receiver.bytes);
       receiver.denied = sum((x) => x.receiver.denied);
       for (const k of Object.keys(faults) as (keyof Faults)[]) faults[k] = sum((x) => x.faults[k]);
-      stages = sumStageCounters(latest.map((x) => x?.stages ?? []));
+      s.stages.forEach((st, i) => {
+        if (st.learned === undefined) return;
+        const into = (learned[i] ??= new Map());
+        for (const [k, v] of st.learned) into.set(k, v);
+      });
+      stages = sumStageCounters(latest.map((x) => x?.stages ?? [])).map((st, i) => (learned[i] ? { ...st, learned: learned[i] } : st));
       // One exporter may reach several workers (several source ports): its figures are summed.
       exporters.clear();
       for (const w of latest) {

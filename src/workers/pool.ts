@@ -206,6 +206,7 @@ export async function startWorkers(first: Plan, { log, saved }: Parameters<Start
       scan.rebind(rates);
       return change.monitor ? ["monitoring objects changed"] : [];
     },
+    toStages: (name, payload) => broadcast({ type: "stage", name, payload }),
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);

@@ -38,6 +38,8 @@ export type ToWorker =
   | { type: "enable"; path: string }
   | { type: "disable"; path: string }
   | { type: "reload"; config: Config }
+  /** For the worker's stages named `name` (Stage.message). */
+  | { type: "stage"; name: string; payload: unknown }
   /** Propose keys above floor / count; floors per average in monitor order, null = no limits. */
   | { type: "scan"; id: number; nowMs: number; floors: (Float64Array | null)[] }
   | { type: "rates"; id: number; nowMs: number; keys: KeyList[] }

@@ -60,8 +60,20 @@ async function start(init: WorkerInit): Promise<void> {
       mavgs: monitor.mavgs.map((a) => ({ size: a.size, ...a.counters })),
       exporters: [...ingest.exporters.values()].map((e) => ({ ...e, versions: e.versions.slice() })),
       sflowAgents: [...decoder.sflowAgents.values()].map(agentStats),
-      stages: stages.map((st) => ({ name: st.name, counters: { ...st.counters } })),
+      stages: stages.map((st, i) => ({ name: st.name, counters: { ...st.counters }, learned: learnedSince(st, i) })),
     };
+  };
+  // Per stage, how many of its learned names went out already: only new ones are sent.
+  const sent: number[] = [];
+  const learnedSince = (st: (typeof stages)[number], i: number): Map<number, string> | undefined => {
+    const all = st.learned;
+    if (all === undefined) return undefined;
+    // A reload rebuilt the stage: its names start over.
+    if (all.size < (sent[i] ?? 0)) sent[i] = 0;
+    if (all.size === (sent[i] ?? 0)) return undefined;
+    const fresh = new Map([...all].slice(sent[i] ?? 0));
+    sent[i] = all.size;
+    return fresh;
   };
   const templates = () => {
     if (!decoder.templates.dirty) return null;
@@ -100,6 +112,9 @@ async function start(init: WorkerInit): Promise<void> {
         post({ type: "rates", id: m.id, rates }, rates.map((r) => r.buffer as ArrayBuffer));
         return;
       }
+      case "stage":
+        for (const st of stages) if (st.name === m.name) st.message?.(m.payload);
+        return;
       case "reload": {
         let flushed: PartialExport[];
         try {

@@ -151,7 +151,7 @@ export interface GenSummary {
 }
 
 export async function gen(core: number, port: number, fps: number, seconds: number, flags: readonly string[]): Promise<GenSummary> {
-  const p = Bun.spawn(["taskset", "-c", String(core), BUN, MAIN, "gen", "--to", `127.0.0.1:${port}`, "--fps", String(fps), "--duration", String(seconds), "--version", "9", ...flags], {
+  const p = Bun.spawn(["taskset", "-c", String(core), BUN, MAIN, "gen", "--to", `127.0.0.1:${port}`, "--fps", String(fps), "--duration", String(seconds), ...(flags.includes("--version") ? [] : ["--version", "9"]), ...flags], {
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -3,11 +3,14 @@
 //   (b) end to end: `xenoflow run` on core 0, `xenoflow gen` on core 1, rates stepped up until
 //       loss appears, three ramps; CPU-seconds per million flows at 1M flows/s
 //   (c) memory with 100 000 active keys per window, before and after a window close
+//   (e) enrichment: CPU at 1M flows/s with both databases and 100 000 hosts a side beside the same
+//       run without them, and the loss-free rate with them (`--enrich-only`: this part alone)
 // Prints a markdown report and writes it into docs/PERFORMANCE.md between the bench markers.
 //   node_modules/.bin/bun test/bench/run.ts [--quick] [--no-write]
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { WINDOW_MS, startCollector, step, type Step } from "./e2e.ts";
+import { type EnrichBench, enrichBench } from "./enrich-e2e.ts";
 import { genPool, runInProcess, stat, type InProcResult, type Stat } from "./inproc.ts";
 import { workersInProcess } from "../workers/inproc-bench.ts";
 import { workersLoopback } from "../workers/loopback-bench.ts";
@@ -60,12 +63,17 @@ function distinctKeys(flags: readonly string[]): string {
   return `net10/pairs ${pairs.size}, web/services ${services.size}, net10/dst ${dst.size}, web/dst ${webDst.size}`;
 }
 
-async function ramp(): Promise<Step[]> {
+// sFlow v5 as agents send it (issue 23): `gen --version sflow`, 7 flow samples of 128-byte raw
+// headers per datagram (packets of 114+ octets), sampling 1 in 1000; "flows" are flow samples.
+const SFLOW = ["--version", "sflow", "--records", "7", "--sampling", "1000", "--octets", "114-1500"];
+const SFLOW_RAMP = quick ? [1e6, 2e6] : [0.5e6, 1e6, 1.5e6, 2e6, 2.5e6, 3e6, 4e6];
+
+async function ramp(rates: readonly number[] = RAMP, flags: readonly string[] = [], records = 29): Promise<Step[]> {
   const c = await startCollector(CONFIG, 0);
   const steps: Step[] = [];
   try {
-    for (const fps of RAMP) {
-      const s = await step(c, fps, STEP_S, []);
+    for (const fps of rates) {
+      const s = await step(c, fps, STEP_S, flags, records);
       steps.push(s);
       console.error(`  ${M(fps)}M/s: sent ${M(s.sentFps)}M/s, lost ${s.lossPct.toFixed(3)} % (kernel drops ${s.kernelDrops} datagrams, other ${s.otherLoss} flows), ${s.cpuPerMFlows.toFixed(3)} CPU-s/M`);
       if (s.sent !== s.decoded) break;
@@ -95,10 +103,24 @@ async function memory(): Promise<{ first: Step; close: Step; keys: string; mavgK
   }
 }
 
+function enrichLines(e: EnrichBench): string[] {
+  const lossFree = Math.max(0, ...e.ramp.filter((s) => s.sent === s.decoded).map((s) => s.fps));
+  const cpu = (s: Step) => s.cpuPerMFlows.toFixed(3);
+  return [
+    `| loopback at 1M flows/s, 100 000 hosts a side, a window by \`src country\`, \`dst as\`: CPU-s per M flows with both databases ${cpu(e.enriched)} / without ${cpu(e.plain)} | ${(e.enriched.cpuPerMFlows / e.plain.cpuPerMFlows).toFixed(2)}× | ≤ 1.25× |`,
+    `| loopback, loss-free flows/s on one pinned core with both databases (${e.ramp.map((s) => M(s.fps)).join(", ")} M/s, ${STEP_S} s each) | ${M(lossFree)} M | ≥ 3 M |`,
+  ];
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const head = machine();
   console.error(`xenoflow bench: ${head}`);
+  if (process.argv.includes("--enrich-only")) {
+    console.error("(e) enrichment");
+    console.log(enrichLines(await enrichBench(CONFIG, RAMP, STEP_S, BIG_KEYS)).join("\n"));
+    return;
+  }
   console.error("(a) in process");
   const inproc: InProcResult[] = await runInProcess({
     config: CONFIG,
@@ -116,13 +138,21 @@ async function main(): Promise<void> {
     console.error(` ramp ${r + 1}/${RAMPS}`);
     ramps.push(await ramp());
   }
+  const sflowRamps: Step[][] = [];
+  for (let r = 0; r < RAMPS; r++) {
+    console.error(` sFlow ramp ${r + 1}/${RAMPS}`);
+    sflowRamps.push(await ramp(SFLOW_RAMP, SFLOW, 7));
+  }
   console.error("(c) memory with 100 000 keys per window");
   const mem = await memory();
   console.error("(d) every core: one and two workers");
   const wIn = await workersInProcess("10000", quick ? 30_000 : 100_000, quick ? 3 : 11);
   const wLoop = await workersLoopback(1e6, quick ? 3 : 5, quick ? 3 : 9);
+  console.error("(e) enrichment");
+  const enrich = await enrichBench(CONFIG, RAMP, STEP_S, BIG_KEYS);
 
-  const lossFree = stat(ramps.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
+  const lossFreeOf = (rs: Step[][]) => stat(rs.map((st) => Math.max(0, ...st.filter((s) => s.sent === s.decoded).map((s) => s.fps))));
+  const lossFree = lossFreeOf(ramps);
   const atM = ramps.map((st) => st.find((s) => s.fps === 1e6)).filter((s): s is Step => s !== undefined);
   const cpuAt1M = atM.length > 0 ? stat(atM.map((s) => s.cpuPerMFlows)) : null;
   const maxDecoded = stat(ramps.map((st) => Math.max(...st.map((s) => s.decoded / STEP_S))));
@@ -140,6 +170,7 @@ async function main(): Promise<void> {
   lines.push(`| in process, debug mode: decode + monitor + every flow written to a file as a JSON line, M records/CPU-s | ${fmt(inp("dump").cpu, M)} | ≥ 1 |`);
   lines.push(`| in process, JS heap growth over the measured runs, bytes per M records (decode / decode + monitor / debug mode; indicative: JIT and GC move it too) | ${["decode", "decode+monitor", "dump"].map((s) => Math.round(inp(s).heapPerM)).join(" / ")} | 0 |`);
   lines.push(`| loopback, loss-free flows/s on one pinned core (${RAMPS} ramps of ${RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFree, M)} M | ≥ 4 M |`);
+  lines.push(`| loopback, sFlow v5 (\`gen ${SFLOW.join(" ")}\`), loss-free flow samples/s on one pinned core (${RAMPS} ramps of ${SFLOW_RAMP.map(M).join(", ")} M/s, ${STEP_S} s each) | ${fmt(lossFreeOf(sflowRamps), M)} M | ≥ 2 M |`);
   lines.push(`| loopback, most flows/s decoded in one step | ${fmt(maxDecoded, M)} M | |`);
   lines.push(`| loopback, CPU-s per million flows at 1M flows/s (utime+stime, all threads) | ${cpuAt1M ? fmt(cpuAt1M, (x) => x.toFixed(3)) : "n/a"} | ≤ 0.29 |`);
   const mib = (kib: number) => (kib / 1024).toFixed(0);
@@ -149,19 +180,17 @@ async function main(): Promise<void> {
   lines.push(`| two workers / one, datagrams pre-loaded in memory, flows per wall second (one: ${fmt(stat(wIn.one.wall), M)} M, two: ${fmt(stat(wIn.two.wall), M)} M) | ${fmt(stat(wIn.ratios), (x) => x.toFixed(2))}× (per round) | ≥ 1.7× |`);
   const cpuM = (xs: readonly number[]) => fmt(stat(xs), (x) => x.toFixed(3));
   lines.push(`| loopback at 1M flows/s, \`gen --exporters 4\`, CPU-s per M flows: two workers on cores 0-1 ${cpuM(wLoop.two)} / one worker pinned to core 0 ${cpuM(wLoop.pinned)} (one worker on cores 0-1: ${cpuM(wLoop.one)}) | ${fmt(stat(wLoop.ratios), (x) => x.toFixed(2))}× (per round) | ≤ 1.15× |`);
+  lines.push(...enrichLines(enrich));
   lines.push("");
-  lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
+  lines.push("Every loopback step (loss = sent − decoded; kernel drops are datagrams of 29 flows (7 flow samples for sFlow) dropped by a full receive buffer, `/proc/net/udp`; other = loss not explained by them):");
   lines.push("");
   lines.push("| ramp | asked M/s | sent M/s | decoded | loss % | kernel drops | other loss | CPU-s | CPU-s/M flows | VmRSS MiB |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|");
-  ramps.forEach((st, r) => {
-    for (const s of st) {
-      lines.push(`| ${r + 1} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
-    }
-  });
-  for (const [name, s] of [["100k keys", mem.first], ["100k keys, a close", mem.close]] as const) {
-    lines.push(`| ${name} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
-  }
+  const row = (name: string, s: Step) => lines.push(`| ${name} | ${M(s.fps)} | ${M(s.sentFps)} | ${s.decoded} | ${s.lossPct.toFixed(3)} | ${s.kernelDrops} | ${s.otherLoss} | ${s.cpuSeconds.toFixed(2)} | ${s.cpuPerMFlows.toFixed(3)} | ${(s.rssKiB / 1024).toFixed(0)} |`);
+  ramps.forEach((st, r) => st.forEach((s) => row(String(r + 1), s)));
+  sflowRamps.forEach((st, r) => st.forEach((s) => row(`sFlow ${r + 1}`, s)));
+  row("100k keys", mem.first);
+  row("100k keys, a close", mem.close);
   const report = lines.join("\n");
   console.log(report);
   if (!process.argv.includes("--no-write") && !quick) {

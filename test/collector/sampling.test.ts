@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { compilePlan } from "../../src/collector/plan.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { expressionChecker } from "../../src/expressions.ts";
+import { createLogger } from "../../src/log.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "xf-sampling-stage-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ const message = hex("000a 002c 5f5e1000 00000000 00000001  0002 0010 0100 0002 0
 test("forced sampling rates come from the config, per exporter, and follow a reload", () => {
   const p = plan(10);
   const decoder = p.decoder();
-  const [stage] = p.stages().filter((s) => s.name === "sampling");
+  const [stage] = p.stages({ log: createLogger({ write: () => {} }) }).filter((s) => s.name === "sampling");
   const batch = p.batch();
   const rates = (addr: string, id: number) => {
     batch.length = 0;

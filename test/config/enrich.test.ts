@@ -18,7 +18,7 @@ describe("[enrich], [[network]], [[exporter.interface]]", () => {
   test("defaults: nothing configured", () => {
     const dir = tree({ "x.toml": "" });
     const c = loadConfig(join(dir, "x.toml"), { env: {} });
-    expect(c.enrich).toEqual({ country: null, asn: null, asSource: "auto", networks: null });
+    expect(c.enrich).toEqual({ country: null, asn: null, asSource: "auto", networks: null, inlineNetworks: 0 });
     expect(c.networks).toEqual([]);
   });
 
@@ -62,6 +62,7 @@ skip_unmarked = true
       asn: "/srv/asn.mmdb",
       asSource: "database",
       networks: join(dir, "nets.csv"),
+      inlineNetworks: 1,
     });
     expect(c.networks.map((n) => [n.prefix.text, n.name, n.role])).toEqual([
       ["203.0.113.0/24", "customer_a", "customer"],

@@ -30,6 +30,7 @@ describe("shipped configs", () => {
       spoolMax: 512 * 2 ** 20,
       partition: 0,
       collector: defaultCollectorName(),
+      interfaceCounters: 60,
     });
     expect(c.mos.map((m) => [m.name, m.parent])).toEqual([
       ["all", null],
@@ -129,11 +130,11 @@ name = "all"
         optionsPerExporter: 1024,
         optionsTotal: 65536,
       },
-      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912, partition: 0, collector: defaultCollectorName() },
+      storage: { url: `sqlite:${dir}/var/xenoflow.sqlite`, kind: "sqlite", retention: 2592000, spoolMax: 536870912, partition: 0, collector: defaultCollectorName(), interfaceCounters: 60 },
       http: { listen: { host: "127.0.0.1", port: 9655 }, token: null },
       alerts: { scriptTimeout: 30, scriptConcurrency: 4 },
       debug: { dumpFlows: "" },
-      enrich: { country: null, asn: null, asSource: "auto", networks: null },
+      enrich: { country: null, asn: null, asSource: "auto", networks: null, inlineNetworks: 0 },
       networks: [],
       fields: [],
       exporters: [],

@@ -198,7 +198,7 @@ describe("sFlow v5 samples and records", () => {
     expect(r.out[1]).toMatchObject({ counters: true, sourceIdIndex: 0x01000007, ifIndex: 7 });
     expect(r.agents.get(`${AGENT}/0`)!.counterSamples).toBe(2);
     expect([...r.agents.get(`${AGENT}/0`)!.interfaces.values()]).toEqual([{
-      ifIndex: 7, speed: 1e9, inOctets: 123456, outOctets: 654321, inPackets: 13, outPackets: 36, inErrors: 4, outErrors: 15, inDiscards: 3, outDiscards: 14,
+      ifIndex: 7, seq: 6, atMs: 1000, speed: 1e9, inOctets: 123456, outOctets: 654321, inPackets: 13, outPackets: 36, inErrors: 4, outErrors: 15, inDiscards: 3, outDiscards: 14,
     }]);
   });
 

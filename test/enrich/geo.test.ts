@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, renameSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SLOT_ASN, SLOT_COUNTRY, countryCode, countryText, createGeo } from "../../src/enrich/geo.ts";
+import { AS_WHEN_ZERO, SLOT_ASN, SLOT_COUNTRY, SLOT_EXTRA, createGeo } from "../../src/enrich/geo.ts";
+import { countryCode, countryText } from "../../src/enrich/records.ts";
+import type { Cidr } from "../../src/config/types.ts";
+import { buildPrefixTable } from "../../src/enrich/networks.ts";
 import { openMmdb } from "../../src/enrich/mmdb.ts";
 import { createLogger } from "../../src/log.ts";
-import { parseAddressWords } from "../../src/net/address.ts";
+import { parseAddressWords, parseCidr } from "../../src/net/address.ts";
 import { asn, country, mmdblookup, tempDir, writeMmdb } from "./mmdb-fixtures.ts";
 
 const tmp = tempDir();
@@ -109,6 +112,50 @@ describe("geo lookups", () => {
     const geo = createGeo(db, null, 64);
     expect(geo.table[geo.lookup(4, words("1.2.3.4").w, 0) + SLOT_COUNTRY]).toBe(0);
     expect(lines.length).toBe(1);
+    db.close();
+  });
+
+  test("a /24 or /48 the answers cover takes one slot; a block split by a database or the networks is cached per address", () => {
+    const file = join(tmp.dir, "blocks.mmdb");
+    writeMmdb(file, "GeoLite2-Country", {
+      "7.7.0.0/16": country("BE"),
+      "7.7.7.0/25": country("LU"),
+      "2001:db8::/32": country("DE"),
+      "2001:db8:2:1::/64": country("FR"),
+    });
+    const { log } = quiet();
+    const db = openMmdb(file, log);
+    // 8.8.8.0/24 is whole in the database (no data) but split by the networks' 8.8.8.128/26.
+    const nets = buildPrefixTable(["8.8.0.0/16", "8.8.8.128/26"].map((t) => parseCidr(t) as Cidr));
+    const geo = createGeo(db, null, 1024, nets);
+    const ask = (a: string) => {
+      const { family, w } = words(a);
+      const s = geo.lookup(family, w, 0);
+      return [a, countryText(geo.table[s + SLOT_COUNTRY]!), geo.table[s + SLOT_EXTRA]! - 1];
+    };
+    const addrs = ["7.7.8.1", "7.7.8.2", "7.7.7.1", "7.7.7.200", "7.7.7.2", "8.8.8.1", "8.8.8.130", "8.8.9.1", "2001:db8:2:1::1", "2001:db8:2:2::1", "2001:db8:3::1", "2001:db8:3::2"];
+    const got = addrs.map(ask);
+    expect(got).toEqual(addrs.map((a) => [a, mmdblookup(file, a, "country", "iso_code"), nets.match(words(a).family, words(a).w, 0)]));
+    expect(got.map((r) => r.slice(1).join(" "))).toEqual(["BE -1", "BE -1", "LU -1", "BE -1", "LU -1", " 0", " 1", " 0", "FR -1", "DE -1", "DE -1", "DE -1"]);
+    // Misses: 7.7.8.0/24 once; 7.7.7.1, .200, .2 each (a split block); 8.8.8.1 and .130 (split
+    // by the networks); 8.8.9.0/24; both addresses of the split 2001:db8:2::/48; 2001:db8:3::/48 once.
+    expect(geo.counters).toEqual({ hits: 2, misses: 10, errors: 0 });
+    addrs.forEach(ask);
+    expect(geo.counters).toEqual({ hits: 14, misses: 10, errors: 0 });
+    // resolveAll gives what lookup's slots hold.
+    const n = addrs.length;
+    const fam = new Uint8Array(n);
+    const all = new Uint32Array(n * 4);
+    addrs.forEach((a, i) => {
+      const { family, w } = words(a);
+      fam[i] = family;
+      all.set(w, i * 4);
+    });
+    const [cc, as, ex] = [new Uint16Array(n), new Uint32Array(n).fill(7), new Int32Array(n)];
+    geo.resolveAll(fam, all, n, cc, as, AS_WHEN_ZERO, ex);
+    expect([...cc].map((x): unknown => countryText(x))).toEqual(got.map((r) => r[1]));
+    expect([...ex].map((x): unknown => x - 1)).toEqual(got.map((r) => r[2]));
+    expect(new Set(as)).toEqual(new Set([7]));
     db.close();
   });
 

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { createEnricher } from "../../src/enrich/enricher.ts";
 import { createNamesWriter, nameRows } from "../../src/enrich/name-rows.ts";
+import { nameIndex } from "../../src/enrich/names.ts";
 import { createLogger } from "../../src/log.ts";
+import type { NameRow } from "../../src/store/names.ts";
 import { createSqliteSink } from "../../src/store/sqlite.ts";
 import { asn, tempDir, writeMmdb } from "./mmdb-fixtures.ts";
 
@@ -41,7 +43,7 @@ name = "edge"
 `,
     );
     const config = loadConfig(file, { env: {} });
-    const enricher = createEnricher(config, createLogger({ write: () => {} }), 64)!;
+    const enricher = createEnricher(config, createLogger({ write: () => {} }), { cacheSlots: 64 })!;
     const sink = createSqliteSink(join(tmp.dir, "db.sqlite"));
     let writes = 0;
     const writer = createNamesWriter({ writeNames: (r) => (writes++, sink.writeNames(r)) });
@@ -64,5 +66,22 @@ name = "edge"
       ["as", "", 15169, "Google LLC", "", ""],
     ]);
     db.close();
+  });
+
+  test("nameIndex maps (kind, exporter, id) to its row", () => {
+    const rows: NameRow[] = [
+      { kind: "as", exporter: "", id: 13335, name: "Cloudflare, Inc.", description: "", role: "" },
+      { kind: "if", exporter: "192.0.2.1", id: 7, name: "xe-0/0/1", description: "transit A", role: "external" },
+      { kind: "network", exporter: "", id: 7, name: "lab", description: "", role: "" },
+    ];
+    const ix = nameIndex(rows);
+    expect([ix.name("as", "", 13335), ix.name("if", "192.0.2.1", 7), ix.name("network", "", 7), ix.name("if", "192.0.2.2", 7), ix.name("as", "", 7)]).toEqual([
+      "Cloudflare, Inc.",
+      "xe-0/0/1",
+      "lab",
+      "",
+      "",
+    ]);
+    expect(ix.get("if", "192.0.2.1", 7)).toEqual(rows[1]);
   });
 });

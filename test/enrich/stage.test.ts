@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { createDecoder } from "../../src/decode/index.ts";
-import { countryText } from "../../src/enrich/geo.ts";
+import { countryText } from "../../src/enrich/records.ts";
+import { enrichNeeds } from "../../src/enrich/needs.ts";
 import { createEnrichStage } from "../../src/enrich/stage.ts";
 import { createBatch, type FlowBatch } from "../../src/flow/batch.ts";
 import { createLogger } from "../../src/log.ts";
@@ -149,5 +150,79 @@ skip_unmarked = true
     expect(run("exporter")).toEqual(new Set([7]));
     expect(run("database")).toEqual(new Set([0, 15169, 32934, 64512]));
     expect(run("auto")).toEqual(new Set([7]));
+  });
+
+  test("only what the monitoring objects read is filled: a side nothing reads is not looked up", () => {
+    const mo = (filter: string, key: string) => `[[mo]]\nname = "m"\nfilter = "${filter}"\n  [[mo.window]]\n  name = "w"\n  every = "60s"\n  key = [${key}]\n  values = ["octets"]\n`;
+    const enrich = `[enrich]\ncountry = "country.mmdb"\nasn = "asn.mmdb"\n[[exporter]]\naddress = "192.0.2.45"\nname = "asr"\n  [[exporter.interface]]\n  index = 4\n  role = "external"\n`;
+    const needs = (text: string) => enrichNeeds(config(enrich + text));
+    expect(needs(mo("", '"dst as"'))).toEqual({ src: false, dst: true, ifRoles: false });
+    expect(needs(mo("country RU", '"src host"'))).toEqual({ src: true, dst: true, ifRoles: false });
+    expect(needs(mo("in role external", '"src network"'))).toEqual({ src: true, dst: false, ifRoles: true });
+    expect(needs(mo("src as 1", '"dst host"'))).toEqual({ src: true, dst: false, ifRoles: false });
+    expect(enrichNeeds(config(enrich.replace("[enrich]", '[enrich]\nas_source = "exporter"') + mo("src as 1", '"dst as"')))).toEqual({ src: false, dst: false, ifRoles: false });
+
+    const c = config(enrich + mo("", '"dst as", "dst country"'));
+    const stage = createEnrichStage(c, log, { needs: enrichNeeds(c) })!;
+    const b = decoded();
+    b.srcCountry.fill(9);
+    b.inRole.fill(9);
+    const dsts = Array.from({ length: b.length }, (_, i) => formatV4(b.dstAddr[i * 4]!));
+    stage.process(b);
+    const n = b.length;
+    expect([new Set(b.srcCountry.subarray(0, n)), new Set(b.inRole.subarray(0, n))]).toEqual([new Set([9]), new Set([9])]);
+    expect([...b.dstCountry.subarray(0, n)].map((x): string | number | null => countryText(x))).toEqual(dsts.map((a) => mmdblookup(countryFile, a, "country", "iso_code")));
+    expect(stage.counters().cacheHits + stage.counters().cacheMisses).toBe(25);
+    stage.close();
+  });
+
+  test("a changed networks CSV is used from the next batch; ids never change; a bad one keeps the old; workers take the main thread's", async () => {
+    const csv = join(tmp.dir, "reload.csv");
+    writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/16,branches,customer\n");
+    const lines: string[] = [];
+    const quiet = createLogger({ write: (l) => lines.push(l), journal: false, isTTY: false });
+    const c = config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`);
+    // A worker thread's stage: its own config object (so its own numbering), no poll of its own.
+    const worker = createEnrichStage(config(`[enrich]\ncountry = "country.mmdb"\nnetworks = "reload.csv"\n[[network]]\nprefix = "10.12.100.0/24"\nname = "hq"\nrole = "office"\n`), quiet, { hosted: true })!;
+    const stage = createEnrichStage(c, quiet, { onNetworks: (defs) => worker.enricher!.setNetworks(structuredClone(defs)) })!;
+    const e = stage.enricher!;
+    expect([worker.snmp, worker.enricher!.names === e.names]).toEqual([null, false]);
+    const run = () => {
+      const b = decoded();
+      const w = decoded();
+      stage.process(b);
+      worker.process(w);
+      expect([...w.srcNetwork.subarray(0, w.length), ...w.srcRole.subarray(0, w.length)]).toEqual([...b.srcNetwork.subarray(0, b.length), ...b.srcRole.subarray(0, b.length)]);
+      const got = new Map<string, string>();
+      for (let i = 0; i < b.length; i++) {
+        const a = formatV4(b.srcAddr[i * 4]!);
+        got.set(a.split(".").slice(0, 2).join(".") + (a.startsWith("10.12.100.") ? ".100" : ""), `${e.names.networks[b.srcNetwork[i]!]}/${e.names.roles[b.srcRole[i]!]}`);
+      }
+      return Object.fromEntries([...got].sort());
+    };
+    const before = run();
+    expect(before["10.12"]).toBe("branches/customer");
+    expect(before["172.217"]).toBe("/");
+    const ids = [e.names.networkId("hq"), e.names.networkId("corp"), e.names.networkId("branches")];
+    expect(await e.check()).toBe(false); // the first look: the same rows the config loaded
+
+    writeFileSync(csv, "prefix,name,role\n10.0.0.0/8,corp,\n10.12.0.0/16,sites,server\n172.217.0.0/16,google,transit\n");
+    expect(await e.check()).toBe(true);
+    const after = run();
+    expect(after).toEqual({ ...before, "10.12": "sites/server", "172.217": "google/transit" });
+    expect([e.names.networkId("hq"), e.names.networkId("corp"), e.names.networkId("branches")]).toEqual(ids);
+    expect(e.names.networkId("sites")).toBe(4);
+    expect(worker.enricher!.names.networks).toEqual(e.names.networks);
+
+    writeFileSync(csv, "10.0.0.0/8,corp,\n10.12.0.0/33,sites,\n");
+    expect(await e.check()).toBe(false);
+    expect(run()).toEqual(after);
+    expect(lines.length).toBe(2);
+    expect(lines[0]).toContain(`enrich: reloaded ${csv} (3 networks)`);
+    expect(lines[1]).toContain(`${csv}:2:`);
+    expect(lines[1]).toContain("keeping the previous networks");
+    expect(stage.names().filter((r) => r.kind === "network").map((r) => `${r.id} ${r.name} ${r.role}`)).toEqual(["1 hq office", "2 corp ", "3 branches ", "4 sites server", "5 google transit"]);
+    stage.close();
+    worker.close();
   });
 });

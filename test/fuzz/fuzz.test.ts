@@ -32,10 +32,40 @@ describe("mutation engine", () => {
     const v9 = streams.find((s) => s.name === "gen-v9-extras")!.datagrams[1]!; // options template, then a template flowset of two
     const l = layout(v9);
     expect(l).toEqual({
-      version: 9, countAt: 2, setIds: [20, 44], setLens: [22, 46],
+      version: 9, words: false, countAt: 2, setIds: [20, 44], setLens: [22, 46],
       templateIds: [24, 48, 68], fieldCounts: [26, 28, 50, 70],
       fieldLens: [32, 36, 40, 54, 58, 62, 66, 74, 78, 82, 86, 90], data: [],
     });
+  });
+
+  test("layout finds the sample, record and sampled-header positions of an sFlow datagram", () => {
+    // The generator's (test/fuzz/seeds.ts): 6 flow samples of one 128-byte raw header each, then a counter sample of two records.
+    const sflow = streams.find((s) => s.name === "gen-vsflow")!.datagrams[0]!;
+    const l = layout(sflow);
+    const flows = [0, 1, 2, 3, 4, 5].map((k) => 28 + 192 * k);
+    expect(l).toEqual({
+      version: 5, words: true, countAt: 24,
+      setIds: [...flows, 1180], setLens: [...flows, 1180].map((o) => o + 4),
+      templateIds: [...flows.map((o) => o + 40), 1200, 1296],
+      fieldCounts: [...flows.map((o) => o + 36), 1196],
+      fieldLens: [...flows.flatMap((o) => [o + 44, o + 60]), 1204, 1300],
+      data: flows.flatMap((o) => [o + 64, o + 192]),
+    });
+  });
+
+  test("aimed mutations of sFlow write 32-bit lengths past any datagram", () => {
+    const sflow = streams.find((s) => s.name === "gen-vsflow")!.datagrams[0]!;
+    const lens = layout(sflow).setLens;
+    const seen = new Set<number>();
+    const rng = createRng(4);
+    for (let k = 0; k < 400; k++) {
+      const out = mutateOnce(rng, "setLength", sflow.slice(), sflow);
+      for (const at of lens) {
+        const v = new DataView(out.buffer).getUint32(at);
+        if (v !== new DataView(sflow.buffer, sflow.byteOffset).getUint32(at)) seen.add(v);
+      }
+    }
+    for (const v of [0, 3, 65535, 0x7fffffff, 0xffffffff]) expect(seen.has(v)).toBe(true);
   });
 
   test("aimed mutations write their extremes into the fields they aim at", () => {

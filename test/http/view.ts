@@ -19,14 +19,14 @@ export function view(spool: Partial<SpoolStats> = {}): CollectorView {
   faults.badSetLength = 1;
   const alert = { mo: "all", mavg: "dst", limit: "flood" } as AlertState;
   return {
-    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20, partition: 0, collector: "test" }, exporters: [] },
+    config: { storage: { url: "sqlite:/x", kind: "sqlite", retention: 1, spoolMax: 1 << 20, partition: 0, collector: "test", interfaceCounters: 60 }, exporters: [] },
     receiver: { counters: { datagrams: 130, bytes: 99_000, denied: 4 }, bound: [{ host: "127.0.0.1", port: 2055 }] },
     decoder: {
       faults, stats: { templates: 7, heldBytes: 512, records: 2900, datagrams: 126 }, templates: { list: () => [] },
       sflowAgents: new Map([["192.0.2.100/1", {
         agent: "192.0.2.100", subAgent: 1, datagrams: 6, flowSamples: 40, counterSamples: 3, discardedSamples: 2, lostSamples: 5,
         pool: 4000, drops: 1, dropReasons: new Map([[259, 2]]),
-        interfaces: new Map([[7, { ifIndex: 7, speed: 1e10, inOctets: 5e9, outOctets: 6e9, inPackets: 5e6, outPackets: 6e6, inErrors: 1, outErrors: 2, inDiscards: 3, outDiscards: 4 }]]),
+        interfaces: new Map([[7, { ifIndex: 7, seq: 9, atMs: 1000, speed: 1e10, inOctets: 5e9, outOctets: 6e9, inPackets: 5e6, outPackets: 6e6, inErrors: 1, outErrors: 2, inDiscards: 3, outDiscards: 4 }]]),
       }]]),
     },
     monitor: {

@@ -117,7 +117,8 @@ describe.skipIf(!reachable)("dashboard queries on PostgreSQL", () => {
   test("every panel narrows to the chosen collector", async () => {
     for (const panel of ["panel 1", "panel 2", "panel 3", "panel 4"]) expect(await run(panel, { collector: "pop1" })).toEqual(await run(panel));
     const other = { collector: "pop9" };
-    expect((await run("panel 1", other)).map((r) => r["octets/s"])).toEqual([0, 0, 0]);
+    // A collector that never wrote has no first window, so its series has no buckets at all.
+    expect(await run("panel 1", other)).toEqual([]);
     expect(await run("panel 2", other)).toEqual([
       { key: "other", octets: "0", "%": null },
       { key: "total", octets: "0", "%": null },

@@ -14,6 +14,7 @@ import { StoreError } from "../../src/store/store-error.ts";
 import { openClickhouseReports } from "../../src/report/clickhouse.ts";
 import { type ClickhouseServer, createClickhouse, createClickhouseShards, haveClickhouse } from "../support/clickhouse.ts";
 import { talkers } from "./contract.ts";
+import { interfacesExport } from "../../src/store/interfaces.ts";
 
 const T0 = 1_700_000_040; // 2023-11-14T22:14:00Z
 let server: ClickhouseServer | null = null;
@@ -48,6 +49,19 @@ async function database() {
 const SELECT_ALL = `SELECT toUInt32("time"), collector, seq, src_host, dst_port, octets, packets FROM web_talkers ORDER BY collector, seq, octets`;
 
 describe.skipIf(!haveClickhouse)("clickhouse sink", () => {
+  test("xenoflow_interfaces: rates as Nullable(Float64), fractional, absent as NULL", async () => {
+    const db = await database();
+    const sink = createClickhouseSink(db.url, { collector: "pop1" });
+    const rate = { exporter: "192.0.2.1", ifIndex: 3, speed: 1e10, inOctets: 1234.5, outOctets: 2e9 / 3, inPackets: 10.25, outPackets: 0, inErrors: 0.05, outErrors: 0, inDiscards: 1 / 60, outDiscards: NaN };
+    await sink.write(interfacesExport(T0, [rate], () => "xe-0/0/3"), 7);
+    expect(await db.rows("SELECT type FROM system.columns WHERE database = currentDatabase() AND table = 'xenoflow_interfaces' AND name = 'in_octets'")).toEqual([["Nullable(Float64)"]]);
+    expect(await db.rows("SELECT exporter, if_index, if_name, if_speed, in_octets, out_octets, in_packets, in_errors, in_discards, out_discards FROM xenoflow_interfaces")).toEqual([
+      ["192.0.2.1", "3", "xe-0/0/3", 1e10, 1234.5, 2e9 / 3, 10.25, 0.05, 1 / 60, null],
+    ]);
+    await sink.close();
+    await db.close();
+  }, 60_000);
+
   test("creates a day-partitioned MergeTree; stores NULL keys, sums above 2^32, escaped strings; a replayed seq once", async () => {
     const db = await database();
     const sink = createClickhouseSink(db.url, { collector: "pop1" });

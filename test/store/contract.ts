@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { XenoflowError } from "../../src/errors.ts";
 import type { AlertRow } from "../../src/store/alerts.ts";
+import { interfacesExport } from "../../src/store/interfaces.ts";
 import { type RowSource, type Sink, type WindowExport, isRemainder, rowCount, rowsOf } from "../../src/store/sink.ts";
 import { ROWS_PER_TURN } from "../../src/store/turn.ts";
 import { turnsDuring } from "./turns.ts";
@@ -35,6 +36,7 @@ export interface DialectTypes {
   string: string;
   mac: string;
   value: string;
+  rate: string;
   /** Statements creating web_talkers holding seq 5's row at T0, and the seq-only bookkeeping, as before fleets. */
   legacy: string[];
 }
@@ -114,6 +116,25 @@ export function sinkContract(name: string, open: () => Promise<Harness>, types: 
       expect(await h.rows("xenoflow_alerts")).toEqual([first, second, others].map((a) => Object.values(a)));
       await h.sink.prune([], T0 + 60);
       expect(await h.rows("xenoflow_alerts")).toEqual([second, others].map((a) => Object.values(a)));
+    });
+
+    test("xenoflow_interfaces: counter rates stored fractional, written once per seq, pruned like windows", async () => {
+      const rate = { speed: 1e10, inOctets: 1234.5, outOctets: 2e9 / 3, inPackets: 10.25, outPackets: 0, inErrors: 0.05, outErrors: 0, inDiscards: 1 / 60, outDiscards: NaN };
+      const exp = interfacesExport(T0, [{ exporter: "192.0.2.1", ifIndex: 3, ...rate }, { exporter: "2001:db8::1", ifIndex: 70000, ...rate, speed: 0 }],
+        (e, i) => (e === "192.0.2.1" && i === 3 ? "xe-0/0/3" : ""));
+      await h.sink.write(exp, 7);
+      await h.sink.write(exp, 7); // a spool replay
+      expect(await h.columns("xenoflow_interfaces")).toEqual({
+        time: types.time, collector: types.string, exporter: types.address, if_index: types.uint, if_name: types.string,
+        ...Object.fromEntries(["if_speed", "in_octets", "out_octets", "in_packets", "out_packets", "in_errors", "out_errors", "in_discards", "out_discards"].map((c) => [c, types.rate])),
+      });
+      const values = [1234.5, 2e9 / 3, 10.25, 0, 0.05, 0, 1 / 60, null];
+      expect(await h.rows("xenoflow_interfaces")).toEqual([
+        [T0, COLLECTOR, "192.0.2.1", 3, "xe-0/0/3", 1e10, ...values],
+        [T0, COLLECTOR, "2001:db8::1", 70000, "", 0, ...values],
+      ]);
+      await h.sink.prune(["xenoflow_interfaces"], T0 + 1);
+      expect(await h.rows("xenoflow_interfaces")).toEqual([]);
     });
 
     test("creates the table with typed columns and a time index on first use", async () => {

@@ -8,7 +8,7 @@ import { openSink } from "../../src/store/open.ts";
 const dir = mkdtempSync(join(tmpdir(), "xenoflow-open-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const storage = (url: string, kind: Config["storage"]["kind"]): Config["storage"] => ({ url, kind, retention: 86400, spoolMax: 1 << 20, partition: 0, collector: "test" });
+const storage = (url: string, kind: Config["storage"]["kind"]): Config["storage"] => ({ url, kind, retention: 86400, spoolMax: 1 << 20, partition: 0, collector: "test", interfaceCounters: 0 });
 
 describe("openSink", () => {
   test("sqlite: creates the file and its directory", async () => {

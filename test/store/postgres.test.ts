@@ -85,7 +85,7 @@ describe.skipIf(!reachable)("postgres", () => {
         },
       };
     },
-    { time: "timestamp with time zone", address: "inet", uint: "bigint", string: "text", mac: "macaddr", value: "bigint", legacy: LEGACY },
+    { time: "timestamp with time zone", address: "inet", uint: "bigint", string: "text", mac: "macaddr", value: "bigint", rate: "double precision", legacy: LEGACY },
   );
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { WindowExport } from "../../src/store/sink.ts";
 import { sourced } from "./contract.ts";
+import { interfacesExport } from "../../src/store/interfaces.ts";
 import { HEADER_BYTES, decodeRecord, encodeRecord, encodeRecordSliced, readRecordInfo, scanRecords } from "../../src/store/spool-record.ts";
 
 const exp: WindowExport = { mo: "all", window: "proto", table: "all_proto", time: 1_700_000_000, keys: [{ name: "proto", type: "uint" }], values: ["flows"], rows: [[6, 1], [null, 2]] };
@@ -16,6 +17,12 @@ describe("spool records", () => {
     expect(new TextDecoder().decode(rec.subarray(HEADER_BYTES))).toBe(json);
     expect(readRecordInfo(rec, 0)).toEqual({ seq: SEQ, at: 1_764_000_000_123, rows: 2, offset: 0, bytes: rec.length });
     expect(decodeRecord(rec)).toEqual(exp);
+  });
+
+  test("an export of interface rates keeps its rates flag (double columns) through the spool; a NaN rate comes back null", () => {
+    const rate = { exporter: "192.0.2.1", ifIndex: 3, speed: 1e9, inOctets: 0.5, outOctets: 1, inPackets: 2, outPackets: 3, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: NaN };
+    const ifs = interfacesExport(1_700_000_000, [rate], () => "xe-0/0/3");
+    expect(decodeRecord(encodeRecord(SEQ, 7, ifs))).toEqual({ ...ifs, rows: [["192.0.2.1", 3, "xe-0/0/3", 1e9, 0.5, 1, 2, 3, 0, 0, 0, null]] });
   });
 
   test("sliced encoding pauses between slices and decodes to the same export, header included", async () => {

@@ -71,7 +71,7 @@ sinkContract(
       },
     };
   },
-  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer", legacy: LEGACY },
+  { time: "integer", address: "text", uint: "integer", string: "text", mac: "text", value: "integer", rate: "real", legacy: LEGACY },
 );
 
 describe("sqlite sink, sliced writes", () => {

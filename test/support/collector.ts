@@ -31,16 +31,17 @@ export interface RunningCollector {
 
 /**
  * `body` is the config after data_dir and [collector]; `${DIR}` in it becomes the temp dir.
- * `http` is the body of the [http] section (default: the server off).
+ * `http` is the body of the [http] section (default: the server off); `collector`, `storageLines`:
+ * more lines for the [collector] ("workers = 2", `name = "pop1"`) and [storage] tables.
  */
-export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string; cwd?: string } = {}): Promise<RunningCollector> {
+export async function startCollector(body: string, opts: { storage?: string; env?: Record<string, string>; dir?: string; http?: string; cwd?: string; collector?: string; storageLines?: string } = {}): Promise<RunningCollector> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "xf-e2e-"));
   const port = await freeUdpPort();
   const config = join(dir, "xenoflow.toml");
   const storage = opts.storage ?? `sqlite:${join(dir, "xf.sqlite")}`;
   writeFileSync(
     config,
-    `data_dir = "${dir}"\n[collector]\nlisten = ["127.0.0.1:${port}"]\nrecv_buffer = "4MiB"\n[storage]\nurl = "${storage}"\n[http]\n${opts.http ?? 'listen = ""'}\n${body.replaceAll("${DIR}", dir)}`,
+    `data_dir = "${dir}"\n[collector]\nlisten = ["127.0.0.1:${port}"]\nrecv_buffer = "4MiB"\n${opts.collector ?? ""}\n[storage]\nurl = "${storage}"\n${opts.storageLines ?? ""}\n[http]\n${opts.http ?? 'listen = ""'}\n${body.replaceAll("${DIR}", dir)}`,
   );
   const proc = Bun.spawn([BUN, MAIN, "run", "-c", config], {
     cwd: opts.cwd,

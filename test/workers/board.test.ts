@@ -6,7 +6,7 @@ import type { AgentStats } from "../../src/decode/index.ts";
 import type { WorkerStats } from "../../src/workers/protocol.ts";
 import { createStatsBoard } from "../../src/workers/board.ts";
 
-const iface = (ifIndex: number, inOctets: number) => ({ ifIndex, speed: 1e9, inOctets, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 });
+const iface = (ifIndex: number, inOctets: number) => ({ ifIndex, seq: 1, atMs: 1000, speed: 1e9, inOctets, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 });
 const agent = (n: number, reasons: [number, number][], ifs: ReturnType<typeof iface>[]): AgentStats => ({
   agent: "192.0.2.100", subAgent: 0, datagrams: n, flowSamples: 7 * n, counterSamples: 1, discardedSamples: 2, lostSamples: n,
   pool: 100 * n, drops: 1, dropReasons: new Map(reasons), interfaces: new Map(ifs.map((i) => [i.ifIndex, i])),

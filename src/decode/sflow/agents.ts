@@ -46,6 +46,9 @@ export interface AgentStats {
 /** IF-MIB counters of one interface; packets are unicast + multicast + broadcast. */
 export interface InterfaceCounters {
   ifIndex: number;
+  /** The counter sample's sequence number (it restarts with the agent) and arrival time, epoch ms. */
+  seq: number;
+  atMs: number;
   speed: number; // bits per second
   inOctets: number;
   outOctets: number;
@@ -57,7 +60,7 @@ export interface InterfaceCounters {
   outDiscards: number;
 }
 
-interface Agent extends AgentStats {
+export interface Agent extends AgentStats {
   readonly sources: Map<number, Source>;
   /** The source of the agent's latest flow sample and its key: samples of one source come in runs. */
   lastSource: Source | null;
@@ -80,6 +83,30 @@ export function createAgentTable(faults: Faults) {
   let lastFamily = 0;
   const lastWords = new Uint32Array(4);
   let lastSub = -1;
+
+  /** The source `key` of agent a, made the last one; null when it is new (added with these figures). */
+  function otherSource(a: Agent, key: number, seq: number, pool: number, drops: number): Source | null {
+    const s = a.sources.get(key);
+    if (s !== undefined) {
+      a.lastSource = s;
+      a.lastSourceKey = key;
+      return s;
+    }
+    if (a.sources.size >= SOURCES_PER_AGENT_MAX) {
+      const [k0, s0] = a.sources.entries().next().value!;
+      a.pool -= s0.pool;
+      a.drops -= s0.drops;
+      a.sources.delete(k0);
+      faults.sflowStateEvicted++;
+    }
+    const added = { seq, pool, drops };
+    a.sources.set(key, added);
+    a.lastSource = added;
+    a.lastSourceKey = key;
+    a.pool += pool;
+    a.drops += drops;
+    return null;
+  }
 
   return {
     agents: agents as ReadonlyMap<string, AgentStats>,
@@ -107,41 +134,9 @@ export function createAgentTable(faults: Faults) {
       lastSub = subAgent;
       return a;
     },
-    /** A flow sample's sequence number, pool and drops for its source (type, index). */
-    flowSample(a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
-      a.flowSamples++;
-      const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
-      const s = key === a.lastSourceKey ? a.lastSource : a.sources.get(key);
-      if (s === undefined || s === null) {
-        if (a.sources.size >= SOURCES_PER_AGENT_MAX) {
-          const [k0, s0] = a.sources.entries().next().value!;
-          a.pool -= s0.pool;
-          a.drops -= s0.drops;
-          a.sources.delete(k0);
-          if (s0 === a.lastSource) a.lastSource = null;
-          faults.sflowStateEvicted++;
-        }
-        const added = { seq, pool, drops };
-        a.sources.set(key, added);
-        a.lastSource = added;
-        a.lastSourceKey = key;
-        a.pool += pool;
-        a.drops += drops;
-        return;
-      }
-      a.lastSource = s;
-      a.lastSourceKey = key;
-      const step = (seq - s.seq) >>> 0;
-      if (step === 0) return; // the same sample again (a datagram decoded twice)
-      if (step <= GAP_MAX) a.lostSamples += step - 1;
-      s.seq = seq;
-      a.pool += pool - s.pool;
-      a.drops += drops - s.drops;
-      s.pool = pool;
-      s.drops = drops;
-    },
+    otherSource,
     /** A counter sample: its generic interface counters replace the interface's previous ones. */
-    counters(a: AgentStats, c: SflowCounters): void {
+    counters(a: AgentStats, c: SflowCounters, arrivalMs: number): void {
       a.counterSamples++;
       if (!c.hasGeneric) return;
       const g = c.generic;
@@ -152,9 +147,11 @@ export function createAgentTable(faults: Faults) {
           faults.sflowStateEvicted++;
           return;
         }
-        i = { ifIndex, speed: 0, inOctets: 0, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 };
+        i = { ifIndex, seq: 0, atMs: 0, speed: 0, inOctets: 0, outOctets: 0, inPackets: 0, outPackets: 0, inErrors: 0, outErrors: 0, inDiscards: 0, outDiscards: 0 };
         a.interfaces.set(ifIndex, i);
       }
+      i.seq = c.seq;
+      i.atMs = arrivalMs;
       i.speed = g[G_SPEED]!;
       i.inOctets = g[G_IN_OCTETS]!;
       i.inPackets = g[G_IN_UCAST]! + g[G_IN_UCAST + 1]! + g[G_IN_UCAST + 2]!;
@@ -176,3 +173,23 @@ export function createAgentTable(faults: Faults) {
 }
 
 export type AgentTable = ReturnType<typeof createAgentTable>;
+
+/**
+ * A flow sample's sequence number, pool and drops for its source (type, index). A plain function
+ * kept small, so the JIT inlines it into the sample walk; a source other than the agent's last one
+ * is looked up apart.
+ */
+export function flowSampleSeen(t: AgentTable, a: Agent, sourceType: number, sourceIndex: number, seq: number, pool: number, drops: number): void {
+  a.flowSamples++;
+  const key = (sourceType & 0xff) * 4294967296 + sourceIndex;
+  const s = key === a.lastSourceKey ? a.lastSource : t.otherSource(a, key, seq, pool, drops);
+  if (s === null) return;
+  const step = (seq - s.seq) >>> 0;
+  if (step === 0) return; // the same sample again (a datagram decoded twice)
+  if (step <= GAP_MAX) a.lostSamples += step - 1;
+  s.seq = seq;
+  a.pool += pool - s.pool;
+  a.drops += drops - s.drops;
+  s.pool = pool;
+  s.drops = drops;
+}

@@ -21,7 +21,7 @@ export interface SflowDecoder extends SampleState {
 }
 
 export function createSflowDecoder(faults: Faults): SflowDecoder {
-  return { faults, agents: createAgentTable(faults), flow: createFlow(), counters: createCounters() };
+  return { faults, agents: createAgentTable(faults), flow: createFlow(), counters: createCounters(), arrivalMs: 0 };
 }
 
 /** Decodes one datagram (isSflow is true) into `out`. */

@@ -37,8 +37,9 @@ export interface SflowFlow {
   /** The frame length minus link header and stripped bytes, for samples without IP; -1 = none. */
   frameL3: number;
   fragment: boolean; // not the first fragment: no transport header
-  srcMac: number; // 48-bit value, -1 = absent
-  dstMac: number;
+  /** Where the source and destination MAC addresses (6 bytes each) are in `bytes`; -1 = absent. */
+  srcMacAt: number;
+  dstMacAt: number;
   vlan: number; // the header's outer 802.1Q/802.1ad tag, -1 = none
   innerVlan: number; // the header's second (customer) tag, -1 = none
   srcVlan: number; // extended switch src_vlan, -1 = none
@@ -52,7 +53,8 @@ export interface SflowFlow {
   /** A TLS ClientHello's server_name (RFC 6066 section 3) at bytes[sniAt]; -1 = none. */
   sniAt: number;
   sniLen: number;
-  // Extended records.
+  // Extended records (reset only when a sample had one: most samples have none).
+  extended: boolean;
   nextHopFamily: number;
   readonly nextHop: Uint32Array;
   bgpNextHopFamily: number;
@@ -75,9 +77,9 @@ export function createFlow(): SflowFlow {
     agentFamily: 0, agent: new Uint32Array(4), subAgent: 0,
     format: 0, seq: 0, sourceType: 0, sourceIndex: 0, rate: 0, pool: 0, drops: 0, inIf: 0, outIf: 0, reason: 0,
     family: 0, src: new Uint32Array(4), dst: new Uint32Array(4), proto: 0, tos: 0, tcpFlags: 0, srcPort: 0, dstPort: 0,
-    hasPorts: false, icmp: false, ipLength: -1, frameL3: -1, fragment: false, srcMac: -1, dstMac: -1, vlan: -1,
+    hasPorts: false, icmp: false, ipLength: -1, frameL3: -1, fragment: false, srcMacAt: -1, dstMacAt: -1, vlan: -1,
     innerVlan: -1, srcVlan: -1, dstVlan: -1, vni: -1, bytes: new Uint8Array(0), dnsAt: -1, dnsLen: 0, sniAt: -1, sniLen: 0,
-    nextHopFamily: 0, nextHop: new Uint32Array(4), bgpNextHopFamily: 0, bgpNextHop: new Uint32Array(4),
+    extended: false, nextHopFamily: 0, nextHop: new Uint32Array(4), bgpNextHopFamily: 0, bgpNextHop: new Uint32Array(4),
     srcMask: 0, dstMask: 0, srcAs: 0, dstAs: 0, peerAs: 0, localAs: 0, hasGateway: false,
     asPath: new Uint32Array(AS_PATH_MAX), asPathLen: 0, communities: new Uint32Array(COMMUNITIES_MAX), communitiesLen: 0,
   };
@@ -107,15 +109,20 @@ export function resetPacket(f: SflowFlow): void {
   f.ipLength = -1;
   f.frameL3 = -1;
   f.fragment = false;
-  f.srcMac = -1;
-  f.dstMac = -1;
+  f.srcMacAt = -1;
+  f.dstMacAt = -1;
   f.vlan = -1;
   f.innerVlan = -1;
-  f.srcVlan = -1;
-  f.dstVlan = -1;
   f.vni = -1;
   f.dnsAt = -1;
   f.sniAt = -1;
+  if (f.extended) resetExtended(f);
+}
+
+function resetExtended(f: SflowFlow): void {
+  f.extended = false;
+  f.srcVlan = -1;
+  f.dstVlan = -1;
   f.nextHopFamily = 0;
   clear4(f.nextHop);
   f.bgpNextHopFamily = 0;

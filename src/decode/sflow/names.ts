@@ -8,7 +8,7 @@ const DNS_QR = 0x80; // in the first flags byte: a response
 const DNS_NAME_MAX = 255;
 const DNS_POINTER = 0xc0; // a compressed name: never in the first question of a well-formed response
 
-const TLS_HANDSHAKE = 22; // RFC 8446 section 5.1 ContentType handshake
+export const TLS_HANDSHAKE = 22; // RFC 8446 section 5.1 ContentType handshake
 const TLS_CLIENT_HELLO = 1;
 const TLS_RECORD_HEADER = 5;
 const TLS_EXT_SERVER_NAME = 0;

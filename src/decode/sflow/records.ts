@@ -2,7 +2,7 @@
 // every length checked against its sample; what they say goes into the sample's SflowFlow.
 import type { Faults } from "../faults.ts";
 import { AS_PATH_MAX, COMMUNITIES_MAX, type SflowFlow, u32 } from "./flow.ts";
-import { parseEthernet, parseIpv4, parseIpv6 } from "./packet.ts";
+import { START_ETHERNET, START_IPV4, START_IPV6, parsePacket } from "./packet.ts";
 import {
   ADDRESS_IPV4, ADDRESS_IPV6, EXTENDED_SWITCH_LEN, FLOW_EXTENDED_GATEWAY, FLOW_EXTENDED_ROUTER, FLOW_EXTENDED_SWITCH,
   FLOW_SAMPLED_ETHERNET, FLOW_SAMPLED_HEADER, FLOW_SAMPLED_IPV4, FLOW_SAMPLED_IPV6, FORMAT_BITS, FORMAT_MASK,
@@ -34,78 +34,100 @@ export function walkFlowRecords(f: SflowFlow, faults: Faults, b: Uint8Array, p: 
   if (p !== end) faults.sflowRecordCount++;
 }
 
-/** One record in b[p, end); false when it is shorter than its format says. */
+/**
+ * One record in b[p, end); false when it is shorter than its format says. Each format has its own
+ * function, so this dispatch and the common raw header's stay small enough for the JIT to inline.
+ */
 function flowRecord(f: SflowFlow, faults: Faults, format: number, b: Uint8Array, p: number, end: number): boolean {
-  const len = end - p;
   switch (format) {
-    case FLOW_SAMPLED_HEADER: {
-      if (len < SAMPLED_HEADER_FIXED) return false;
-      const protocol = u32(b, p);
-      const frame = u32(b, p + 4);
-      const stripped = u32(b, p + 8);
-      const headerLen = u32(b, p + 12);
-      if (headerLen > len - SAMPLED_HEADER_FIXED) return false;
-      const h = p + SAMPLED_HEADER_FIXED;
-      const frameL3 = Math.max(0, frame - stripped);
-      if (protocol === HEADER_ETHERNET) parseEthernet(f, b, h, h + headerLen, frameL3, false);
-      else {
-        f.frameL3 = frameL3;
-        if (protocol === HEADER_IPV4) parseIpv4(f, b, h, h + headerLen, false);
-        else if (protocol === HEADER_IPV6) parseIpv6(f, b, h, h + headerLen, false);
-      }
-      return true;
-    }
-    case FLOW_SAMPLED_ETHERNET: {
-      if (len < SAMPLED_ETHERNET_LEN) return false;
-      if (f.srcMac < 0) {
-        f.srcMac = ((b[p + 4]! << 8) | b[p + 5]!) * 4294967296 + u32(b, p + 6);
-        f.dstMac = ((b[p + 12]! << 8) | b[p + 13]!) * 4294967296 + u32(b, p + 14);
-      }
-      // sFlow v5: the MAC packet's length including FCS; without IP the layer-3 part is that less header and FCS.
-      if (f.frameL3 < 0) f.frameL3 = Math.max(0, u32(b, p) - 18);
-      return true;
-    }
+    case FLOW_SAMPLED_HEADER:
+      return sampledHeader(f, b, p, end);
+    case FLOW_SAMPLED_ETHERNET:
+      return sampledEthernet(f, b, p, end);
     case FLOW_SAMPLED_IPV4:
-    case FLOW_SAMPLED_IPV6: {
-      const v6 = format === FLOW_SAMPLED_IPV6;
-      if (len < (v6 ? SAMPLED_IPV6_LEN : SAMPLED_IPV4_LEN)) return false;
-      if (f.family !== 0) return true; // the raw header said it already
-      f.family = v6 ? 6 : 4;
-      f.ipLength = u32(b, p);
-      f.proto = u32(b, p + 4) & 0xff;
-      const words = v6 ? 4 : 1;
-      for (let w = 0; w < 4; w++) {
-        f.src[w] = w < words ? u32(b, p + 8 + 4 * w) : 0;
-        f.dst[w] = w < words ? u32(b, p + 8 + 4 * words + 4 * w) : 0;
-      }
-      const q = p + 8 + 8 * words;
-      f.srcPort = u32(b, q) & 0xffff;
-      f.dstPort = u32(b, q + 4) & 0xffff;
-      f.hasPorts = true;
-      f.tcpFlags = u32(b, q + 8) & 0x1ff;
-      f.tos = u32(b, q + 12) & 0xff;
-      return true;
-    }
+    case FLOW_SAMPLED_IPV6:
+      return sampledIp(f, format === FLOW_SAMPLED_IPV6, b, p, end);
     case FLOW_EXTENDED_SWITCH:
-      if (len < EXTENDED_SWITCH_LEN) return false;
-      f.srcVlan = u32(b, p) & 0xfff;
-      f.dstVlan = u32(b, p + 8) & 0xfff;
-      return true;
-    case FLOW_EXTENDED_ROUTER: {
-      const q = readAddress(b, p, end, f.nextHop, faults);
-      if (q === -2) return true;
-      if (q < 0 || end - q < 8) return false;
-      f.nextHopFamily = u32(b, p) === ADDRESS_IPV4 ? 4 : 6;
-      f.srcMask = Math.min(u32(b, q), 128);
-      f.dstMask = Math.min(u32(b, q + 4), 128);
-      return true;
-    }
+      return extendedSwitch(f, b, p, end);
+    case FLOW_EXTENDED_ROUTER:
+      return router(f, faults, b, p, end);
     case FLOW_EXTENDED_GATEWAY:
       return gateway(f, faults, b, p, end);
     default:
       faults.sflowUnknownRecord++;
       return true;
   }
+}
+
+/** sFlow v5 "sampled_header" (1). */
+function sampledHeader(f: SflowFlow, b: Uint8Array, p: number, end: number): boolean {
+  const len = end - p;
+  if (len < SAMPLED_HEADER_FIXED) return false;
+  const protocol = u32(b, p);
+  const frame = u32(b, p + 4);
+  const stripped = u32(b, p + 8);
+  const headerLen = u32(b, p + 12);
+  if (headerLen > len - SAMPLED_HEADER_FIXED) return false;
+  const frameL3 = Math.max(0, frame - stripped);
+  const start = protocol === HEADER_ETHERNET ? START_ETHERNET : protocol === HEADER_IPV4 ? START_IPV4
+    : protocol === HEADER_IPV6 ? START_IPV6 : -1;
+  if (start >= 0) parsePacket(f, b, p + SAMPLED_HEADER_FIXED, p + SAMPLED_HEADER_FIXED + headerLen, frameL3, start, false);
+  else f.frameL3 = frameL3;
+  return true;
+}
+
+/** sFlow v5 "sampled_ethernet" (2). */
+function sampledEthernet(f: SflowFlow, b: Uint8Array, p: number, end: number): boolean {
+  if (end - p < SAMPLED_ETHERNET_LEN) return false;
+  if (f.srcMacAt < 0) {
+    f.srcMacAt = p + 4; // opaque<6>, padded to 8
+    f.dstMacAt = p + 12;
+  }
+  // sFlow v5: the MAC packet's length including FCS; without IP the layer-3 part is that less header and FCS.
+  if (f.frameL3 < 0) f.frameL3 = Math.max(0, u32(b, p) - 18);
+  return true;
+}
+
+/** sFlow v5 "sampled_ipv4" (3) and "sampled_ipv6" (4). */
+function sampledIp(f: SflowFlow, v6: boolean, b: Uint8Array, p: number, end: number): boolean {
+  if (end - p < (v6 ? SAMPLED_IPV6_LEN : SAMPLED_IPV4_LEN)) return false;
+  if (f.family !== 0) return true; // the raw header said it already
+  f.family = v6 ? 6 : 4;
+  f.ipLength = u32(b, p);
+  f.proto = u32(b, p + 4) & 0xff;
+  const words = v6 ? 4 : 1;
+  for (let w = 0; w < 4; w++) {
+    f.src[w] = w < words ? u32(b, p + 8 + 4 * w) : 0;
+    f.dst[w] = w < words ? u32(b, p + 8 + 4 * words + 4 * w) : 0;
+  }
+  const q = p + 8 + 8 * words;
+  f.srcPort = u32(b, q) & 0xffff;
+  f.dstPort = u32(b, q + 4) & 0xffff;
+  f.hasPorts = true;
+  f.tcpFlags = u32(b, q + 8) & 0x1ff;
+  f.tos = u32(b, q + 12) & 0xff;
+  return true;
+}
+
+/** sFlow v5 "extended_switch" (1001). */
+function extendedSwitch(f: SflowFlow, b: Uint8Array, p: number, end: number): boolean {
+  if (end - p < EXTENDED_SWITCH_LEN) return false;
+  f.extended = true;
+  f.srcVlan = u32(b, p) & 0xfff;
+  f.dstVlan = u32(b, p + 8) & 0xfff;
+  return true;
+}
+
+/** sFlow v5 "extended_router" (1002). */
+function router(f: SflowFlow, faults: Faults, b: Uint8Array, p: number, end: number): boolean {
+  f.extended = true;
+  const q = readAddress(b, p, end, f.nextHop, faults);
+  if (q === -2) return true;
+  if (q < 0 || end - q < 8) return false;
+  f.nextHopFamily = u32(b, p) === ADDRESS_IPV4 ? 4 : 6;
+  f.srcMask = Math.min(u32(b, q), 128);
+  f.dstMask = Math.min(u32(b, q + 4), 128);
+  return true;
 }
 
 /**
@@ -127,6 +149,7 @@ export function readAddress(b: Uint8Array, p: number, end: number, out: Uint32Ar
 
 /** sFlow v5 "extended_gateway" (1003): next hop, AS numbers, AS path, communities, local_pref. */
 function gateway(f: SflowFlow, faults: Faults, b: Uint8Array, p: number, end: number): boolean {
+  f.extended = true;
   let q = readAddress(b, p, end, f.bgpNextHop, faults);
   if (q === -2) return true;
   if (q < 0 || end - q < 16) return false;

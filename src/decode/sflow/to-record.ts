@@ -11,8 +11,8 @@ import { SAMPLE_DISCARDED } from "./spec.ts";
 
 export const SFLOW_RECORD_VERSION = "sflow5";
 
-function macText(v: number): string {
-  return v.toString(16).padStart(12, "0").replace(/(..)(?!$)/g, "$1:");
+function macText(b: Uint8Array, at: number): string {
+  return Array.from(b.subarray(at, at + 6), (x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
 function head(f: SflowFlow): FlowRecord {
@@ -26,8 +26,8 @@ export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
     r.dropped = true;
     r.dropReason = f.reason;
   }
-  if (f.srcMac >= 0) r.sourceMacAddress = macText(f.srcMac);
-  if (f.dstMac >= 0) r.destinationMacAddress = macText(f.dstMac);
+  if (f.srcMacAt >= 0) r.sourceMacAddress = macText(f.bytes, f.srcMacAt);
+  if (f.dstMacAt >= 0) r.destinationMacAddress = macText(f.bytes, f.dstMacAt);
   if (flowVlan(f) >= 0) r.vlanId = flowVlan(f);
   if (f.innerVlan >= 0) r.dot1qCustomerVlanId = f.innerVlan;
   if (f.dstVlan >= 0) r.postVlanId = f.dstVlan;

@@ -3,7 +3,7 @@
 // it has been unreachable longer than a grace period, or when the spool is full (it is dropping
 // exports, or about to). A blip of a few seconds is normal during a database restart; the spool
 // covers it.
-import type { SpoolStats } from "../store/spool.ts";
+import type { SpoolStats } from "../store/spool-types.ts";
 
 export const STORE_GRACE_MS = 5 * 60_000;
 /** A spool this close to spool_max counts as full: the next window may push out old ones. */

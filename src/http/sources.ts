@@ -9,7 +9,7 @@ import type { MoCounters } from "../monitor/mo.ts";
 import type { ExporterStats } from "../collector/ingest.ts";
 import type { StageCounters } from "../collector/stage.ts";
 import type { ReceiveCounters } from "../receive/udp.ts";
-import type { SpoolStats } from "../store/spool.ts";
+import type { SpoolStats } from "../store/spool-types.ts";
 import type { LatestWindows } from "../monitor/latest.ts";
 
 export interface CollectorView {

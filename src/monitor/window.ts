@@ -6,10 +6,8 @@
 // (or handed in by the MO tree when several consumers share a key), then a generated kernel
 // (kernel.ts) adds every record that falls in the open window.
 //
-// Slots form a small ring: the hot path writes the open slot; a record for a later window closes
-// it and opens the next one; closed slots wait for collect(), which renders them to ClosedWindow
-// rows off the hot path. If no slot is free (collect() is late), the oldest closed one is
-// rendered right then so nothing is lost.
+// Slots form a small ring (window-slots.ts): the hot path writes the open slot; a record for a
+// later window closes it and opens the next one; closed slots wait for collect().
 //
 // Late records (their window was already closed, or is older than the open one) are counted in
 // `late` and added to the open window, so totals over time stay exact; only their placement
@@ -17,14 +15,13 @@
 // `overflow`. An extended window adds records only while enable() calls outnumber disable().
 import type { ExtraSpec, FlowBatch } from "../flow/batch.ts";
 import type { WindowDef } from "../config/types.ts";
-import type { ClosedWindow, RawTable } from "../flow/export.ts";
+import type { ClosedWindow } from "../flow/export.ts";
 import { compileKey, type CompositeKey } from "./key.ts";
 import { compileWindowKernel } from "./kernel.ts";
 import type { KeySpec } from "./keyspec.ts";
-import { createStringTable, type StringTable } from "./strings.ts";
-import { createHashTable, type HashTable } from "./table.ts";
-import { renderRows } from "./topn.ts";
+import { createStringTable } from "./strings.ts";
 import { valueKinds } from "./values.ts";
+import { createWindowSlots, type Slot } from "./window-slots.ts";
 
 export interface WindowOptions {
   /** Rows per window slot before records go to the overflow row. */
@@ -36,14 +33,6 @@ export interface WindowOptions {
    * whose ids belong to this window, are rendered as usual.
    */
   raw?: boolean;
-}
-
-interface Slot {
-  start: number; // epoch ms
-  table: HashTable;
-  strings: StringTable;
-  overflow: Float64Array;
-  overflowRecords: number;
 }
 
 export interface WindowCounters {
@@ -90,12 +79,6 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const nv = kinds.length;
   const maxRows = opts.maxRows ?? 1_000_000;
   const everyMs = def.every * 1000;
-  const slot = (): Slot => ({ start: NaN, table: createHashTable(key.words, nv, maxRows, Math.min(1024, maxRows)), strings: createStringTable(), overflow: new Float64Array(nv), overflowRecords: 0 });
-  // Two slots: the open window, and the last closed one until collect() takes it.
-  const ring: Slot[] = [slot(), slot()];
-  const free: Slot[] = ring.slice();
-  const closed: Slot[] = [];
-  const ready: ClosedWindow[] = [];
   let open: Slot | null = null;
   let closedUntil = -Infinity;
   let lastSize = 0; // keys of the last window to close: the next one is sized for as many
@@ -106,70 +89,25 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
   const noStrings = createStringTable();
   let lastKeys: Uint32Array | null = null;
   let keys32: Int32Array = new Int32Array(0);
-  const kernel = compileWindowKernel(kw, kinds, ring[0]!.table);
   const counters: WindowCounters = { late: 0, overflow: 0, exported: 0 };
   const tableName = `${mo}_${def.name}`;
-
-  const raw = opts.raw === true && !key.hasStrings;
-  function render(s: Slot): ClosedWindow {
-    counters.exported++;
-    const head = { mo, window: def.name, table: tableName, time: s.start / 1000, keys: key.columns, values: def.values.slice() };
-    if (raw) return { ...head, raw: copyTable(s) };
-    return { ...head, rows: renderRows(s.table, key, s.strings, def.top, s.overflow, s.overflowRecords) };
-  }
-
-  function copyTable(s: Slot): RawTable {
-    const t = s.table;
-    const n = t.size;
-    const words = new Uint32Array(n * kw);
-    const vals = new Float64Array(n * nv);
-    for (let e = 0; e < n; e++) {
-      const kb = t.keyBase(e);
-      const vb = t.valBase(e);
-      for (let j = 0; j < kw; j++) words[e * kw + j] = t.keys[kb + j]!;
-      for (let v = 0; v < nv; v++) vals[e * nv + v] = t.vals[vb + v]!;
-    }
-    return { signature: key.signature, keyWords: kw, size: n, words, vals, overflow: s.overflow.slice(), overflowRecords: s.overflowRecords };
-  }
-
-  function release(s: Slot): void {
-    s.table.clear();
-    s.strings.clear();
-    s.overflow.fill(0);
-    s.overflowRecords = 0;
-    s.start = NaN;
-    free.push(s);
-  }
+  const slots = createWindowSlots(mo, def, tableName, key, nv, maxRows, opts.raw === true && !key.hasStrings, counters);
+  const kernel = compileWindowKernel(kw, kinds, slots.first);
 
   function close(): void {
     if (open === null) return;
     closedUntil = open.start + everyMs;
     lastSize = open.table.size;
-    closed.push(open);
+    slots.retire(open);
     open = null;
   }
 
   function openAt(start: number): Slot {
-    let s = free.pop();
-    if (s === undefined) {
-      const oldest = closed.shift()!;
-      ready.push(render(oldest));
-      release(oldest);
-      s = free.pop()!;
-    }
+    const s = slots.take();
     s.start = start;
     s.table.reserve(lastSize);
     open = s;
     return s;
-  }
-
-  function drain(): ClosedWindow[] {
-    const out = ready.splice(0);
-    for (const s of closed.splice(0)) {
-      if (s.table.size > 0 || s.overflowRecords > 0) out.push(render(s));
-      release(s);
-    }
-    return out;
   }
 
   function addOverflow(s: Slot, i: number, octets: Float64Array, packets: Float64Array): void {
@@ -301,11 +239,11 @@ export function createWindow(mo: string, def: WindowDef, specs: readonly KeySpec
     },
     collect(nowMs) {
       if (open !== null && nowMs >= open.start + everyMs) close();
-      return drain();
+      return slots.drain();
     },
     flush() {
       close();
-      return drain();
+      return slots.drain();
     },
   };
 }

@@ -2,7 +2,7 @@
 // here. The spool reports a refusal once per cause (with the fix), so each cause has its own key;
 // the write errors of a refusal would only repeat it.
 import type { Level } from "../log.ts";
-import type { SpoolEventKind } from "./spool.ts";
+import type { SpoolEventKind } from "./spool-types.ts";
 
 export function spoolLogLine(kind: SpoolEventKind, d: Record<string, string | number>): [Level, string, string] | null {
   const rest = (skip: string[]) =>

@@ -15,73 +15,21 @@
 // Nothing else lets go of an export: a server that is down or refuses (store-error.ts) is retried
 // with backoff for as long as it takes. An export failing on its own values (fault "data") a few
 // times in a row is poison only if the same table then takes an empty write (connection, grants,
-// layout all fine): it goes to the dead-letter file (dead-letter.ts) so later exports flow.
+// layout all fine): it goes to the dead-letter file so later exports flow (spool-failure.ts).
 import { dirname, join } from "node:path";
-import { appendDeadLetter } from "./dead-letter.ts";
 import { columnsOf } from "./ddl.ts";
 import type { Sink, WindowExport } from "./sink.ts";
+import { createSpoolFailures } from "./spool-failure.ts";
 import { type SpoolEntry, createSegmentFiles } from "./spool-files.ts";
 import { createSpoolQueue } from "./spool-queue.ts";
 import { encodeRecordSliced } from "./spool-record.ts";
-import { type StoreFault, StoreError, faultOf } from "./store-error.ts";
+import type { SpoolEventKind, SpoolOptions, SpoolStats, SpooledSink } from "./spool-types.ts";
+import { StoreError } from "./store-error.ts";
 import { ROWS_PER_TURN, betweenSlices, createSerial, nextTurn } from "./turn.ts";
-
-export type SpoolEventKind = "spooled" | "written" | "write_error" | "refused" | "recovered" | "dropped" | "dead_letter" | "corrupt" | "spool_error";
-
-/** Why exports are not being written right now, since the first failure after the last write. */
-export interface StoreFailure {
-  fault: StoreFault;
-  /** The cause and its fix (StoreError.reason). */
-  reason: string;
-  sinceMs: number;
-}
-
-export interface SpoolStats {
-  bytes: number; // unsent exports, as stored
-  entries: number;
-  written: number;
-  droppedExports: number;
-  droppedRows: number;
-  deadLetterExports: number;
-  writeErrors: number;
-  lastError: string | null;
-  failing: StoreFailure | null;
-  lastLatencyMs: number; // spool append to database commit, of the last export written
-}
-
-export interface SpoolOptions {
-  maxBytes: number;
-  onEvent?: (kind: SpoolEventKind, detail: Record<string, string | number>) => void;
-  minBackoffMs?: number;
-  /** Backoff cap while the server is down. */
-  maxBackoffMs?: number;
-  /** Backoff cap while it refuses (an operator has to act; retrying faster would only add noise). */
-  maxRefusedBackoffMs?: number;
-  /** Default: dead-letter.jsonl beside the spool directory (in data_dir). */
-  deadLetterFile?: string;
-  /** A cause is logged again after this long. */
-  repeatReasonMs?: number;
-  fsyncIntervalMs?: number;
-  /** Exports kept in memory for the drainer instead of re-read from disk. */
-  cacheBytes?: number;
-  /** Attempts for an export the database rejects as data before the spool probes its table. */
-  permanentAttempts?: number;
-}
-
-export interface SpooledSink extends Sink {
-  /** Waits until every spooled export is written; false when `timeoutMs` passed first. */
-  drain(timeoutMs: number): Promise<boolean>;
-  stats(): SpoolStats;
-}
 
 export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions): SpooledSink {
   const maxBytes = opts.maxBytes;
-  const minBackoff = opts.minBackoffMs ?? 200;
   const maxBackoff = opts.maxBackoffMs ?? 10_000;
-  const maxRefusedBackoff = Math.max(maxBackoff, opts.maxRefusedBackoffMs ?? 30_000);
-  const deadLetterFile = opts.deadLetterFile ?? join(dirname(dir), "dead-letter.jsonl");
-  const repeatReasonMs = opts.repeatReasonMs ?? 60_000;
-  const permanentAttempts = opts.permanentAttempts ?? 3;
   const onEvent = opts.onEvent;
   // A failing logger must not stop the drainer.
   const emit = (kind: SpoolEventKind, detail: Record<string, string | number>) => {
@@ -131,6 +79,21 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
     return { spoolBytes: queue.bytes, spoolEntries: queue.length };
   }
 
+  const failures = createSpoolFailures(
+    inner,
+    st,
+    {
+      minBackoffMs: opts.minBackoffMs ?? 200,
+      maxBackoffMs: maxBackoff,
+      maxRefusedBackoffMs: Math.max(maxBackoff, opts.maxRefusedBackoffMs ?? 30_000),
+      deadLetterFile: opts.deadLetterFile ?? join(dirname(dir), "dead-letter.jsonl"),
+      repeatReasonMs: opts.repeatReasonMs ?? 60_000,
+      permanentAttempts: opts.permanentAttempts ?? 3,
+    },
+    emit,
+    counts,
+  );
+
   function settle(): void {
     if (queue.length === 0 && inflight === null && appendsPending === 0) for (const w of drainWaiters) w();
   }
@@ -168,50 +131,6 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
       };
     });
 
-  let attempts = 0;
-  let dataAttempts = 0; // consecutive "data" faults of the export in front
-  let announced = { reason: "", atMs: 0 };
-
-  /** Records the failure; one "refused" event per cause, repeated only after repeatReasonMs. */
-  function failed(err: unknown, now: number): StoreFault {
-    const fault = faultOf(err);
-    const reason = err instanceof StoreError ? err.reason : (st.lastError ?? "unknown error");
-    // A new cause means someone is at work on the database: answer their next step soon.
-    if (fault !== "down" && reason !== st.failing?.reason) attempts = 1;
-    st.failing = { fault, reason, sinceMs: st.failing?.sinceMs ?? now };
-    if (fault !== "down" && (reason !== announced.reason || now - announced.atMs >= repeatReasonMs)) {
-      announced = { reason, atMs: now };
-      emit("refused", { reason, fault, ...counts() });
-    }
-    return fault;
-  }
-
-  /** Whether the export's table takes an empty write: then the failure is this export's values. */
-  async function tableTakesWrites(exp: WindowExport): Promise<boolean> {
-    const { mo, window, table, time, keys, values } = exp;
-    try {
-      await inner.write({ mo, window, table, time, keys, values, rows: [] });
-      return true;
-    } catch (err) {
-      failed(err, Date.now());
-      return false;
-    }
-  }
-
-  /** Moves the export to the dead-letter file; false (and it stays) when that file cannot be written. */
-  function deadLetter(e: SpoolEntry, exp: WindowExport, error: string): boolean {
-    const reason = `the database refused this export's values ${dataAttempts} times while its table took other writes: ${error}`;
-    try {
-      appendDeadLetter(deadLetterFile, e.seq, reason, exp, Date.now());
-    } catch (err) {
-      emit("spool_error", { error: `cannot write ${deadLetterFile}: ${(err as Error).message}` });
-      return false;
-    }
-    st.deadLetterExports++;
-    emit("dead_letter", { seq: e.seq, rows: e.rows, table: exp.table, file: deadLetterFile, error });
-    return true;
-  }
-
   /** Writes the oldest spooled export, or waits for one. */
   async function step(): Promise<void> {
     // Not in the turn of the append that woke the drainer (together they held the loop too long),
@@ -240,38 +159,25 @@ export function createSpooledSink(inner: Sink, dir: string, opts: SpoolOptions):
       inflight = null;
       st.written++;
       st.lastLatencyMs = Math.max(0, Date.now() - e.at);
-      attempts = 0;
-      dataAttempts = 0;
-      if (st.failing) {
-        emit("recovered", { afterS: Math.round((Date.now() - st.failing.sinceMs) / 1000), reason: st.failing.reason, ...counts() });
-        st.failing = null;
-        announced = { reason: "", atMs: 0 };
-      }
+      failures.written(Date.now());
       if (!inflightGone) acknowledge(e);
       else settle();
       emit("written", { seq: e.seq, rows: e.rows, latencyMs: st.lastLatencyMs, ...counts() });
     } catch (err) {
       inflight = null;
-      attempts++;
       st.writeErrors++;
-      st.lastError = err instanceof Error ? err.message : String(err);
-      const fault = failed(err, Date.now());
-      dataAttempts = fault === "data" ? dataAttempts + 1 : 0;
-      emit("write_error", { seq: e.seq, attempts, fault, error: st.lastError, ...counts() });
+      const error = err instanceof Error ? err.message : String(err);
+      st.lastError = error;
+      const fault = failures.writeFailed(err, Date.now());
+      emit("write_error", { seq: e.seq, attempts: failures.attempts, fault, error, ...counts() });
       if (inflightGone) {
         lost(1, e.rows, e.seg.name);
-        attempts = 0;
-        dataAttempts = 0;
+        failures.nextExport();
         settle();
-      } else if (dataAttempts >= permanentAttempts && !closing && (await tableTakesWrites(exp)) && queue.peek() === e && deadLetter(e, exp, st.lastError)) {
-        attempts = 0;
-        dataAttempts = 0;
-        st.failing = null;
-        announced = { reason: "", atMs: 0 };
+      } else if (failures.suspect() && !closing && (await failures.tableTakesWrites(exp)) && queue.peek() === e && failures.deadLetter(e, exp, error)) {
         acknowledge(e);
       } else if (!closing) {
-        const cap = st.failing?.fault === "down" ? maxBackoff : maxRefusedBackoff;
-        await sleep(Math.min(cap, minBackoff * 2 ** Math.min(attempts - 1, 20)));
+        await sleep(failures.backoffMs());
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHealth } from "../../src/http/health.ts";
-import type { SpoolStats } from "../../src/store/spool.ts";
+import type { SpoolStats } from "../../src/store/spool-types.ts";
 
 const base: SpoolStats = { bytes: 0, entries: 0, written: 0, droppedExports: 0, droppedRows: 0, deadLetterExports: 0, failing: null, writeErrors: 0, lastError: null, lastLatencyMs: 0 };
 const MIN = 60_000;

@@ -4,7 +4,7 @@ import type { AlertState } from "../../src/alert/event.ts";
 import { createFaults } from "../../src/decode/faults.ts";
 import type { CollectorView } from "../../src/http/sources.ts";
 import type { ExporterStats } from "../../src/collector/ingest.ts";
-import type { SpoolStats } from "../../src/store/spool.ts";
+import type { SpoolStats } from "../../src/store/spool-types.ts";
 
 function exporter(addr: string, versions: [number, number][], datagrams: number, flows: number, bytes: number): ExporterStats {
   const v = new Float64Array(11);

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { createPostgresSink } from "../../src/store/postgres.ts";
-import { type SpooledSink, createSpooledSink } from "../../src/store/spool.ts";
+import { createSpooledSink } from "../../src/store/spool.ts";
+import type { SpooledSink } from "../../src/store/spool-types.ts";
 import { talkers } from "./contract.ts";
 import { type Cluster, createCluster } from "./pg-cluster.ts";
 

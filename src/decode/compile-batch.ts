@@ -85,7 +85,8 @@ export function compileBatch(t: Template, extras: readonly ExtraSpec[], faults: 
   else if (n6 >= 0) body.push(`C_nextHopFamily[i]=6;${addr("nextHop", n6)}`);
   else body.push(`C_nextHopFamily[i]=0;${zero("nextHop")}`);
 
-  // Sampling (DESIGN.md section 7): forced, then the record's own rate, then options/v5 header.
+  // Sampling: the record's own rate, then options/v5 header (a configured override is the
+  // collector's sampling stage, DESIGN.md section 7).
   const r34 = find([34], isUint);
   const r305 = find([305], isUint);
   const r306 = find([306], isUint);
@@ -97,8 +98,8 @@ export function compileBatch(t: Template, extras: readonly ExtraSpec[], faults: 
   if (r50 >= 0) own.push(`if(!(rate>0))rate=${uint(r50)};`);
   const lookup = sid >= 0 ? `{const s=samplers.get(${uint(sid)});rate=s===undefined?fb:s;}` : "rate=fb;";
   // Nothing in the record decides the rate: it is the same for the whole set.
-  if (own.length === 0 && sid < 0) body.push("C_sampling[i]=setRate;");
-  else body.push(`let rate=forced;if(rate===0){${own.join("")}if(!(rate>0))${lookup}}C_sampling[i]=rate;`);
+  if (own.length === 0 && sid < 0) body.push("C_sampling[i]=fb;");
+  else body.push(`let rate=0;${own.join("")}if(!(rate>0))${lookup}C_sampling[i]=rate;`);
 
   const tp = timePlan(t);
   const init = tp.init >= 0 ? uint(tp.init) : "NaN";
@@ -144,7 +145,7 @@ export function compileBatch(t: Template, extras: readonly ExtraSpec[], faults: 
   const code = `
     return function decodeTemplate${t.id}(b, o, end, batch, x, onFull) {
       ${columns.map((c) => `const C_${c}=batch.${c};`).join("")}
-      const X=batch.extra, cap=batch.capacity, forced=x.forced, fb=FB(x), samplers=x.dom.samplers, setRate=forced>0?forced:fb;
+      const X=batch.extra, cap=batch.capacity, fb=FB(x), samplers=x.dom.samplers;
       const ef=x.exporterFamily, ea0=x.ea0, ea1=x.ea1, ea2=x.ea2, ea3=x.ea3, eid=x.exporterId, ver=x.version,
         dom=x.domain, arr=x.arrivalMs, exp=x.exportMs, up=x.uptime|0;
       let i=batch.length, n=0;

@@ -25,8 +25,6 @@ export interface Ctx {
   exportMs: number;
   /** sysUptime from the v5/v9 header, ms; 0 for IPFIX. */
   uptime: number;
-  /** Forced per-exporter rate from the config; 0 = not forced. */
-  forced: number;
   /** v5 header sampling interval; 0 = none. */
   headerRate: number;
   dom: DomainState;
@@ -37,7 +35,7 @@ export interface Ctx {
 export function createCtx(): Ctx {
   return {
     exporterFamily: 0, ea0: 0, ea1: 0, ea2: 0, ea3: 0, exporterId: 0, version: 0, domain: 0, arrivalMs: 0,
-    exportMs: 0, uptime: 0, forced: 0, headerRate: 0,
+    exportMs: 0, uptime: 0, headerRate: 0,
     dom: createDomainState(), intern: new Map(),
   };
 }

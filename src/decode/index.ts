@@ -37,8 +37,6 @@ export interface DecoderOptions {
   optionsTotal?: number;
   /** Extra batch columns; the batches passed to decodeToBatch must be created with the same list. */
   extras?: readonly ExtraSpec[];
-  /** The config's forced sampling rate for an exporter address, or null. */
-  forcedSampling?: (exporter: string) => number | null;
 }
 
 export interface ExporterRef {
@@ -103,7 +101,7 @@ export function createDecoder(opts: DecoderOptions) {
   };
   const sflowToBatch: SflowSink = {
     flow(f) {
-      if (lines !== null) print(flowRecord(f, x.forced));
+      if (lines !== null) print(flowRecord(f));
       if (!batch) return;
       if (writer === null || batch !== writerBatch) {
         writerBatch = batch;
@@ -116,16 +114,16 @@ export function createDecoder(opts: DecoderOptions) {
       if (lines !== null) print(countersRecord(f, c));
     },
     dropped(f) {
-      if (lines !== null) print(flowRecord(f, x.forced));
+      if (lines !== null) print(flowRecord(f));
     },
   };
   const sflowToRecords: SflowSink = {
     flow(f) {
-      emit(flowRecord(f, x.forced));
+      emit(flowRecord(f));
       counts.records++;
     },
     counters: (f, c) => emit(countersRecord(f, c)),
-    dropped: (f) => emit(flowRecord(f, x.forced)),
+    dropped: (f) => emit(flowRecord(f)),
   };
 
   const env: Env = { store, faults, x, out: toBatch };
@@ -135,8 +133,6 @@ export function createDecoder(opts: DecoderOptions) {
     if (isSflow(payload)) {
       x.exporterId = exporter.id;
       x.arrivalMs = arrivalMs;
-      const forced = opts.forcedSampling?.(exporter.addr) ?? null;
-      x.forced = forced !== null && forced > 0 ? forced : 0;
       sflow.arrivalMs = arrivalMs;
       decodeSflow(sflow, payload, env.out === toBatch ? sflowToBatch : sflowToRecords);
       return;
@@ -159,8 +155,6 @@ export function createDecoder(opts: DecoderOptions) {
     x.ea3 = e.words[3];
     x.exporterId = exporter.id;
     x.arrivalMs = arrivalMs;
-    const forced = opts.forcedSampling?.(exporter.addr) ?? null;
-    x.forced = forced !== null && forced > 0 ? forced : 0;
     x.headerRate = 0;
     if (version === 5) decodeV5(env, e, v5, payload);
     else if (version === 9) decodeV9(env, e, payload);

@@ -246,11 +246,15 @@ describe("sFlow v5 samples and records", () => {
     expect([b.length, lines.text().split("\n").length - 1]).toEqual([1, 3]);
   });
 
-  test("a forced exporter rate wins over the sample's", () => {
-    const d = createDecoder({ ...OPTS, forcedSampling: (a) => (a === UDP_SOURCE.addr ? 50 : null) });
-    const out: Record<string, unknown>[] = [];
-    d.decodeToRecords(datagram(AGENT, [flowSample([tlv(3, 40, 6, A, B, 1, 2, 0, 0)], { rate: 10 })]), UDP_SOURCE, 0, (r) => out.push(r));
-    expect(out[0]!.samplingInterval).toBe(50);
+  // A configured [[exporter]] sampling_rate is the collector's sampling stage (test/collector/sampling.test.ts).
+  test("each sample keeps its own rate; a rate of 0 is taken as 1", () => {
+    const g = datagram(AGENT, [flowSample([tlv(3, 40, 6, A, B, 1, 2, 0, 0)], { rate: 10 }), flowSample([tlv(3, 40, 6, A, B, 1, 2, 0, 0)], { rate: 0 })]);
+    const rec = { ...base, ...V4, protocolIdentifier: 6, sourceTransportPort: 1, destinationTransportPort: 2, tcpControlBits: 0, octetDeltaCount: 40 };
+    expect(decode(g).out).toEqual([{ ...rec, samplingInterval: 10 }, { ...rec, samplingInterval: 1 }]);
+    const d = createDecoder(OPTS);
+    const b = createBatch([], 8);
+    d.decodeToBatch(g, UDP_SOURCE, 0, b, () => {});
+    expect([...b.sampling.subarray(0, b.length)]).toEqual([10, 1]);
   });
 
   test("sequence gaps per data source are lost samples; a restart or a repeat is not", () => {

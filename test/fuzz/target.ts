@@ -39,7 +39,7 @@ export function createTarget(opts: { pipeline: boolean; bounds?: DecoderOptions 
   const extras = parts?.extras ?? [{ pen: 0, element: 234, type: "uint" as const }, { pen: 0, element: 82, type: "string" as const }];
   const monitor = parts?.monitor ?? null;
   const bounds = opts.bounds ?? (config ? { ...config.collector, pendingMs: config.collector.pendingSeconds * 1000 } : FUZZ_BOUNDS);
-  const make = () => createDecoder({ ...bounds, extras, forcedSampling: (a) => (a === "198.51.100.7" ? 10 : null) });
+  const make = () => createDecoder({ ...bounds, extras });
   const batch: FlowBatch = createBatch(extras);
   const out = { batched: 0, printed: 0, jsonBytes: 0, windowRows: 0 };
   const process = (b: FlowBatch) => {

@@ -70,7 +70,7 @@ export function flowWriter(batch: FlowBatch): FlowWriter {
     sampler[i] = 0;
     octets[i] = flowOctets(f);
     packets[i] = 1;
-    sampling[i] = x.forced > 0 ? x.forced : f.rate > 0 ? f.rate : 1;
+    sampling[i] = f.rate > 0 ? f.rate : 1;
     // A sample is taken as the packet passes: it carries no flow start or end of its own.
     startMs[i] = NaN;
     endMs[i] = NaN;

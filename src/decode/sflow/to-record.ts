@@ -20,7 +20,7 @@ function head(f: SflowFlow): FlowRecord {
 }
 
 /** A flow or discarded-packet sample as a record. */
-export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
+export function flowRecord(f: SflowFlow): FlowRecord {
   const r = head(f);
   if (f.format === SAMPLE_DISCARDED) {
     r.dropped = true;
@@ -49,7 +49,7 @@ export function flowRecord(f: SflowFlow, forced: number): FlowRecord {
   if (f.sniAt >= 0) r.tlsServerName = sniText(f);
   r.octetDeltaCount = flowOctets(f);
   r.packetDeltaCount = 1;
-  r.samplingInterval = forced > 0 ? forced : f.rate > 0 ? f.rate : 1;
+  r.samplingInterval = f.rate > 0 ? f.rate : 1;
   r.ingressInterface = f.inIf;
   r.egressInterface = f.outIf;
   if (f.nextHopFamily !== 0) {

@@ -89,6 +89,9 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
   }
 
   const d: Datagram = { payload: bytes.subarray(0, 0), addr: "", port: 0, arrivalMs: 0 };
+  // Each slot's view is kept and made anew only when the length changes: an exporter's datagrams
+  // mostly have one length, and a view is an allocation per datagram otherwise.
+  const views = Array.from({ length: VLEN }, (_, i) => bytes.subarray(i * SLOT, i * SLOT));
   // The last sender's address words and text: exporters send runs of datagrams.
   let lastFamily = 0;
   let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
@@ -135,7 +138,12 @@ export async function startMmsgReceiver(opts: ReceiverOptions): Promise<Receiver
           counters.denied++;
           continue;
         }
-        d.payload = bytes.subarray(i * SLOT, i * SLOT + len);
+        let v = views[i]!;
+        if (v.length !== len) {
+          v = bytes.subarray(i * SLOT, i * SLOT + len);
+          views[i] = v;
+        }
+        d.payload = v;
         d.addr = addr;
         d.port = view.getUint16(name + 2, false);
         d.arrivalMs = now;

@@ -35,10 +35,10 @@ describe("pace", () => {
     const small = createPace(212992, 0);
     expect(round(small, 5, 5, 34.5)).toBe(1);
     // 300 000 flows/s: 15 ms for 160 datagrams, but the buffer's quarter fills in 4.3 ms.
-    expect(round(small, 10, 5, 10.3)).toBe(4);
+    expect(round(createPace(212992, 0), 5, 5, 10.3)).toBe(4);
     // Unknown (getsockopt failed): the kernel's default, the same figures.
     const unknown = createPace(0, 0);
-    expect([round(unknown, 5, 5, 34.5), round(unknown, 10, 5, 10.3)]).toEqual([1, 4]);
+    expect([round(unknown, 5, 5, 34.5), round(createPace(0, 0), 5, 5, 10.3)]).toEqual([1, 4]);
     // Small datagrams cost the kernel more than their payload: 25 per ms of 100 bytes fill the
     // quarter in 3.8 ms counted with their overhead (42 ms counting payload alone).
     const v5 = createPace(212992, 0);
@@ -66,6 +66,15 @@ describe("pace", () => {
     expect(at.map((t) => pace.next(0, 0, t))).toEqual([8, 16, 25, 25, 25]);
     // Traffic again: the rate decides at once.
     expect(round(pace, QUIET_MS + 114, 25, 34.5)).toBe(4);
+  });
+
+  test("a read that finds a few datagrams just after a drained backlog sleeps no longer than the buffer's quarter lasts at the rate just seen", () => {
+    // 2 M sFlow samples/s: 285 datagrams of 7 samples (1372 bytes) a ms. A quarter of the 8 MiB
+    // the kernel keeps holds 3 ms of it; the read after a drain finds 5 and must not sleep 10.
+    const pace = createPace(4 * MiB, 0);
+    expect([round(pace, 10, 10, 285, 1372), pace.next(5, 5 * 1372, 11), pace.next(0, 0, 14)]).toEqual([POLL_MS, 3, 3]);
+    // Once a whole span is slow, the rate has really fallen: the slow read's sleep stands.
+    expect(round(pace, 25, 11, 0.5, 1372)).toBe(ACTIVE_MAX_MS);
   });
 
   test("a trickle wakes the receiver about every ACTIVE_MAX_MS, not every POLL_MS", () => {

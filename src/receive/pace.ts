@@ -52,8 +52,8 @@ export function createPace(buffer: number, startMs: number): Pace {
   // came. Not per round: a round of 1 ms that caught a sender's burst would speak for 50.
   let peak = 0;
   // The charge per ms of the last such span. A read that finds a few datagrams just after a
-  // backlog was drained says little of the rate: without it, such a read at 285 datagrams a ms
-  // (2 M sFlow samples/s) slept ACTIVE_MAX_MS, most of what the kernel keeps, and it overflowed.
+  // backlog was drained says little of the rate: sized by that read alone, the next sleep could
+  // last ACTIVE_MAX_MS, longer than the buffer holds at the rate that goes on.
   let recent = 0;
   let charged = 0;
   let chargedMs = 0;

@@ -74,7 +74,8 @@ export async function reportTop(config: Config, db: ReportDb, args: TopArgs, now
   if (bounds && n > bounds.maxRows) throw new XenoflowError("E_USAGE", `-n ${n}: at most ${bounds.maxRows} rows per query`);
   const result = await runTop(db, { target, by, range, n, where: parseWhere(target, args.where), collector: collectorOf(args) });
   if (args.json) return `${jsonText(topJson(result, keyNamer(await db.names())))}\n`;
-  return renderTop(result, args.csv ? "csv" : "table");
+  if (args.csv) return renderTop(result, "csv");
+  return renderTop(result, "table", keyNamer(await db.names()));
 }
 
 export async function reportSeries(config: Config, db: ReportDb, args: SeriesArgs, now: number, bounds?: ReportBounds): Promise<string> {

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { keyNamer } from "../../src/report/names.ts";
 import { alignedTable, csv, renderTop } from "../../src/report/render.ts";
+import type { TopResult } from "../../src/report/top.ts";
+import type { NameRow } from "../../src/store/names.ts";
 import { bucketStarts } from "../../src/report/series.ts";
 import { humanRate, humanValue, rawRate, si } from "../../src/report/units.ts";
 import { XenoflowError } from "../../src/errors.ts";
@@ -68,6 +71,49 @@ describe("text output", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  test("top table: names beside AS numbers, interfaces, protocols and ports; CSV keeps the values alone", () => {
+    const names: NameRow[] = [
+      { kind: "as", exporter: "", id: 64500, name: "EXAMPLE-NET", description: "", role: "" },
+      { kind: "if", exporter: "192.0.2.1", id: 7, name: "xe-0/0/1", description: "transit A", role: "external" },
+      { kind: "if", exporter: "192.0.2.2", id: 7, name: "et-1/0/0", description: "", role: "" },
+    ];
+    const r: TopResult = {
+      table: "all_x",
+      by: "packets",
+      range: { from: 0, to: 60 },
+      keys: [
+        { name: "exporter", type: "address" },
+        { name: "in_if", type: "uint" },
+        { name: "src_as", type: "uint" },
+        { name: "proto", type: "uint" },
+        { name: "dst_port", type: "uint" },
+      ],
+      values: ["packets"],
+      top: [
+        { keys: ["192.0.2.1", "7", "64500", "6", "443"], sums: [3n] },
+        { keys: ["192.0.2.2", "7", "64501", "17", "40000"], sums: [1n] },
+      ],
+      other: [0n],
+      total: [4n],
+    };
+    expect(renderTop(r, "table", keyNamer(names))).toBe(
+      [
+        "all_x  1970-01-01T00:00:00Z .. 1970-01-01T00:01:00Z  top 2 by packets",
+        "#      exporter   in_if         src_as               proto     dst_port     packets       %",
+        "1      192.0.2.1  7 (xe-0/0/1)  64500 (EXAMPLE-NET)  6 (tcp)   443 (https)        3   75.0%",
+        "2      192.0.2.2  7 (et-1/0/0)  64501                17 (udp)  40000              1   25.0%",
+        "other                                                                             0    0.0%",
+        "total                                                                             4  100.0%",
+        "",
+      ].join("\n"),
+    );
+    expect(renderTop(r, "csv")).toBe("row,exporter,in_if,src_as,proto,dst_port,packets\n1,192.0.2.1,7,64500,6,443,3\n2,192.0.2.2,7,64501,17,40000,1\nother,,,,,,0\ntotal,,,,,,4\n");
+    // Without an exporter column an ifIndex is named only when every exporter calls it the same.
+    const one = keyNamer([...names, { kind: "if", exporter: "192.0.2.2", id: 9, name: "ge-0/0/9", description: "", role: "" }]);
+    expect(one([{ name: "in_if", type: "uint" }], ["7"])).toEqual([null]);
+    expect(one([{ name: "in_if", type: "uint" }], ["9"])).toEqual(["ge-0/0/9"]);
   });
 });
 

@@ -80,16 +80,16 @@ const top = (db: ReportDb, extra: Record<string, string | boolean>) =>
   reportTop(config, db, { mo: "all", window: "talkers", from: FROM, to: TO, ...extra }, T0 + 10_000);
 
 describe("report top on SQLite", () => {
-  test("aligned table: top 3 by octets, other, total", async () => {
+  test("aligned table: top 3 by octets, port names beside the numbers, other, total", async () => {
     expect(await top(lite, { n: "3" })).toBe(
       [
         "all_talkers  2023-11-14T22:14:00Z .. 2023-11-14T22:17:00Z  top 3 by octets",
-        "#      src_host   dst_port   octets  packets       %",
-        "1      10.0.0.1   443       1.21 GB   900001  100.0%",
-        "2      10.0.0.10  53        5.00 kB       11    0.0%",
-        "3      10.0.0.2   443       5.00 kB        9    0.0%",
-        "other                       10.9 kB       43    0.0%",
-        "total                       1.21 GB   900064  100.0%",
+        "#      src_host   dst_port      octets  packets       %",
+        "1      10.0.0.1   443 (https)  1.21 GB   900001  100.0%",
+        "2      10.0.0.10  53 (dns)     5.00 kB       11    0.0%",
+        "3      10.0.0.2   443 (https)  5.00 kB        9    0.0%",
+        "other                          10.9 kB       43    0.0%",
+        "total                          1.21 GB   900064  100.0%",
         "",
       ].join("\n"),
     );

@@ -22,9 +22,12 @@ filter = ""
 `;
 
 export interface EnrichBench {
-  /** At 1M flows/s with `flags` (100 000 hosts a side): without, then with both databases. */
-  plain: Step;
-  enriched: Step;
+  /**
+   * At 1M flows/s with `flags` (100 000 hosts a side), per round: without and with both databases,
+   * in turn (one pair of 4 s steps gave 1.01 to 1.59x on the same tree, docs/PERFORMANCE.md).
+   */
+  plain: Step[];
+  enriched: Step[];
   /** With both databases: the rates stepped up until loss. */
   ramp: Step[];
 }
@@ -63,11 +66,18 @@ async function at1M(file: string, seconds: number, flags: readonly string[]): Pr
   }
 }
 
-export async function enrichBench(base: string, rates: readonly number[], seconds: number, flags: readonly string[]): Promise<EnrichBench> {
+export async function enrichBench(base: string, rates: readonly number[], seconds: number, flags: readonly string[], rounds = 3): Promise<EnrichBench> {
   const cfg = configs(base);
   try {
-    const plain = await at1M(cfg.plain, seconds, flags);
-    const enriched = await at1M(cfg.enriched, seconds, flags);
+    const plain: Step[] = [];
+    const enriched: Step[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Each round in the other order, so that neither side always runs second.
+      if (r % 2 === 0) plain.push(await at1M(cfg.plain, seconds, flags));
+      enriched.push(await at1M(cfg.enriched, seconds, flags));
+      if (r % 2 === 1) plain.push(await at1M(cfg.plain, seconds, flags));
+      console.error(`  enrichment round ${r + 1}: with ${enriched[r]!.cpuPerMFlows.toFixed(3)} / without ${plain[r]!.cpuPerMFlows.toFixed(3)} CPU-s/M`);
+    }
     const c = await startCollector(cfg.enriched, 0);
     const ramp: Step[] = [];
     try {

@@ -68,7 +68,7 @@ function distinctKeys(flags: readonly string[]): string {
 const SFLOW = ["--version", "sflow", "--records", "7", "--sampling", "1000", "--octets", "114-1500"];
 const SFLOW_RAMP = quick ? [1e6, 2e6] : [0.5e6, 1e6, 1.5e6, 2e6, 2.5e6, 3e6, 4e6];
 // A fresh collector compiles its path in its first second of traffic (docs/PERFORMANCE.md): the
-// sFlow ramps first send, uncounted, about the datagram rate of NetFlow's first step.
+// sFlow ramps first send, uncounted, about the datagram rate of NetFlow's 1 M flows/s step.
 const SFLOW_WARM_UP = 0.25e6;
 
 /** `warmUp`: a first step (2 s, not counted) at that rate, as the enrichment ramp has one. */

@@ -24,7 +24,7 @@ filter = ""
 export interface EnrichBench {
   /**
    * At 1M flows/s with `flags` (100 000 hosts a side), per round: without and with both databases,
-   * in turn (one pair of 4 s steps gave 1.01 to 1.59x on the same tree, docs/PERFORMANCE.md).
+   * in turn; one pair of steps alone makes too noisy a ratio (docs/PERFORMANCE.md).
    */
   plain: Step[];
   enriched: Step[];

@@ -32,12 +32,6 @@ export const PROTOCOLS: ReadonlyMap<string, number> = new Map([
 /** Protocol number to its first name above, for people reading reports: 6 -> "tcp". */
 export const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([...PROTOCOLS].reverse().map(([name, n]) => [n, name]));
 
-/** "6 (tcp)" for a known protocol number, the number alone otherwise. */
-export function protocolLabel(proto: string | number): string {
-  const name = PROTOCOL_NAMES.get(Number(proto));
-  return name === undefined ? String(proto) : `${proto} (${name})`;
-}
-
 /** Common services (IANA Service Name and Transport Protocol Port Number registry). */
 export const PORTS: ReadonlyMap<string, number> = new Map([
   ["ftp-data", 20],

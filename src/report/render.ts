@@ -1,7 +1,6 @@
 // Report output: an aligned table for people (units, shares) or CSV (RFC 4180 quoting, LF line ends
 // for shell pipelines) with raw numbers for scripts. Both are plain text so that the SQLite and PostgreSQL runs compare byte for byte.
-import { protocolLabel } from "../filter/names.ts";
-import type { KeyNamer } from "./names.ts";
+import { type KeyNamer, keyNamer } from "./names.ts";
 import { type SeriesResult, ratePerSecond } from "./series.ts";
 import { isoTime } from "./time.ts";
 import type { TopResult } from "./top.ts";
@@ -34,9 +33,9 @@ function share(part: bigint, total: bigint): string {
 
 /**
  * `namer` (the table only): names beside key values, "64500 (EXAMPLE-NET)", as the JSON reports
- * give them; without it, protocol names alone. CSV keeps the values alone, for scripts.
+ * give them; by default the compiled protocol and port names alone. CSV keeps the values alone.
  */
-export function renderTop(r: TopResult, format: "table" | "csv", namer?: KeyNamer): string {
+export function renderTop(r: TopResult, format: "table" | "csv", namer: KeyNamer = keyNamer([])): string {
   const byIdx = r.values.indexOf(r.by);
   const blanks = r.keys.map(() => "");
   if (format === "csv") {
@@ -47,15 +46,10 @@ export function renderTop(r: TopResult, format: "table" | "csv", namer?: KeyName
   }
   const total = r.total[byIdx] ?? 0n;
   const human = (sums: bigint[]): string[] => sums.map((s, i) => humanValue(r.values[i]!, s));
-  const keyText = (k: string | null, j: number, names: (string | null)[] | null): string => {
-    if (k === null) return "-";
-    const name = names?.[j] ?? null;
-    if (name !== null) return `${k} (${name})`;
-    return names === null && r.keys[j]?.name === "proto" ? protocolLabel(k) : k;
-  };
+  const keyText = (k: string | null, name: string | null | undefined): string => (k === null ? "-" : name ? `${k} (${name})` : k);
   const rows = r.top.map((t, i) => {
-    const names = namer ? namer(r.keys, t.keys) : null;
-    return [String(i + 1), ...t.keys.map((k, j) => keyText(k, j, names)), ...human(t.sums), share(t.sums[byIdx] ?? 0n, total)];
+    const names = namer(r.keys, t.keys);
+    return [String(i + 1), ...t.keys.map((k, j) => keyText(k, names[j])), ...human(t.sums), share(t.sums[byIdx] ?? 0n, total)];
   });
   rows.push(["other", ...blanks, ...human(r.other), share(r.other[byIdx] ?? 0n, total)]);
   rows.push(["total", ...blanks, ...human(r.total), share(total, total)]);
